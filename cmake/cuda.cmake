@@ -1,0 +1,10 @@
+# Detects the CUDA toolkit and cuDNN; sets GRADLAB_HAVE_CUDA. The backend lives in core/backend/cuda.
+find_package(CUDAToolkit QUIET)
+find_path(CUDNN_INCLUDE_DIR cudnn.h HINTS ${CUDAToolkit_INCLUDE_DIRS} /usr/local/cuda/include)
+find_library(CUDNN_LIBRARY cudnn HINTS ${CUDAToolkit_LIBRARY_DIR} /usr/local/cuda/lib64)
+if(CUDAToolkit_FOUND AND CUDNN_INCLUDE_DIR AND CUDNN_LIBRARY)
+  set(GRADLAB_HAVE_CUDA ON)
+  message(STATUS "Gradlab: CUDA ${CUDAToolkit_VERSION} and cuDNN found; building the cuda backend")
+else()
+  message(STATUS "Gradlab: CUDA toolkit or cuDNN not found; building the cpu backend only")
+endif()

@@ -1,0 +1,126 @@
+#pragma once
+// Backend: where tensors live and how ops run on them.
+//
+// Every block, loss and optimizer works on tensors only through this interface, so adding a
+// backend (cuda) changes no block. The cpu backend (backend/cpu) is the reference: every op
+// exists there first, in float32 and float64. A backend may be partial: supports() says which
+// element types it runs, and the caller falls back (or refuses) with a clear message.
+//
+// Conventions
+// - Ops write into tensors the caller allocated with empty()/zeros(); shapes are checked.
+// - "As a matrix" means rows = first extent, cols = the rest (Tensor::rows/cols).
+// - Ops that take `accumulate` add into their output instead of overwriting it; blocks use
+//   that to sum gradients from several consumers.
+// - Nothing here synchronises except download(), reduce() and readScalar().
+//
+// Example: a dense layer's forward, z = x·Wᵀ + b, y = tanh(z):
+//   be.gemm(false, true, 1.0, x, W, 0.0, z);
+//   be.addRowVector(z, b);
+//   be.actForward(Act::Tanh, z, y);
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "tensor/tensor.h"
+
+namespace gradlab {
+
+// Activation functions (formulas in backend/cpu/cpu_activations.cpp and blocks/activation.h).
+enum class Act : uint8_t { Identity, Sigmoid, Tanh, Relu, LeakyRelu, Elu, Softmax };
+
+// Losses, each the mean over the batch as PyTorch's reduction="mean" (losses/loss.h).
+enum class LossKind : uint8_t { Mse, Bce, BceLogits, CrossEntropy };
+
+// Optimizers with torch.optim's update rules (optim/optimizer.h).
+enum class OptimKind : uint8_t { Sgd, Momentum, Nesterov, Adagrad, Adadelta, RmsProp, Adam };
+
+struct OptimHyper {
+  double lr = 0.01;
+  double momentum = 0.9;   // momentum, nesterov
+  double beta1 = 0.9;      // adam
+  double beta2 = 0.999;    // adam
+  double rho = 0.9;        // adadelta (0.9), rmsprop alpha (0.99)
+  double eps = 1e-8;
+};
+
+enum class Reduce : uint8_t { Sum, SumSquares, SumAbs, MaxAbs };
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  virtual std::string name() const = 0;            // "cpu", "cuda"
+  virtual std::string description() const = 0;     // "CPU (Eigen, 2 threads)"
+  virtual bool supports(DType dtype) const = 0;
+  virtual void setThreads(int threads) = 0;         // cpu: worker threads for GEMM etc.
+  virtual int threads() const = 0;
+  // Wait for queued work (cuda); a no-op on cpu.
+  virtual void synchronize() {}
+
+  // --- storage --------------------------------------------------------------------------
+  virtual Tensor empty(const Shape& shape, DType dtype) = 0;
+  Tensor zeros(const Shape& shape, DType dtype) {
+    Tensor t = empty(shape, dtype);
+    fill(t, 0.0);
+    return t;
+  }
+  virtual void upload(Tensor& dst, const void* src, DType srcType) = 0;   // host -> backend
+  virtual void download(const Tensor& src, void* dst, DType dstType) = 0; // backend -> host
+  double readScalar(const Tensor& t) {
+    double v = 0;
+    download(t.slice(0, 1).reshaped({1}), &v, DType::F64);
+    return v;
+  }
+
+  // --- element-wise -----------------------------------------------------------------------
+  virtual void fill(Tensor& t, double value) = 0;
+  virtual void copy(const Tensor& src, Tensor& dst) = 0;
+  // y += a·x
+  virtual void axpy(double a, const Tensor& x, Tensor& y) = 0;
+  virtual void scale(Tensor& x, double a) = 0;
+  // y += a·sign(x)   (the gradient of an L1 penalty a·‖x‖₁)
+  virtual void addSign(double a, const Tensor& x, Tensor& y) = 0;
+  virtual double reduce(Reduce op, const Tensor& x) = 0;
+  // 1 if every element is finite (no NaN, no ±Inf).
+  virtual bool allFinite(const Tensor& x) = 0;
+
+  // --- matrix -----------------------------------------------------------------------------
+  // C = alpha·op(A)·op(B) + beta·C, each tensor as a matrix; op(X) = Xᵀ when its flag is set.
+  virtual void gemm(bool transA, bool transB, double alpha, const Tensor& A, const Tensor& B,
+                    double beta, Tensor& C) = 0;
+  // y[i, :] += b for every row i (y as a matrix, b with y.cols() elements).
+  virtual void addRowVector(Tensor& y, const Tensor& b) = 0;
+  // db = beta·db + Σᵢ dy[i, :]
+  virtual void sumRows(const Tensor& dy, double beta, Tensor& db) = 0;
+  // Copies a block of columns between matrices of the same row count:
+  //   dst[r, dstCol + j] (+)= src[r, srcCol + j] for r < rows, j < width,
+  // where src is viewed as rows × srcCols and dst as rows × dstCols (concatenation).
+  virtual void copyColumns(const Tensor& src, int64_t srcCols, int64_t srcCol, Tensor& dst,
+                           int64_t dstCols, int64_t dstCol, int64_t rows, int64_t width,
+                           bool accumulate) = 0;
+
+  // --- activations ------------------------------------------------------------------------
+  // y = f(z). Softmax is taken over each row (z as a matrix).
+  virtual void actForward(Act f, const Tensor& z, Tensor& y) = 0;
+  // dz (+)= f′(z) ⊙ dy, using z or y whichever is cheaper (softmax: the row Jacobian).
+  virtual void actBackward(Act f, const Tensor& z, const Tensor& y, const Tensor& dy, Tensor& dz,
+                           bool accumulate) = 0;
+
+  // --- losses -----------------------------------------------------------------------------
+  // value[0] = mean loss over the batch; grad (if defined) = ∂loss/∂pred.
+  // Targets: mse/bce/bce_logits the same shape as pred; cross_entropy one class index per row
+  // (stored as a number, shape [B]).
+  virtual void loss(LossKind kind, const Tensor& pred, const Tensor& target, Tensor& value,
+                    Tensor* grad) = 0;
+
+  // --- optimizers -------------------------------------------------------------------------
+  // One update of parameter w from its gradient g. s1, s2 are the optimizer's state tensors
+  // (same shape as w; zero at the start). step counts from 1.
+  virtual void optimizerUpdate(OptimKind kind, const OptimHyper& h, int64_t step, Tensor& w,
+                               const Tensor& g, Tensor& s1, Tensor& s2) = 0;
+};
+
+// The cpu backend, shared process-wide (it owns no device).
+Backend& cpuBackend();
+
+}  // namespace gradlab

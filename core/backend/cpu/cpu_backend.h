@@ -1,0 +1,92 @@
+#pragma once
+// The cpu backend: Eigen on host memory, float32 and float64. The reference for every op.
+// Kernels are split by family: cpu_backend.cpp (storage, element-wise, matrix),
+// cpu_activations.cpp, cpu_losses.cpp, cpu_optimizers.cpp.
+#include <Eigen/Core>
+
+#include "backend/backend.h"
+#include "util/error.h"
+
+namespace gradlab::cpu {
+
+struct CpuBuffer : Buffer {
+  ~CpuBuffer() override;
+  void* data = nullptr;
+};
+
+template <class T>
+T* ptr(const Tensor& t) {
+  return static_cast<T*>(static_cast<CpuBuffer*>(t.buffer())->data) + t.offset();
+}
+
+template <class T>
+using Mat = Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
+template <class T>
+using Arr = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
+
+template <class T>
+Mat<T> mat(const Tensor& t) {
+  return Mat<T>(ptr<T>(t), t.rows(), t.cols());
+}
+template <class T>
+Mat<T> mat(const Tensor& t, int64_t rows, int64_t cols) {
+  return Mat<T>(ptr<T>(t), rows, cols);
+}
+template <class T>
+Arr<T> arr(const Tensor& t) {
+  return Arr<T>(ptr<T>(t), t.numel());
+}
+
+// Calls fn(T{}) with T = float or double according to dtype.
+template <class Fn>
+decltype(auto) dispatch(DType dtype, Fn&& fn) {
+  if (dtype == DType::F64) return fn(double{});
+  return fn(float{});
+}
+
+void checkSame(const char* op, const Tensor& a, const Tensor& b);
+
+class CpuBackend final : public Backend {
+ public:
+  CpuBackend();
+  std::string name() const override { return "cpu"; }
+  std::string description() const override;
+  bool supports(DType) const override { return true; }
+  void setThreads(int threads) override;
+  int threads() const override { return threads_; }
+
+  Tensor empty(const Shape& shape, DType dtype) override;
+  void upload(Tensor& dst, const void* src, DType srcType) override;
+  void download(const Tensor& src, void* dst, DType dstType) override;
+
+  void fill(Tensor& t, double value) override;
+  void copy(const Tensor& src, Tensor& dst) override;
+  void axpy(double a, const Tensor& x, Tensor& y) override;
+  void scale(Tensor& x, double a) override;
+  void addSign(double a, const Tensor& x, Tensor& y) override;
+  double reduce(Reduce op, const Tensor& x) override;
+  bool allFinite(const Tensor& x) override;
+
+  void gemm(bool transA, bool transB, double alpha, const Tensor& A, const Tensor& B, double beta,
+            Tensor& C) override;
+  void addRowVector(Tensor& y, const Tensor& b) override;
+  void sumRows(const Tensor& dy, double beta, Tensor& db) override;
+  void copyColumns(const Tensor& src, int64_t srcCols, int64_t srcCol, Tensor& dst,
+                   int64_t dstCols, int64_t dstCol, int64_t rows, int64_t width,
+                   bool accumulate) override;
+
+  void actForward(Act f, const Tensor& z, Tensor& y) override;
+  void actBackward(Act f, const Tensor& z, const Tensor& y, const Tensor& dy, Tensor& dz,
+                   bool accumulate) override;
+
+  void loss(LossKind kind, const Tensor& pred, const Tensor& target, Tensor& value,
+            Tensor* grad) override;
+
+  void optimizerUpdate(OptimKind kind, const OptimHyper& h, int64_t step, Tensor& w,
+                       const Tensor& g, Tensor& s1, Tensor& s2) override;
+
+ private:
+  int threads_ = 1;
+};
+
+}  // namespace gradlab::cpu

@@ -1,0 +1,40 @@
+#pragma once
+// Dataset: samples x and targets y on the host, as float32.
+//   x: size() samples, each of shape xShape ([2] for 2-D points, [1, 28, 28] for images,
+//      [T, F] for sequences), stored contiguously.
+//   y: classification: one class index per sample (yShape = {}), numClasses > 0;
+//      regression: yShape = {k} values per sample, numClasses = 0.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tensor/shape.h"
+
+namespace gradlab {
+
+struct Dataset {
+  std::string name;
+  Shape xShape;
+  Shape yShape;
+  std::vector<float> x;
+  std::vector<float> y;
+  int numClasses = 0;                   // 0 = regression
+  std::vector<std::string> classNames;  // optional
+
+  int64_t size() const { return xShape.empty() ? 0 : int64_t(x.size()) / numel(xShape); }
+  int64_t xStride() const { return numel(xShape); }
+  int64_t yStride() const { return numel(yShape); }
+  bool isClassification() const { return numClasses > 0; }
+  // The samples at the given indices, in that order.
+  Dataset subset(const std::vector<int64_t>& indices) const;
+};
+
+struct Split {
+  Dataset train, test;
+};
+
+// Shuffles with `seed` and holds out round(testFraction · N) samples as the test set
+// (testFraction 0: every sample trains, the test set is empty).
+Split splitDataset(const Dataset& all, double testFraction, uint64_t seed);
+
+}  // namespace gradlab

@@ -1,0 +1,83 @@
+#pragma once
+// Network: a NetworkSpec compiled onto one backend — blocks in topological order, their
+// parameters, and per-node activations and gradients for the current batch size.
+//
+//   Network net(spec, cpuBackend(), DType::F32, /*seed=*/1);
+//   net.forward(x, /*training=*/true);           // x: [B, ...input shape]
+//   double l = net.loss(y, /*withGrad=*/true);   // mean loss of the batch, seeds the backward
+//   net.backward();                              // every Param::grad now holds ∂L/∂θ
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "backend/backend.h"
+#include "blocks/block.h"
+#include "io/safetensors.h"
+#include "spec/analysis.h"
+#include "spec/network_spec.h"
+
+namespace gradlab {
+
+LossKind parseLossKind(const std::string& name);  // throws Error listing the valid names
+const char* lossName(LossKind kind);
+
+class Network {
+ public:
+  // Throws Error listing every problem when the spec is not valid (see analyze()).
+  Network(const NetworkSpec& spec, Backend& backend, DType dtype, uint64_t seed);
+  ~Network();
+
+  // Re-draws every parameter from its initialiser with this seed.
+  void initialize(uint64_t seed);
+
+  // Runs every block on x ([B, ...input shape]).
+  void forward(const Tensor& x, bool training);
+  // Mean loss of the last forward's loss-block output against target; with withGrad, seeds the
+  // backward pass with ∂L/∂output.
+  double loss(const Tensor& target, bool withGrad);
+  // Back-propagates from the loss block; fills every Param::grad.
+  void backward();
+
+  const NetworkSpec& spec() const { return spec_; }
+  const Analysis& analysis() const { return analysis_; }
+  Backend& backend() const { return be_; }
+  DType dtype() const { return dtype_; }
+  LossKind lossKind() const { return lossKind_; }
+  const std::string& lossBlock() const { return spec_.loss.block; }
+  const Shape& inputShape() const;   // without batch
+  const Shape& outputShape() const;  // the loss block's, without batch
+  int64_t batch() const { return batch_; }
+
+  // Output of block `id` from the last forward ([B, ...]); undefined before any forward.
+  const Tensor& output(const std::string& id) const;
+  // ∂L/∂output of block `id` from the last backward.
+  const Tensor& gradient(const std::string& id) const;
+  const std::vector<std::unique_ptr<Block>>& blocks() const { return blocks_; }
+  Block* block(const std::string& id) const;
+
+  // Every parameter, named "<block id>.<param>" (h1.weight), in block order.
+  std::vector<std::pair<std::string, Param*>> params();
+  // Weights as host tensors (for safetensors), and back. loadWeights checks every name and
+  // shape first and changes nothing when one is wrong; throws Error naming `source`.
+  TensorMap weights() const;
+  void loadWeights(const TensorMap& tensors, const std::string& source);
+
+ private:
+  struct Node;
+  void ensureBatch(int64_t batch);
+
+  NetworkSpec spec_;
+  Analysis analysis_;
+  Backend& be_;
+  DType dtype_;
+  LossKind lossKind_ = LossKind::Mse;
+  std::vector<std::unique_ptr<Block>> blocks_;  // topological order
+  std::vector<std::unique_ptr<Node>> nodes_;    // parallel to blocks_
+  std::unordered_map<std::string, size_t> index_;
+  int64_t batch_ = 0;
+  Tensor lossValue_;
+  size_t lossNode_ = 0;
+};
+
+}  // namespace gradlab

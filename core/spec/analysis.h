@@ -1,0 +1,39 @@
+#pragma once
+// analyze(): validation and shape inference of a NetworkSpec, without any backend.
+// Returns every problem at once, each naming its block and saying how to fix it, plus the
+// output shape and parameter count of every block that could be inferred — what the editor
+// shows on its cards and `gradlab-cli validate` prints.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "spec/network_spec.h"
+#include "tensor/shape.h"
+
+namespace gradlab {
+
+struct Problem {
+  std::string block;    // block id, or empty for the whole network
+  std::string message;  // what is wrong and how to fix it
+};
+
+struct Analysis {
+  std::vector<Problem> problems;
+  std::vector<std::string> order;  // topological order (blocks in cycles left out)
+  std::map<std::string, std::vector<Shape>> inShapes;
+  std::map<std::string, Shape> outShapes;
+  std::map<std::string, int64_t> paramCounts;
+  int64_t totalParams = 0;
+  std::string inputBlock;  // the Input block's id
+
+  bool ok() const { return problems.empty(); }
+  std::vector<Problem> problemsOf(const std::string& block) const;
+};
+
+Analysis analyze(const NetworkSpec& spec);
+
+// "Dense h2: expects ...", one line per problem.
+std::string describe(const std::vector<Problem>& problems);
+
+}  // namespace gradlab

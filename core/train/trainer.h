@@ -1,0 +1,88 @@
+#pragma once
+// Trainer: a network, its data and an optimizer; one call to step() trains one batch.
+// Used synchronously by gradlab-cli and on a worker thread by the window (it never touches Qt).
+// Hyperparameters may change between steps (setConfig).
+//
+//   Trainer t(spec, split, config, cpuBackend(), DType::F32);
+//   for (int i = 0; i < 1000; ++i) t.step();
+//   Metrics m = t.evaluate(split.test);
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "backend/backend.h"
+#include "data/dataset.h"
+#include "network/network.h"
+#include "optim/optimizer.h"
+#include "util/rng.h"
+
+namespace gradlab {
+
+struct TrainConfig {
+  std::string optimizer = "adam";  // sgd momentum nesterov adagrad adadelta rmsprop adam
+  std::optional<double> lr;        // unset: the optimizer's default (optim/optimizer.h)
+  double l1 = 0;                   // penalty l1·Σ|w| on weights (not biases)
+  double l2 = 0;                   // penalty ½·l2·Σw² on weights (gradient l2·w)
+  double clipNorm = 0;             // clip the global gradient norm to this; 0 = off
+  int64_t batch = 10;
+  bool shuffle = true;             // false: batches in data order, cycling
+  uint64_t seed = 0;               // initial weights, shuffling, dropout
+};
+
+struct StepResult {
+  int64_t step = 0;       // steps done, this one included
+  double loss = 0;        // the batch's loss before the update (data loss, no penalty)
+  bool finite = true;     // false: loss or gradients went NaN/Inf; the update was skipped
+};
+
+struct Metrics {
+  double loss = 0;
+  std::optional<double> accuracy;  // fraction in [0, 1]; classification only
+  int64_t samples = 0;
+};
+
+class Trainer {
+ public:
+  // Throws Error when the network is invalid or the data does not fit it.
+  Trainer(const NetworkSpec& spec, Split data, TrainConfig config, Backend& backend, DType dtype);
+  ~Trainer();
+
+  StepResult step();
+  // Loss and accuracy on a dataset, in evaluation mode, in chunks.
+  Metrics evaluate(const Dataset& data);
+  // Fresh weights and optimizer state from config().seed; step count back to 0.
+  void reset();
+  void setConfig(const TrainConfig& config);  // lr, optimizer, penalties, batch, ... between steps
+
+  const TrainConfig& config() const { return config_; }
+  Network& network() { return *net_; }
+  const Split& data() const { return data_; }
+  int64_t steps() const { return steps_; }
+  double epochs() const;  // samples seen / training set size
+  int64_t stepsPerEpoch() const;
+
+  // Host batch -> backend tensors (also used by views that run the network on their own inputs).
+  Tensor makeInput(const Dataset& d, int64_t begin, int64_t count) const;
+  Tensor makeTarget(const Dataset& d, int64_t begin, int64_t count) const;
+
+ private:
+  void nextBatch();
+  void checkDataFits(const Dataset& d, const std::string& what) const;
+
+  NetworkSpec spec_;
+  Split data_;
+  TrainConfig config_;
+  Backend& be_;
+  DType dtype_;
+  std::unique_ptr<Network> net_;
+  std::unique_ptr<Optimizer> opt_;
+  std::vector<int64_t> order_;  // sample order of the current epoch
+  int64_t cursor_ = 0;
+  int64_t steps_ = 0;
+  int64_t samplesSeen_ = 0;
+  Dataset batchData_;            // the current batch, gathered on the host
+  Tensor x_, y_;                 // the current batch on the backend
+  Rng shuffleRng_;
+};
+
+}  // namespace gradlab

@@ -1,0 +1,20 @@
+#pragma once
+// Runs gradlab-cli (the binary built beside the tests) and captures what it prints.
+#include <QString>
+#include <QStringList>
+
+namespace gradlab::test {
+
+struct CliResult {
+  int exitCode = -1;
+  bool crashed = false;  // killed by a signal (a crash is always a test failure)
+  QString out, err;
+};
+
+CliResult runCli(const QStringList& args, int timeoutMs = 600000);
+// Path of a file in the source tree, e.g. sourcePath("tests/data/xor.net.json").
+QString sourcePath(const QString& relative);
+// Writes bytes to path (creating folders); returns path.
+QString writeFile(const QString& path, const QByteArray& bytes);
+
+}  // namespace gradlab::test
