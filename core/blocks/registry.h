@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "blocks/block.h"
+#include "util/error.h"
 
 namespace gradlab {
 

@@ -25,13 +25,13 @@ Tensor Tensor::slice(int64_t begin, int64_t end) const {
 }
 
 std::vector<double> Tensor::toHost() const {
-  std::vector<double> out(size_t(numel()));
+  std::vector<double> out(static_cast<size_t>(numel()));
   if (!out.empty()) backend().download(*this, out.data(), DType::F64);
   return out;
 }
 
 std::vector<float> Tensor::toHostF32() const {
-  std::vector<float> out(size_t(numel()));
+  std::vector<float> out(static_cast<size_t>(numel()));
   if (!out.empty()) backend().download(*this, out.data(), DType::F32);
   return out;
 }

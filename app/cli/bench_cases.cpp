@@ -1,0 +1,49 @@
+#include "cli/bench_cases.h"
+
+#include "util/rng.h"
+
+namespace gradlab::cli {
+
+Dataset randomDataset(int64_t n, const Shape& xShape, int numClasses, int64_t yWidth,
+                      uint64_t seed) {
+  Rng rng(seed);
+  Dataset d;
+  d.name = "random";
+  d.xShape = xShape;
+  d.x.resize(size_t(n * numel(xShape)));
+  for (auto& v : d.x) v = float(rng.uniform(-1, 1));
+  d.numClasses = numClasses;
+  if (numClasses > 0) {
+    d.y.resize(size_t(n));
+    for (auto& v : d.y) v = float(rng.below(uint64_t(numClasses)));
+  } else {
+    d.yShape = {yWidth};
+    d.y.resize(size_t(n * yWidth));
+    for (auto& v : d.y) v = float(rng.uniform(-1, 1));
+  }
+  return d;
+}
+
+const std::vector<BenchCase>& benchCases() {
+  static const std::vector<BenchCase> cases{
+      {"mlp-tiny", "MLP 2-8-8-1 tanh (TF-Playground size), batch 10, bce, adam",
+       R"({"blocks": [{"id": "x", "type": "Input", "shape": [2]},
+                      {"id": "h1", "type": "Dense", "units": 8, "activation": "tanh"},
+                      {"id": "h2", "type": "Dense", "units": 8, "activation": "tanh"},
+                      {"id": "out", "type": "Dense", "units": 1, "activation": "sigmoid"}],
+           "edges": [["x", "h1"], ["h1", "h2"], ["h2", "out"]],
+           "loss": {"type": "bce", "block": "out"}})",
+       10, "adam", [] { return randomDataset(1000, {2}, 2, 0, 1); }},
+      {"mlp-mnist", "MLP 784-256-128-10 relu, batch 64, cross-entropy, adam",
+       R"({"blocks": [{"id": "x", "type": "Input", "shape": [784]},
+                      {"id": "h1", "type": "Dense", "units": 256, "activation": "relu"},
+                      {"id": "h2", "type": "Dense", "units": 128, "activation": "relu"},
+                      {"id": "out", "type": "Dense", "units": 10}],
+           "edges": [["x", "h1"], ["h1", "h2"], ["h2", "out"]],
+           "loss": {"type": "cross_entropy", "block": "out"}})",
+       64, "adam", [] { return randomDataset(4096, {784}, 10, 0, 2); }},
+  };
+  return cases;
+}
+
+}  // namespace gradlab::cli

@@ -1,0 +1,12 @@
+#pragma once
+// gradlab-cli's subcommands. Each add* function registers one subcommand on the app; its
+// callback runs the command and returns the process exit code through `exitCode`.
+#include <CLI/CLI.hpp>
+
+namespace gradlab::cli {
+
+void addValidate(CLI::App& app, int& exitCode);
+void addTrain(CLI::App& app, int& exitCode);
+void addBench(CLI::App& app, int& exitCode);
+
+}  // namespace gradlab::cli

@@ -1,0 +1,28 @@
+// gradlab-cli: the Gradlab engine without a window — for scripts, tests, benchmarks and GPU
+// servers. `gradlab-cli --help` lists the commands; each command's --help its options.
+#include <cstdio>
+#include <exception>
+
+#include "cli/commands.h"
+#include "util/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Gradlab engine, headless: validate, train and benchmark networks"};
+  app.require_subcommand(1);
+  int exitCode = 0;
+  gradlab::cli::addValidate(app, exitCode);
+  gradlab::cli::addTrain(app, exitCode);
+  gradlab::cli::addBench(app, exitCode);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const gradlab::Error& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+  return exitCode;
+}

@@ -1,0 +1,78 @@
+#include "blocks/dense.h"
+
+#include "blocks/activation.h"
+#include "blocks/registry.h"
+
+namespace gradlab {
+
+DenseBlock::DenseBlock(const BlockArgs& a)
+    : Block(a), f_(parseAct(paramString(a.spec, "activation"))),
+      bias_(paramBool(a.spec, "use_bias")) {}
+
+void DenseBlock::resize(int64_t batch) {
+  if (f_ == Act::Identity) return;
+  z_ = be_.empty({batch, outShape_[0]}, dtype_);
+  dz_ = be_.empty({batch, outShape_[0]}, dtype_);
+}
+
+// z = x·Wᵀ + b;  y = f(z)
+void DenseBlock::forward(std::span<const Tensor> in, Tensor& out, bool) {
+  const Tensor& W = params_[0].value;
+  Tensor& z = f_ == Act::Identity ? out : z_;
+  be_.gemm(false, true, 1.0, in[0], W, 0.0, z);
+  if (bias_) be_.addRowVector(z, params_[1].value);
+  if (f_ != Act::Identity) be_.actForward(f_, z, out);
+}
+
+// δ = f′(z) ⊙ ∂L/∂y;  ∂L/∂W = δᵀ·x;  ∂L/∂b = Σ δ;  ∂L/∂x += δ·W
+void DenseBlock::backward(std::span<const Tensor> in, const Tensor& out, const Tensor& dout,
+                          std::span<Tensor> din) {
+  const Tensor* delta = &dout;
+  if (f_ != Act::Identity) {
+    be_.actBackward(f_, z_, out, dout, dz_, /*accumulate=*/false);
+    delta = &dz_;
+  }
+  be_.gemm(true, false, 1.0, *delta, in[0], 0.0, params_[0].grad);
+  if (bias_) be_.sumRows(*delta, 0.0, params_[1].grad);
+  if (din[0].defined()) be_.gemm(false, false, 1.0, *delta, params_[0].value, 1.0, din[0]);
+}
+
+void DenseBlock::internals(std::vector<std::pair<std::string, Tensor>>& out) const {
+  if (f_ != Act::Identity && z_.defined()) out.emplace_back("pre", z_);
+}
+
+}  // namespace gradlab
+
+namespace gradlab {
+
+BlockInfo denseInfo() {
+  using K = ParamInfo::Kind;
+  BlockInfo info;
+  info.type = "Dense";
+  info.category = "Dense";
+  info.formula = "y = f(x·Wᵀ + b)";
+  info.help = "Every output unit is a weighted sum of every input plus a bias, then an activation.";
+  info.params = {
+      {"units", K::Int, nullptr, {}, 1, 1e6, "number of output units (neurons)"},
+      {"activation", K::Choice, "identity", activationNames(), 0, 0, "activation function f"},
+      {"use_bias", K::Bool, true, {}, 0, 0, "add a learned bias b"},
+      {"init", K::Choice, "glorot_uniform",
+       {"glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "uniform", "zeros"}, 0, 0,
+       "how the weights start"},
+  };
+  info.infer = [](const BlockSpec& s, const std::vector<Shape>& in) -> Shape {
+    if (in[0].size() != 1)
+      throw Error("expects a flat input, got " + toString(in[0]) + " — insert Flatten before it");
+    return {paramInt(s, "units")};
+  };
+  info.paramDecls = [](const BlockSpec& s, const std::vector<Shape>& in) {
+    const int64_t units = paramInt(s, "units"), fanIn = in[0][0];
+    std::vector<ParamDecl> p{{"weight", {units, fanIn}, paramString(s, "init"), fanIn, units}};
+    if (paramBool(s, "use_bias")) p.push_back({"bias", {units}, "zeros", fanIn, units, false});
+    return p;
+  };
+  info.create = [](const BlockArgs& a) { return std::make_unique<DenseBlock>(a); };
+  return info;
+}
+
+}  // namespace gradlab

@@ -1,0 +1,203 @@
+#include "network/network.h"
+
+#include "blocks/registry.h"
+#include "optim/optimizer.h"
+#include "util/error.h"
+#include "util/rng.h"
+
+namespace gradlab {
+
+namespace {
+const std::vector<std::string> kLossNames{"mse", "bce", "bce_logits", "cross_entropy"};
+}
+
+LossKind parseLossKind(const std::string& name) {
+  for (size_t i = 0; i < kLossNames.size(); ++i)
+    if (kLossNames[i] == name) return LossKind(i);
+  throw Error("unknown loss \"" + name + "\" (use mse, bce, bce_logits or cross_entropy)");
+}
+
+const char* lossName(LossKind kind) { return kLossNames[size_t(kind)].c_str(); }
+
+// Per block: where its inputs come from, and its activations for the current batch.
+struct Network::Node {
+  std::vector<size_t> inputs;  // node indices, in edge order
+  bool needsGrad = false;      // something upstream (or the block itself) has parameters
+  Tensor out, grad;            // [B, ...outShape]
+  std::vector<Tensor> ins;     // views of the inputs' outputs
+  std::vector<Tensor> dins;    // the inputs' grads, or undefined where none is needed
+};
+
+Network::Network(const NetworkSpec& spec, Backend& backend, DType dtype, uint64_t seed)
+    : spec_(spec), analysis_(analyze(spec)), be_(backend), dtype_(dtype) {
+  if (!analysis_.ok())
+    throw Error("the network has " + std::to_string(analysis_.problems.size()) +
+                (analysis_.problems.size() == 1 ? " problem:\n" : " problems:\n") +
+                describe(analysis_.problems));
+  if (!be_.supports(dtype))
+    throw Error("the " + be_.name() + " backend does not support " + toString(dtype) +
+                " tensors — use f32, or the cpu backend");
+  lossKind_ = parseLossKind(spec_.loss.type);
+
+  for (const auto& id : analysis_.order) {
+    index_[id] = blocks_.size();
+    const BlockSpec& bs = *spec_.find(id);
+    const BlockInfo& info = *findBlockType(bs.type);
+    BlockArgs args{bs, analysis_.inShapes.at(id), analysis_.outShapes.at(id), be_, dtype_,
+                   seed ^ (0x9e3779b97f4a7c15ULL * (blocks_.size() + 1))};
+    auto block = info.create(args);
+    for (auto& decl : info.paramDecls(bs, args.inShapes)) {
+      Param p;
+      p.decl = decl;
+      p.value = be_.zeros(decl.shape, dtype_);
+      if (decl.trainable) {
+        p.grad = be_.zeros(decl.shape, dtype_);
+        p.s1 = be_.zeros(decl.shape, dtype_);
+        p.s2 = be_.zeros(decl.shape, dtype_);
+      }
+      block->params().push_back(std::move(p));
+    }
+    auto node = std::make_unique<Node>();
+    for (const auto& from : spec_.inputsOf(id)) node->inputs.push_back(index_.at(from));
+    bool upstream = false;
+    for (size_t i : node->inputs) upstream = upstream || nodes_[i]->needsGrad;
+    node->needsGrad = upstream || !block->params().empty();
+    blocks_.push_back(std::move(block));
+    nodes_.push_back(std::move(node));
+  }
+  lossNode_ = index_.at(spec_.loss.block);
+  lossValue_ = be_.zeros({1}, dtype_);
+  initialize(seed);
+}
+
+Network::~Network() = default;
+
+void Network::initialize(uint64_t seed) {
+  Rng rng(seed);
+  for (auto& b : blocks_)
+    for (auto& p : b->params()) initParam(p, rng);
+}
+
+const Shape& Network::inputShape() const { return analysis_.outShapes.at(analysis_.inputBlock); }
+const Shape& Network::outputShape() const { return analysis_.outShapes.at(spec_.loss.block); }
+
+void Network::ensureBatch(int64_t batch) {
+  if (batch == batch_) return;
+  for (size_t i = 0; i < blocks_.size(); ++i) {
+    Node& n = *nodes_[i];
+    n.out = be_.empty(withBatch(batch, blocks_[i]->outShape()), dtype_);
+    n.grad = n.needsGrad ? be_.zeros(n.out.shape(), dtype_) : Tensor();
+    blocks_[i]->resize(batch);
+  }
+  for (auto& n : nodes_) {
+    n->ins.clear();
+    n->dins.clear();
+    for (size_t j : n->inputs) {
+      n->ins.push_back(nodes_[j]->out);
+      n->dins.push_back(nodes_[j]->needsGrad ? nodes_[j]->grad : Tensor());
+    }
+  }
+  batch_ = batch;
+}
+
+void Network::forward(const Tensor& x, bool training) {
+  const Shape& want = inputShape();
+  Shape got(x.shape().begin() + std::min<ptrdiff_t>(1, x.rank()), x.shape().end());
+  if (x.rank() < 1 || got != want)
+    throw Error("the input block \"" + analysis_.inputBlock + "\" expects samples of shape " +
+                toString(want) + ", got " + toString(got) +
+                " — set the Input block's shape to the data's");
+  ensureBatch(x.dim(0));
+  for (size_t i = 0; i < blocks_.size(); ++i) {
+    Node& n = *nodes_[i];
+    if (n.inputs.empty()) {
+      Tensor in[1] = {x};
+      blocks_[i]->forward(in, n.out, training);
+    } else {
+      blocks_[i]->forward(n.ins, n.out, training);
+    }
+  }
+}
+
+double Network::loss(const Tensor& target, bool withGrad) {
+  Node& n = *nodes_[lossNode_];
+  Tensor* grad = withGrad && n.needsGrad ? &n.grad : nullptr;
+  be_.loss(lossKind_, n.out, target, lossValue_, grad);
+  return be_.readScalar(lossValue_);
+}
+
+void Network::backward() {
+  for (size_t i = 0; i < nodes_.size(); ++i)
+    if (i != lossNode_ && nodes_[i]->needsGrad) be_.fill(nodes_[i]->grad, 0.0);
+  for (size_t i = blocks_.size(); i-- > 0;) {
+    Node& n = *nodes_[i];
+    if (!n.needsGrad || n.inputs.empty()) continue;
+    blocks_[i]->backward(n.ins, n.out, n.grad, n.dins);
+  }
+}
+
+Block* Network::block(const std::string& id) const {
+  auto it = index_.find(id);
+  return it == index_.end() ? nullptr : blocks_[it->second].get();
+}
+
+const Tensor& Network::output(const std::string& id) const {
+  auto it = index_.find(id);
+  if (it == index_.end()) throw Error("no block \"" + id + "\" in the network");
+  return nodes_[it->second]->out;
+}
+
+const Tensor& Network::gradient(const std::string& id) const {
+  auto it = index_.find(id);
+  if (it == index_.end()) throw Error("no block \"" + id + "\" in the network");
+  return nodes_[it->second]->grad;
+}
+
+std::vector<std::pair<std::string, Param*>> Network::params() {
+  std::vector<std::pair<std::string, Param*>> out;
+  for (auto& b : blocks_)
+    for (auto& p : b->params()) out.emplace_back(b->id() + "." + p.decl.name, &p);
+  return out;
+}
+
+TensorMap Network::weights() const {
+  TensorMap out;
+  for (const auto& b : blocks_)
+    for (const auto& p : b->params())
+      out[b->id() + "." + p.decl.name] = HostTensor{p.decl.shape, dtype_, p.value.toHost()};
+  return out;
+}
+
+void Network::loadWeights(const TensorMap& tensors, const std::string& source) {
+  std::string problems;
+  size_t used = 0;
+  for (const auto& b : blocks_)
+    for (const auto& p : b->params()) {
+      const std::string name = b->id() + "." + p.decl.name;
+      auto it = tensors.find(name);
+      if (it == tensors.end())
+        problems += "  has no tensor \"" + name + "\" (the network needs " +
+                    toString(p.decl.shape) + ")\n";
+      else if (it->second.shape != p.decl.shape)
+        problems += "  tensor \"" + name + "\" is " + toString(it->second.shape) +
+                    ", the network needs " + toString(p.decl.shape) + "\n";
+      else
+        ++used;
+    }
+  for (const auto& [name, t] : tensors) {
+    const auto dot = name.rfind('.');
+    const Block* b = dot == std::string::npos ? nullptr : block(name.substr(0, dot));
+    bool known = false;
+    if (b)
+      for (const auto& p : b->params()) known = known || p.decl.name == name.substr(dot + 1);
+    if (!known) problems += "  tensor \"" + name + "\" matches no parameter of this network\n";
+  }
+  if (!problems.empty())
+    throw Error(source + ": the weights do not fit this network:\n" + problems +
+                "(were they saved from another network?)");
+  for (auto& b : blocks_)
+    for (auto& p : b->params())
+      p.value.fromHost(std::span<const double>(tensors.at(b->id() + "." + p.decl.name).values));
+}
+
+}  // namespace gradlab

@@ -1,0 +1,189 @@
+#include "train/trainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "util/error.h"
+
+namespace gradlab {
+
+Trainer::Trainer(const NetworkSpec& spec, Split data, TrainConfig config, Backend& backend,
+                 DType dtype)
+    : spec_(spec), data_(std::move(data)), config_(std::move(config)), be_(backend),
+      dtype_(dtype) {
+  if (data_.train.size() == 0) throw Error("the training set is empty — choose a dataset with samples");
+  net_ = std::make_unique<Network>(spec_, be_, dtype_, config_.seed);
+  checkDataFits(data_.train, "training data");
+  if (data_.test.size() > 0) checkDataFits(data_.test, "test data");
+  const OptimKind kind = parseOptimKind(config_.optimizer);
+  opt_ = std::make_unique<Optimizer>(kind, defaultHyper(kind), be_);
+  setConfig(config_);
+  reset();
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::checkDataFits(const Dataset& d, const std::string& what) const {
+  const Shape& in = net_->inputShape();
+  if (d.xShape != in)
+    throw Error("the " + what + " has samples of shape " + toString(d.xShape) +
+                " but the Input block \"" + net_->analysis().inputBlock + "\" expects " +
+                toString(in) + " — set the Input block's shape to " + toString(d.xShape));
+  const int64_t width = numel(net_->outputShape());
+  const std::string out = "the loss block \"" + net_->lossBlock() + "\"";
+  if (d.isClassification()) {
+    const bool ce = net_->lossKind() == LossKind::CrossEntropy;
+    if (ce && width != d.numClasses)
+      throw Error("the " + what + " has " + std::to_string(d.numClasses) + " classes but " + out +
+                  " has " + std::to_string(width) + " outputs — give it " +
+                  std::to_string(d.numClasses) + " units");
+    if (!ce && width != 1 && width != d.numClasses)
+      throw Error("the " + what + " has " + std::to_string(d.numClasses) + " classes but " + out +
+                  " has " + std::to_string(width) + " outputs — give it 1 unit (two classes) or " +
+                  std::to_string(d.numClasses) + " (one per class)");
+    if (!ce && width == 1 && d.numClasses > 2)
+      throw Error("the " + what + " has " + std::to_string(d.numClasses) + " classes but " + out +
+                  " has 1 output — give it " + std::to_string(d.numClasses) +
+                  " units and use the cross_entropy loss");
+  } else {
+    if (net_->lossKind() == LossKind::CrossEntropy)
+      throw Error("the " + what + " has numeric targets (regression) but the loss is "
+                  "cross_entropy, which needs class labels — use mse");
+    if (d.yStride() != width)
+      throw Error("the " + what + " has " + std::to_string(d.yStride()) +
+                  " target values per sample but " + out + " has " + std::to_string(width) +
+                  " outputs — give it " + std::to_string(d.yStride()) + " units");
+  }
+}
+
+void Trainer::setConfig(const TrainConfig& config) {
+  if (config.batch < 1) throw Error("the batch size must be at least 1");
+  const OptimKind kind = parseOptimKind(config.optimizer);
+  if (kind != opt_->kind() || config.optimizer != config_.optimizer) {
+    opt_->setKind(kind);
+    opt_->resetState(net_->params());
+  }
+  OptimHyper h = defaultHyper(kind);
+  if (config.lr) {
+    if (!(*config.lr > 0) || !std::isfinite(*config.lr))
+      throw Error("the learning rate must be a positive number");
+    h.lr = *config.lr;
+  }
+  opt_->setHyper(h);
+  if (config.l1 < 0 || config.l2 < 0) throw Error("penalties must be 0 or more");
+  opt_->setPenalties(config.l1, config.l2);
+  opt_->setClipNorm(config.clipNorm);
+  config_ = config;
+}
+
+void Trainer::reset() {
+  net_ = std::make_unique<Network>(spec_, be_, dtype_, config_.seed);
+  opt_->resetState(net_->params());
+  shuffleRng_.reseed(config_.seed ^ 0x5eedULL);
+  order_.resize(size_t(data_.train.size()));
+  std::iota(order_.begin(), order_.end(), 0);
+  cursor_ = 0;
+  steps_ = 0;
+  samplesSeen_ = 0;
+  x_ = y_ = Tensor();
+}
+
+int64_t Trainer::stepsPerEpoch() const {
+  const int64_t b = std::min<int64_t>(config_.batch, data_.train.size());
+  return (data_.train.size() + b - 1) / b;
+}
+
+double Trainer::epochs() const { return double(samplesSeen_) / double(data_.train.size()); }
+
+// Fisher–Yates with our own generator (identical on every platform).
+static void shuffle(std::vector<int64_t>& v, Rng& rng) {
+  for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
+}
+
+void Trainer::nextBatch() {
+  const int64_t n = data_.train.size();
+  const int64_t b = std::min<int64_t>(config_.batch, n);
+  std::vector<int64_t> idx(static_cast<size_t>(b));
+  for (auto& i : idx) {
+    if (cursor_ == 0 && config_.shuffle) shuffle(order_, shuffleRng_);
+    i = order_[size_t(cursor_)];
+    cursor_ = (cursor_ + 1) % n;
+  }
+  batchData_ = data_.train.subset(idx);
+  x_ = makeInput(batchData_, 0, b);
+  y_ = makeTarget(batchData_, 0, b);
+  samplesSeen_ += b;
+}
+
+Tensor Trainer::makeInput(const Dataset& d, int64_t begin, int64_t count) const {
+  Tensor x = be_.empty(withBatch(count, d.xShape), dtype_);
+  x.fromHost(std::span<const float>(d.x.data() + begin * d.xStride(), size_t(count * d.xStride())));
+  return x;
+}
+
+Tensor Trainer::makeTarget(const Dataset& d, int64_t begin, int64_t count) const {
+  const int64_t width = numel(net_->outputShape());
+  std::vector<float> t;
+  Shape shape;
+  if (d.isClassification() && net_->lossKind() == LossKind::CrossEntropy) {
+    t.assign(d.y.begin() + begin, d.y.begin() + begin + count);
+    shape = {count};
+  } else if (d.isClassification() && width > 1) {  // one-hot, e.g. for mse on classes
+    t.assign(size_t(count * width), 0.f);
+    for (int64_t i = 0; i < count; ++i) t[size_t(i * width + int64_t(d.y[size_t(begin + i)]))] = 1.f;
+    shape = {count, width};
+  } else {
+    t.assign(d.y.begin() + begin * d.yStride(), d.y.begin() + (begin + count) * d.yStride());
+    shape = {count, width};
+  }
+  Tensor y = be_.empty(shape, dtype_);
+  y.fromHost(std::span<const float>(t));
+  return y;
+}
+
+StepResult Trainer::step() {
+  nextBatch();
+  net_->forward(x_, /*training=*/true);
+  StepResult r;
+  r.loss = net_->loss(y_, /*withGrad=*/true);
+  r.finite = std::isfinite(r.loss);
+  if (r.finite) {
+    net_->backward();
+    opt_->update(net_->params());
+  }
+  r.step = ++steps_;
+  return r;
+}
+
+Metrics Trainer::evaluate(const Dataset& d) {
+  Metrics m;
+  m.samples = d.size();
+  if (d.size() == 0) return m;
+  const int64_t chunk = 256;
+  const int64_t width = numel(net_->outputShape());
+  const double threshold = net_->lossKind() == LossKind::BceLogits ? 0.0 : 0.5;
+  double lossSum = 0;
+  int64_t correct = 0;
+  for (int64_t begin = 0; begin < d.size(); begin += chunk) {
+    const int64_t count = std::min(chunk, d.size() - begin);
+    net_->forward(makeInput(d, begin, count), /*training=*/false);
+    lossSum += net_->loss(makeTarget(d, begin, count), /*withGrad=*/false) * double(count);
+    if (!d.isClassification()) continue;
+    const std::vector<double> out = net_->output(net_->lossBlock()).toHost();
+    for (int64_t i = 0; i < count; ++i) {
+      const double* row = out.data() + i * width;
+      int64_t predicted = 0;
+      if (width == 1)
+        predicted = row[0] > threshold ? 1 : 0;
+      else
+        predicted = std::max_element(row, row + width) - row;
+      correct += predicted == int64_t(d.y[size_t(begin + i)]);
+    }
+  }
+  m.loss = lossSum / double(d.size());
+  if (d.isClassification()) m.accuracy = double(correct) / double(d.size());
+  return m;
+}
+
+}  // namespace gradlab
