@@ -29,6 +29,11 @@ struct Dataset {
   Dataset subset(const std::vector<int64_t>& indices) const;
 };
 
+// Whether a file's target column/tensor holds class indices. Auto decides from the values
+// (see csv.h and tensor_file.h); Yes insists (and fails on values that aren't class indices);
+// No always treats the target as values to regress.
+enum class Classify { Auto, Yes, No };
+
 struct Split {
   Dataset train, test;
 };

@@ -1,0 +1,50 @@
+#include "data/dataset.h"
+
+#include <cmath>
+#include <numeric>
+
+#include "util/error.h"
+#include "util/rng.h"
+
+namespace gradlab {
+
+Dataset Dataset::subset(const std::vector<int64_t>& indices) const {
+  Dataset out;
+  out.name = name;
+  out.xShape = xShape;
+  out.yShape = yShape;
+  out.numClasses = numClasses;
+  out.classNames = classNames;
+  const int64_t n = size();
+  const int64_t xs = xStride(), ys = yStride();
+  out.x.reserve(size_t(int64_t(indices.size()) * xs));
+  out.y.reserve(size_t(int64_t(indices.size()) * ys));
+  for (int64_t i : indices) {
+    if (i < 0 || i >= n)
+      throw Error("dataset " + name + ": sample " + std::to_string(i) + " does not exist (it has " +
+                  std::to_string(n) + " samples)");
+    out.x.insert(out.x.end(), x.begin() + i * xs, x.begin() + (i + 1) * xs);
+    out.y.insert(out.y.end(), y.begin() + i * ys, y.begin() + (i + 1) * ys);
+  }
+  return out;
+}
+
+Split splitDataset(const Dataset& all, double testFraction, uint64_t seed) {
+  if (!(testFraction >= 0.0 && testFraction <= 1.0))
+    throw Error("dataset " + all.name + ": test fraction " + std::to_string(testFraction) +
+                " is out of range; use a value in [0, 1] (0.2 holds out a fifth of the samples)");
+  const int64_t n = all.size();
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), int64_t(0));
+  // Fisher–Yates with Rng, so that a seed gives the same split on every platform.
+  Rng rng(seed);
+  for (int64_t i = n - 1; i > 0; --i) std::swap(order[size_t(i)], order[rng.below(uint64_t(i) + 1)]);
+
+  const int64_t nTest = std::llround(testFraction * double(n));
+  Split split;
+  split.test = all.subset(std::vector<int64_t>(order.begin(), order.begin() + nTest));
+  split.train = all.subset(std::vector<int64_t>(order.begin() + nTest, order.end()));
+  return split;
+}
+
+}  // namespace gradlab
