@@ -335,6 +335,12 @@ void TstParityDense::parity() {
     const double scale = std::max(std::abs(b.trainLoss), 1e-8);
     if (!(diff <= kRelTol * scale)) {  // written so that NaN fails too
       tmp.setAutoRemove(false);
+      // Step 1 is the loss before any update: a difference there means the two sides do not
+      // start from the same weights or do not see the same first batch (rows 0..B-1 in file
+      // order with --no-shuffle --test-split 0), not that an optimizer differs.
+      const QString hint = i == 0 ? " [step 1 is before any update: same init weights? first "
+                                    "batch = rows 0..B-1 of the file?]"
+                                  : "";
       QFAIL(qPrintable(QString("first differing step %1 of %2: gradlab train_loss %3, torch %4 "
                                "(|diff| %5 > %6 = 1e-4 relative); step 1: gradlab %7, torch %8; "
                                "files kept in %9")
@@ -346,7 +352,8 @@ void TstParityDense::parity() {
                            .arg(kRelTol * scale, 0, 'g', 3)
                            .arg((*got)[0].trainLoss, 0, 'g', 17)
                            .arg((*ref)[0].trainLoss, 0, 'g', 17)
-                           .arg(tmp.path())));
+                           .arg(tmp.path()) +
+                       hint));
     }
     worst = std::max(worst, diff / scale);
   }
