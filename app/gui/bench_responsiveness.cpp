@@ -1,0 +1,124 @@
+// gradlab --bench-responsiveness [seconds]: a benchmark, not a test. Opens the window with the
+// default spiral project and every view visible, then measures while training runs flat out:
+//   - the longest event-loop stall (gap between ticks of a 1 ms timer, minus 1 ms),
+//   - the views' frame rate (snapshots shown per second, and decision-boundary replots),
+//   - training throughput with the views open vs a headless TrainingSession (no probes).
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <algorithm>
+#include <cstdio>
+#include <qcustomplot.h>
+#include <thread>
+#include <vector>
+
+#include "editor/network_model.h"
+#include "main_window.h"
+#include "panels/dataset_panel.h"
+#include "views/boundary_view.h"
+#include "views/loss_view.h"
+
+using namespace gradlab;
+using namespace gradlab::widgets;
+
+namespace {
+void spin(int ms) {
+  QElapsedTimer t;
+  t.start();
+  while (t.elapsed() < ms) QApplication::processEvents(QEventLoop::AllEvents, 5);
+}
+
+double headlessStepsPerSecond(const NetworkSpec& spec, std::shared_ptr<const Split> data,
+                              const TrainConfig& config, double seconds) {
+  TrainingSession s;
+  s.setData(data);
+  s.setConfig(config);
+  s.setNetwork(spec);
+  s.sync();
+  s.play();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // warm up
+  const int64_t s0 = s.snapshot()->step;
+  QElapsedTimer t;
+  t.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(int(seconds * 1000)));
+  const int64_t s1 = s.snapshot()->step;
+  const double dt = t.nsecsElapsed() / 1e9;
+  s.pause();
+  return double(s1 - s0) / dt;
+}
+}  // namespace
+
+int runResponsivenessBench(double seconds) {
+  if (seconds <= 0) seconds = 10;
+  QTemporaryDir tmp;
+  MainWindowOptions o;
+  o.dataDir = tmp.path();
+  o.autosaveMs = 3600 * 1000;
+  o.useSettings = false;
+  MainWindow w(o);
+  w.resize(1600, 1000);
+  w.show();
+  w.showAllViews();
+  for (int i = 0; i < 600 && !(w.snapshot() && w.snapshot()->ready); ++i) spin(50);
+  if (!(w.snapshot() && w.snapshot()->ready)) {
+    std::fprintf(stderr, "bench: the default project did not become ready\n");
+    return 1;
+  }
+  const NetworkSpec spec = w.model()->spec();
+  const auto data = w.datasetPanel()->data();
+  const TrainConfig config = w.snapshot()->config;
+
+  std::printf("Gradlab responsiveness benchmark: default spiral project (%zu blocks), %.0f s, "
+              "platform %s, %u hardware threads\n",
+              spec.blocks.size(), seconds, qPrintable(QApplication::platformName()),
+              std::thread::hardware_concurrency());
+  std::fflush(stdout);
+
+  // 1. Headless: the same network and data, no views, no probes.
+  const double headless = headlessStepsPerSecond(spec, data, config, seconds);
+
+  // 2. With the window and every view open.
+  int boundaryReplots = 0, lossReplots = 0;
+  QObject::connect(w.boundaryView()->plot(), &QCustomPlot::afterReplot, [&] { ++boundaryReplots; });
+  QObject::connect(w.lossView()->plot(), &QCustomPlot::afterReplot, [&] { ++lossReplots; });
+  std::vector<double> gaps;
+  QElapsedTimer tick;
+  QTimer probe;
+  probe.setTimerType(Qt::PreciseTimer);
+  probe.setInterval(1);
+  QObject::connect(&probe, &QTimer::timeout, [&] {
+    if (tick.isValid()) gaps.push_back(tick.nsecsElapsed() / 1e6);
+    tick.start();
+  });
+  w.session()->play();
+  spin(300);  // warm up
+  const int64_t s0 = w.session()->snapshot()->step;
+  const int64_t shown0 = w.snapshotsShown();
+  boundaryReplots = lossReplots = 0;
+  probe.start();
+  QElapsedTimer t;
+  t.start();
+  spin(int(seconds * 1000));
+  const double dt = t.nsecsElapsed() / 1e9;
+  probe.stop();
+  const int64_t s1 = w.session()->snapshot()->step;
+  const int64_t shown1 = w.snapshotsShown();
+  w.session()->pause();
+
+  std::sort(gaps.begin(), gaps.end());
+  const double longest = gaps.empty() ? 0 : gaps.back() - 1.0;
+  const double p99 = gaps.empty() ? 0 : gaps[size_t(double(gaps.size() - 1) * 0.99)] - 1.0;
+  const double withViews = double(s1 - s0) / dt;
+  std::printf("| measure | result | target |\n|---|---|---|\n");
+  std::printf("| longest event-loop stall | %.1f ms (99th percentile %.1f ms) | <= 50 ms |\n", longest, p99);
+  std::printf("| views' frame rate (snapshots shown) | %.1f /s | >= 55 /s |\n", double(shown1 - shown0) / dt);
+  std::printf("| decision-boundary replots | %.1f /s | |\n", boundaryReplots / dt);
+  std::printf("| loss-plot replots | %.1f /s | |\n", lossReplots / dt);
+  std::printf("| training, views open | %.0f steps/s | |\n", withViews);
+  std::printf("| training, headless | %.0f steps/s | |\n", headless);
+  std::printf("| throughput with views / headless | %.0f %% | >= 80 %% |\n", 100.0 * withViews / headless);
+  std::printf("final test accuracy after the run: %.1f %%\n",
+              w.snapshot() && !w.snapshot()->metrics.empty() ? 100 * w.snapshot()->metrics.back().testAcc : 0.0);
+  return 0;
+}

@@ -1,0 +1,579 @@
+#include "train/session.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "util/error.h"
+
+namespace gradlab {
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+// "0.03" rather than "0.030000".
+std::string number(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
+
+constexpr size_t kMaxMetricPoints = 4000;
+constexpr int kNeuronMapsPerBlock = 16;
+constexpr int kMaxMisses = 48;
+}  // namespace
+
+TrainingSession::TrainingSession(Backend& backend, DType dtype)
+    : snapshot_(std::make_shared<Snapshot>()), be_(&backend), dtype_(dtype) {
+  worker_ = std::thread([this] { run(); });
+}
+
+TrainingSession::~TrainingSession() {
+  {
+    std::lock_guard lk(mu_);
+    quit_ = true;
+  }
+  cv_.notify_all();
+  worker_.join();
+}
+
+void TrainingSession::post(std::function<void()> command) {
+  {
+    std::lock_guard lk(mu_);
+    queue_.push_back(std::move(command));
+  }
+  cv_.notify_all();
+}
+
+std::shared_ptr<const Snapshot> TrainingSession::snapshot() const {
+  std::lock_guard lk(mu_);
+  return snapshot_;
+}
+
+// --- commands ------------------------------------------------------------------------------
+
+void TrainingSession::setNetwork(const NetworkSpec& spec) {
+  post([this, spec] {
+    spec_ = spec;
+    haveSpec_ = true;
+    rebuild();
+  });
+}
+
+void TrainingSession::setData(std::shared_ptr<const Split> data) {
+  post([this, data] {
+    data_ = data;
+    dataRange();
+    rebuild();
+  });
+}
+
+void TrainingSession::setBackend(Backend& backend) {
+  post([this, &backend] {
+    be_ = &backend;
+    rebuild();
+  });
+}
+
+void TrainingSession::setConfig(const TrainConfig& config) {
+  post([this, config] {
+    const bool seedChanged = config.seed != config_.seed;
+    config_ = config;
+    if (!trainer_) return;
+    try {
+      trainer_->setConfig(config_);
+      if (seedChanged && trainer_->steps() == 0) trainer_->reset();
+      message_.clear();
+    } catch (const std::exception& e) {
+      message_ = e.what();
+      running_ = false;
+    }
+    probesStale_ = true;
+    stateChanged_ = true;
+  });
+}
+
+void TrainingSession::play() {
+  post([this] {
+    if (!trainer_) return;
+    running_ = true;
+    message_.clear();
+    nextStep_ = Clock::now();
+    stateChanged_ = true;
+  });
+}
+
+void TrainingSession::pause() {
+  post([this] {
+    running_ = false;
+    pendingSteps_ = 0;
+    stateChanged_ = true;
+  });
+}
+
+void TrainingSession::step(int64_t batches) {
+  post([this, batches] {
+    if (!trainer_) return;
+    running_ = false;
+    pendingSteps_ += std::max<int64_t>(0, batches);
+    stateChanged_ = true;
+  });
+}
+
+void TrainingSession::stepEpoch() {
+  post([this] {
+    if (!trainer_) return;
+    running_ = false;
+    pendingSteps_ += std::max<int64_t>(1, trainer_->stepsPerEpoch());
+    stateChanged_ = true;
+  });
+}
+
+void TrainingSession::reset() {
+  post([this] {
+    running_ = false;
+    pendingSteps_ = 0;
+    message_.clear();
+    if (!trainer_) {
+      rebuild();
+      return;
+    }
+    try {
+      trainer_->setConfig(config_);
+      trainer_->reset();
+    } catch (const std::exception& e) {
+      message_ = e.what();
+    }
+    metrics_.clear();
+    stepsAtEval_ = stepsAtProbe_ = -1;
+    probesStale_ = true;
+    lastLoss_ = 0;
+    stateChanged_ = true;
+  });
+}
+
+void TrainingSession::setSpeed(double stepsPerSecond) {
+  post([this, stepsPerSecond] {
+    speed_ = stepsPerSecond > 0 ? stepsPerSecond : 0;
+    nextStep_ = Clock::now();
+  });
+}
+
+void TrainingSession::setProbes(const ProbeRequest& request) {
+  post([this, request] {
+    if (request == probes_) return;
+    probes_ = request;
+    if (!probes_.boundary) boundary_.reset();
+    if (!probes_.fit) fit_.reset();
+    if (!probes_.confusion) confusion_.reset();
+    probesStale_ = true;
+  });
+}
+
+void TrainingSession::loadWeights(TensorMap weights, std::string source) {
+  post([this, w = std::move(weights), source]() mutable {
+    pendingWeights_.emplace(std::move(w), source);
+    if (!trainer_) return;
+    try {
+      trainer_->network().loadWeights(pendingWeights_->first, pendingWeights_->second);
+    } catch (const std::exception& e) {
+      message_ = e.what();
+    }
+    pendingWeights_.reset();
+    probesStale_ = true;
+    stepsAtEval_ = -1;
+    stateChanged_ = true;
+  });
+}
+
+std::future<TensorMap> TrainingSession::weights() {
+  auto promise = std::make_shared<std::promise<TensorMap>>();
+  auto future = promise->get_future();
+  post([this, promise] {
+    try {
+      promise->set_value(trainer_ ? trainer_->network().weights() : TensorMap{});
+    } catch (...) {
+      promise->set_exception(std::current_exception());
+    }
+  });
+  return future;
+}
+
+bool TrainingSession::sync(int timeoutMs) {
+  auto promise = std::make_shared<std::promise<void>>();
+  auto future = promise->get_future();
+  post([this, promise] {
+    if (trainer_ && stepsAtEval_ != trainer_->steps()) evaluateMetrics();
+    if (trainer_ && (probesStale_ || stepsAtProbe_ != trainer_->steps())) computeProbes();
+    publish();
+    promise->set_value();
+  });
+  return future.wait_for(std::chrono::milliseconds(timeoutMs)) == std::future_status::ready;
+}
+
+// --- worker --------------------------------------------------------------------------------
+
+void TrainingSession::rebuild() {
+  trainer_.reset();
+  running_ = false;
+  pendingSteps_ = 0;
+  metrics_.clear();
+  boundary_.reset();
+  fit_.reset();
+  confusion_.reset();
+  error_.clear();
+  message_.clear();
+  stepsAtEval_ = stepsAtProbe_ = -1;
+  probesStale_ = true;
+  lastLoss_ = 0;
+  stateChanged_ = true;
+  if (!haveSpec_ || !data_) {
+    error_ = !data_ ? "No data loaded yet." : "No network yet.";
+    return;
+  }
+  try {
+    trainer_ = std::make_unique<Trainer>(spec_, *data_, config_, *be_, dtype_);
+  } catch (const std::exception& e) {
+    error_ = e.what();
+    trainer_.reset();
+    return;
+  }
+  if (pendingWeights_) {
+    try {
+      trainer_->network().loadWeights(pendingWeights_->first, pendingWeights_->second);
+    } catch (const std::exception& e) {
+      message_ = e.what();
+    }
+    pendingWeights_.reset();
+  }
+  rateT0_ = Clock::now();
+  rateSteps0_ = 0;
+}
+
+void TrainingSession::dataRange() {
+  rangeX0_ = rangeY0_ = -1;
+  rangeX1_ = rangeY1_ = 1;
+  if (!data_) return;
+  double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
+  for (const Dataset* d : {&data_->train, &data_->test}) {
+    const int64_t stride = d->xStride();
+    if (stride < 1 || stride > 2) continue;
+    for (int64_t i = 0; i < d->size(); ++i) {
+      const double a = d->x[size_t(i * stride)];
+      x0 = std::min(x0, a), x1 = std::max(x1, a);
+      if (stride == 2) {
+        const double b = d->x[size_t(i * stride + 1)];
+        y0 = std::min(y0, b), y1 = std::max(y1, b);
+      }
+    }
+  }
+  if (x1 < x0) return;
+  if (y1 < y0) y0 = -1, y1 = 1;
+  const double mx = std::max(1e-6, (x1 - x0) * 0.1), my = std::max(1e-6, (y1 - y0) * 0.1);
+  rangeX0_ = x0 - mx, rangeX1_ = x1 + mx, rangeY0_ = y0 - my, rangeY1_ = y1 + my;
+}
+
+void TrainingSession::doStep() {
+  StepResult r;
+  try {
+    r = trainer_->step();
+  } catch (const std::exception& e) {
+    running_ = false;
+    pendingSteps_ = 0;
+    message_ = std::string("Training stopped: ") + e.what();
+    stateChanged_ = true;
+    return;
+  }
+  lastLoss_ = r.loss;
+  if (!r.finite) {
+    running_ = false;
+    pendingSteps_ = 0;
+    const double lr = config_.lr.value_or(defaultHyper(parseOptimKind(config_.optimizer)).lr);
+    message_ = std::string("The loss became ") + (std::isnan(r.loss) ? "NaN" : "infinite") +
+               " at step " + std::to_string(r.step) + ": the learning rate " + number(lr) +
+               " is too large for this network — lower it (try " + number(lr / 100) +
+               ") and press Reset.";
+    stateChanged_ = true;
+  }
+}
+
+void TrainingSession::evaluateMetrics() {
+  const auto t0 = Clock::now();
+  MetricPoint p;
+  p.step = trainer_->steps();
+  p.epoch = trainer_->epochs();
+  const double nan = std::nan("");
+  try {
+    const Metrics train = trainer_->evaluate(trainer_->data().train);
+    p.trainLoss = train.loss;
+    p.trainAcc = train.accuracy.value_or(nan);
+    if (trainer_->data().test.size() > 0) {
+      const Metrics test = trainer_->evaluate(trainer_->data().test);
+      p.testLoss = test.loss;
+      p.testAcc = test.accuracy.value_or(nan);
+    } else {
+      p.testLoss = p.testAcc = nan;
+    }
+  } catch (const std::exception& e) {
+    message_ = std::string("Could not evaluate: ") + e.what();
+    return;
+  }
+  if (!metrics_.empty() && metrics_.back().step == p.step)
+    metrics_.back() = p;
+  else
+    metrics_.push_back(p);
+  if (metrics_.size() > kMaxMetricPoints) {  // thin: keep every other point, and the last
+    std::vector<MetricPoint> thin;
+    thin.reserve(metrics_.size() / 2 + 1);
+    for (size_t i = 0; i < metrics_.size(); i += 2) thin.push_back(metrics_[i]);
+    if (thin.back().step != metrics_.back().step) thin.push_back(metrics_.back());
+    metrics_ = std::move(thin);
+  }
+  stepsAtEval_ = p.step;
+  lastEval_ = Clock::now();
+  evalCost_ = seconds(lastEval_ - t0);
+}
+
+namespace {
+// Probability of class 1 / class index / raw value from one row of the loss block's output.
+struct Reader {
+  LossKind kind;
+  int64_t k;  // outputs per sample
+  float value(const float* row) const {
+    if (kind == LossKind::CrossEntropy) {
+      if (k == 2) return 1.0f / (1.0f + std::exp(row[0] - row[1]));
+      return float(std::max_element(row, row + k) - row);
+    }
+    if (kind == LossKind::BceLogits && k == 1) return 1.0f / (1.0f + std::exp(-row[0]));
+    if (kind == LossKind::Bce && k == 1) return row[0];
+    if (k == 1) return row[0];
+    return float(std::max_element(row, row + k) - row);
+  }
+  int predicted(const float* row) const {
+    if (k == 1) {
+      if (kind == LossKind::BceLogits) return row[0] > 0 ? 1 : 0;
+      return row[0] > 0.5f ? 1 : 0;
+    }
+    return int(std::max_element(row, row + k) - row);
+  }
+  float confidence(const float* row) const {
+    if (k == 1) {
+      float p = kind == LossKind::BceLogits ? 1.0f / (1.0f + std::exp(-row[0])) : row[0];
+      return p > 0.5f ? p : 1 - p;
+    }
+    if (kind != LossKind::CrossEntropy) return *std::max_element(row, row + k);
+    const float mx = *std::max_element(row, row + k);
+    double sum = 0;
+    for (int64_t i = 0; i < k; ++i) sum += std::exp(double(row[i] - mx));
+    return float(1.0 / sum);
+  }
+};
+}  // namespace
+
+void TrainingSession::computeProbes() {
+  const auto t0 = Clock::now();
+  stepsAtProbe_ = trainer_->steps();
+  probesStale_ = false;
+  lastProbe_ = t0;
+  Network& net = trainer_->network();
+  const Shape& in = net.inputShape();
+  const Reader reader{net.lossKind(), numel(net.outputShape())};
+  const Split& data = trainer_->data();
+  try {
+    if (probes_.boundary && in == Shape{2}) {
+      const int n = std::clamp(probes_.gridSize, 8, 400);
+      std::vector<float> xs(size_t(n) * n * 2);
+      for (int r = 0; r < n; ++r)
+        for (int c = 0; c < n; ++c) {
+          xs[size_t(r * n + c) * 2] = float(rangeX0_ + (rangeX1_ - rangeX0_) * (c + 0.5) / n);
+          xs[size_t(r * n + c) * 2 + 1] = float(rangeY0_ + (rangeY1_ - rangeY0_) * (r + 0.5) / n);
+        }
+      Tensor x = net.backend().empty({int64_t(n) * n, 2}, net.dtype());
+      x.fromHost(std::span<const float>(xs));
+      net.forward(x, false);
+      BoundaryProbe b;
+      b.numClasses = data.train.numClasses;
+      auto grid = [&] {
+        GridMap g;
+        g.w = g.h = n;
+        g.x0 = rangeX0_, g.x1 = rangeX1_, g.y0 = rangeY0_, g.y1 = rangeY1_;
+        g.values.resize(size_t(n) * n);
+        return g;
+      };
+      b.output = grid();
+      const std::vector<float> out = net.output(net.lossBlock()).toHostF32();
+      for (int64_t i = 0; i < int64_t(n) * n; ++i)
+        b.output.values[size_t(i)] = reader.value(out.data() + i * reader.k);
+      for (const std::string& id : probes_.neuronBlocks) {
+        if (!net.block(id)) continue;
+        const Tensor& t = net.output(id);
+        if (!t.defined() || t.rank() != 2) continue;
+        const int64_t units = t.dim(1);
+        const std::vector<float> h = t.toHostF32();
+        std::vector<GridMap> maps;
+        for (int64_t u = 0; u < std::min<int64_t>(units, kNeuronMapsPerBlock); ++u) {
+          GridMap g = grid();
+          for (int64_t i = 0; i < int64_t(n) * n; ++i) g.values[size_t(i)] = h[size_t(i * units + u)];
+          maps.push_back(std::move(g));
+        }
+        b.neurons[id] = std::move(maps);
+      }
+      boundary_ = std::move(b);
+    }
+    if (probes_.fit && in == Shape{1} && !data.train.isClassification()) {
+      const int n = 200;
+      std::vector<float> xs(n);
+      for (int i = 0; i < n; ++i) xs[size_t(i)] = float(rangeX0_ + (rangeX1_ - rangeX0_) * i / (n - 1));
+      Tensor x = net.backend().empty({n, 1}, net.dtype());
+      x.fromHost(std::span<const float>(xs));
+      net.forward(x, false);
+      const std::vector<float> out = net.output(net.lossBlock()).toHostF32();
+      FitProbe f;
+      for (int i = 0; i < n; ++i) {
+        f.xs.push_back(xs[size_t(i)]);
+        f.ys.push_back(out[size_t(i * reader.k)]);
+      }
+      fit_ = std::move(f);
+    }
+    if (probes_.confusion && data.train.isClassification()) {
+      const bool onTest = data.test.size() > 0;
+      const Dataset& d = onTest ? data.test : data.train;
+      ConfusionProbe c;
+      c.numClasses = d.numClasses;
+      c.onTest = onTest;
+      c.counts.assign(size_t(c.numClasses) * c.numClasses, 0);
+      const int64_t chunk = 512;
+      for (int64_t b = 0; b < d.size(); b += chunk) {
+        const int64_t count = std::min(chunk, d.size() - b);
+        net.forward(trainer_->makeInput(d, b, count), false);
+        const std::vector<float> out = net.output(net.lossBlock()).toHostF32();
+        for (int64_t i = 0; i < count; ++i) {
+          const float* row = out.data() + i * reader.k;
+          const int truth = int(d.y[size_t((b + i) * std::max<int64_t>(1, d.yStride()))]);
+          const int pred = std::clamp(reader.predicted(row), 0, c.numClasses - 1);
+          if (truth < 0 || truth >= c.numClasses) continue;
+          ++c.counts[size_t(truth * c.numClasses + pred)];
+          if (pred != truth && int(c.misses.size()) < kMaxMisses)
+            c.misses.push_back({b + i, truth, pred, reader.confidence(row)});
+        }
+      }
+      confusion_ = std::move(c);
+    }
+  } catch (const std::exception& e) {
+    message_ = std::string("A view could not be computed: ") + e.what();
+  }
+  probeCost_ = seconds(Clock::now() - t0);
+}
+
+void TrainingSession::publish() {
+  auto s = std::make_shared<Snapshot>();
+  s->serial = ++serial_;
+  s->ready = trainer_ != nullptr;
+  s->running = running_ || pendingSteps_ > 0;
+  s->step = trainer_ ? trainer_->steps() : 0;
+  s->epoch = trainer_ ? trainer_->epochs() : 0;
+  s->stepsPerSecond = stepsPerSecond_;
+  s->lastBatchLoss = lastLoss_;
+  s->config = config_;
+  s->backend = be_->description();
+  s->error = error_;
+  s->message = message_;
+  s->metrics = metrics_;
+  s->data = data_;
+  s->boundary = boundary_;
+  s->fit = fit_;
+  s->confusion = confusion_;
+  {
+    std::lock_guard lk(mu_);
+    snapshot_ = std::move(s);
+  }
+  lastPublish_ = Clock::now();
+  stateChanged_ = false;
+}
+
+void TrainingSession::run() {
+  using namespace std::chrono_literals;
+  lastEval_ = lastProbe_ = lastPublish_ = nextStep_ = rateT0_ = Clock::now();
+  for (;;) {
+    std::deque<std::function<void()>> commands;
+    {
+      std::unique_lock lk(mu_);
+      const bool training = trainer_ && (running_ || pendingSteps_ > 0);
+      const bool throttled = training && pendingSteps_ == 0 && speed_ > 0;
+      const bool anyProbe = probes_.boundary || probes_.fit || probes_.confusion;
+      const bool idleWork =
+          trainer_ && (stepsAtEval_ != trainer_->steps() ||
+                       (anyProbe && (probesStale_ || stepsAtProbe_ != trainer_->steps())));
+      auto wake = [&] { return quit_ || !queue_.empty(); };
+      if (throttled && Clock::now() < nextStep_)
+        cv_.wait_until(lk, nextStep_, wake);
+      else if (!training && !idleWork && !stateChanged_)
+        cv_.wait(lk, wake);
+      if (quit_) return;
+      commands.swap(queue_);
+    }
+    for (auto& c : commands) c();
+    if (!commands.empty()) continue;  // re-check the state the commands left
+
+    const auto now = Clock::now();
+    bool stepped = false;
+    if (trainer_ && pendingSteps_ > 0) {
+      // Explicit steps (Step, Step epoch): in bursts of ~10 ms so commands stay responsive.
+      do {
+        doStep();
+        --pendingSteps_;
+        stepped = true;
+      } while (pendingSteps_ > 0 && trainer_ && Clock::now() - now < 10ms);
+      if (pendingSteps_ <= 0) stateChanged_ = true;
+    } else if (trainer_ && running_) {
+      if (speed_ > 0) {
+        if (now >= nextStep_) {
+          doStep();
+          stepped = true;
+          nextStep_ = std::max(nextStep_ + std::chrono::duration_cast<Clock::duration>(
+                                                std::chrono::duration<double>(1.0 / speed_)),
+                               now - 1s);
+        }
+      } else {
+        // Flat out: a burst of steps, then the views' share of the time.
+        do {
+          doStep();
+          stepped = true;
+        } while (running_ && Clock::now() - now < 10ms);
+      }
+    }
+
+    const auto t = Clock::now();
+    if (trainer_) {
+      const double since = seconds(t - rateT0_);
+      if (since >= 0.5) {
+        stepsPerSecond_ = double(trainer_->steps() - rateSteps0_) / since;
+        rateT0_ = t;
+        rateSteps0_ = trainer_->steps();
+      }
+      if (!running_ && pendingSteps_ == 0) stepsPerSecond_ = 0;
+    }
+    const bool training = trainer_ && (running_ || pendingSteps_ > 0);
+    // Budget: evaluation and probes take at most ~1/6 of the time while training.
+    const double evalEvery = std::max(0.1, evalCost_ * 6);
+    const double probeEvery = std::max(1.0 / 30, probeCost_ * 6);
+    if (trainer_ && stepsAtEval_ != trainer_->steps() &&
+        (!training || seconds(t - lastEval_) >= evalEvery))
+      evaluateMetrics();
+    const bool anyProbe = probes_.boundary || probes_.fit || probes_.confusion;
+    if (trainer_ && anyProbe && (probesStale_ || stepsAtProbe_ != trainer_->steps()) &&
+        (!training || seconds(t - lastProbe_) >= probeEvery))
+      computeProbes();
+    if (stateChanged_ || (stepped && seconds(Clock::now() - lastPublish_) >= 0.015) ||
+        (!training && stepped) ||
+        (trainer_ && !training && seconds(lastEval_ - lastPublish_) > 0) ||
+        (trainer_ && !training && seconds(lastProbe_ - lastPublish_) > 0))
+      publish();
+    else if (training && !stepped && trainer_ && seconds(Clock::now() - lastPublish_) >= 0.1)
+      publish();
+  }
+}
+
+}  // namespace gradlab

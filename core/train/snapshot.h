@@ -1,0 +1,99 @@
+#pragma once
+// Snapshot: what the training worker publishes for the views — an immutable value.
+//
+// The worker (train/session.h) fills a fresh Snapshot after some steps and swaps it in under a
+// mutex; the window's timer takes the newest one at up to 60 Hz and hands it to the open views.
+// Nothing in a Snapshot changes after it is published, so views read it without locks.
+//
+//   auto snap = session.snapshot();          // std::shared_ptr<const Snapshot>
+//   if (snap->serial != lastSerial) plot(snap->metrics);
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "data/dataset.h"
+#include "train/trainer.h"
+
+namespace gradlab {
+
+// Loss and accuracy at one step: train and test, measured in evaluation mode.
+// Accuracy is NaN where the task is not classification; test values NaN without a test set.
+struct MetricPoint {
+  int64_t step = 0;
+  double epoch = 0;
+  double trainLoss = 0, testLoss = 0;
+  double trainAcc = 0, testAcc = 0;
+};
+
+// A function sampled on a regular w × h grid over [x0, x1] × [y0, y1]; values row-major with
+// y growing with the row (row 0 is y0).
+struct GridMap {
+  int w = 0, h = 0;
+  double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
+  std::vector<float> values;
+};
+
+// The network's output over the plane of a 2-D dataset (TF-Playground style).
+//   binary tasks (one output, or two classes): values = probability of class 1 in [0, 1]
+//   more classes: values = the predicted class index (0, 1, 2, ...)
+//   regression with one output: the raw output
+struct BoundaryProbe {
+  GridMap output;
+  int numClasses = 0;  // 0 = regression
+  // Per hidden block (asked for by id): one map per neuron (the block's output units).
+  std::map<std::string, std::vector<GridMap>> neurons;
+};
+
+// The network's fit of a 1-D regression: prediction at xs.
+struct FitProbe {
+  std::vector<double> xs, ys;
+};
+
+// Confusion matrix on the test set (or the training set when there is no test set).
+struct ConfusionProbe {
+  int numClasses = 0;
+  bool onTest = true;
+  std::vector<int64_t> counts;  // row = true class, column = predicted, row-major
+  struct Miss {
+    int64_t index = 0;  // sample index in the evaluated set
+    int truth = 0, predicted = 0;
+    float confidence = 0;  // softmax probability of the predicted class
+  };
+  std::vector<Miss> misses;  // the first few misclassified samples
+};
+
+// What the open views ask the worker to compute.
+struct ProbeRequest {
+  bool boundary = false;
+  std::vector<std::string> neuronBlocks;  // hidden blocks whose neuron maps to compute
+  bool fit = false;
+  bool confusion = false;
+  int gridSize = 100;
+  bool operator==(const ProbeRequest&) const = default;
+};
+
+struct Snapshot {
+  uint64_t serial = 0;         // grows with each publish
+  bool ready = false;          // a trainer exists (network valid and data loaded)
+  bool running = false;        // playing
+  int64_t step = 0;
+  double epoch = 0;
+  double stepsPerSecond = 0;   // measured over the last second
+  double lastBatchLoss = 0;
+  TrainConfig config;          // as applied
+  std::string backend;         // "CPU (Eigen, 2 threads)"
+  std::string error;           // why there is no trainer (data does not fit the network, ...)
+  std::string message;         // divergence and other notices for the user
+
+  std::vector<MetricPoint> metrics;  // history, thinned to at most a few thousand points
+  std::shared_ptr<const Split> data; // the data being trained on
+
+  std::optional<BoundaryProbe> boundary;
+  std::optional<FitProbe> fit;
+  std::optional<ConfusionProbe> confusion;
+};
+
+}  // namespace gradlab

@@ -1,0 +1,738 @@
+#include "main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QThreadPool>
+#include <QTimer>
+#include <QToolBar>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+#include "blocks/registry.h"
+#include "editor/canvas.h"
+#include "editor/category_style.h"
+#include "editor/inspector.h"
+#include "editor/network_model.h"
+#include "editor/palette.h"
+#include "panels/backends.h"
+#include "panels/controls_panel.h"
+#include "panels/dataset_panel.h"
+#include "panels/problems_panel.h"
+#include "project/recovery.h"
+#include "views/boundary_view.h"
+#include "views/confusion_view.h"
+#include "views/fit_view.h"
+#include "views/loss_view.h"
+#include "util/error.h"
+
+namespace gradlab::widgets {
+
+MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
+    : QMainWindow(parent), options_(options), model_(new NetworkModel(this)),
+      session_(std::make_unique<TrainingSession>()) {
+  initResources();
+  setWindowIcon(actionIcon("app"));
+  setObjectName("mainWindow");
+  setDockNestingEnabled(true);
+  resize(1560, 960);
+
+  createActions();
+
+  // Centre: message banner above the canvas.
+  auto* centre = new QWidget(this);
+  auto* cv = new QVBoxLayout(centre);
+  cv->setContentsMargins(0, 0, 0, 0);
+  cv->setSpacing(0);
+  banner_ = new QFrame(centre);
+  banner_->setObjectName("banner");
+  auto* bl = new QHBoxLayout(banner_);
+  bl->setContentsMargins(10, 6, 6, 6);
+  bannerText_ = new QLabel(banner_);
+  bannerText_->setWordWrap(true);
+  bannerText_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  bannerRestore_ = new QPushButton(tr("Restore"), banner_);
+  bannerDiscard_ = new QPushButton(tr("Discard"), banner_);
+  auto* close = new QPushButton(tr("✕"), banner_);
+  close->setFlat(true);
+  close->setFixedWidth(28);
+  close->setToolTip(tr("Hide this message"));
+  bl->addWidget(bannerText_, 1);
+  bl->addWidget(bannerRestore_);
+  bl->addWidget(bannerDiscard_);
+  bl->addWidget(close);
+  banner_->hide();
+  connect(close, &QPushButton::clicked, banner_, &QWidget::hide);
+  connect(bannerRestore_, &QPushButton::clicked, this, [this] { restoreRecovery(); });
+  connect(bannerDiscard_, &QPushButton::clicked, this, [this] { discardRecovery(); });
+  canvas_ = new Canvas(model_, centre);
+  cv->addWidget(banner_);
+  cv->addWidget(canvas_, 1);
+  setCentralWidget(centre);
+
+  createDocks();
+  createMenus();
+
+  statusSteps_ = new QLabel(this);
+  statusBar()->addPermanentWidget(statusSteps_);
+  connect(canvas_, &Canvas::status, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
+
+  // Model -> views, inspector, problems, session.
+  connect(model_, &NetworkModel::changed, this, [this] {
+    updateTrainingState();
+    updateTitle();
+  });
+  connect(model_, &NetworkModel::engineSpecChanged, this, &MainWindow::onEngineSpecChanged);
+  connect(model_->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+  connect(canvas_, &Canvas::selectionChangedTo, inspector_, &Inspector::setSelection);
+  connect(canvas_, &Canvas::selectionChangedTo, this, [this](const QStringList& ids) {
+    if (ids.size() == 1 && hiddenBlocks().contains(ids.first())) boundary_->setNeuronBlock(ids.first());
+  });
+  connect(canvas_, &Canvas::blockHovered, this, [this](const QString& id) {
+    if (hiddenBlocks().contains(id)) boundary_->setNeuronBlock(id);
+  });
+  connect(problems_, &ProblemsPanel::blockClicked, this, [this](const QString& id) {
+    canvas_->selectBlocks({id});
+  });
+  connect(palette_, &Palette::activated, this, [this](const QString& type) {
+    const QPointF c = canvas_->mapToScene(canvas_->viewport()->rect().center()) -
+                      QPointF(BlockItem::kWidth / 2, BlockItem::kHeight / 2);
+    canvas_->selectBlocks({model_->addBlock(type, c)});
+  });
+
+  // Data.
+  connect(dataset_, &DatasetPanel::dataLoaded, this, &MainWindow::onDataLoaded);
+  connect(dataset_, &DatasetPanel::loadFailed, this, [this](const QString& m) {
+    showMessage(tr("Could not load the data: %1").arg(m));
+  });
+  connect(dataset_, &DatasetPanel::loadingChanged, this, [this](bool loading) {
+    if (loading) statusBar()->showMessage(tr("Loading data…"));
+    else statusBar()->clearMessage();
+    updateTrainingState();
+  });
+  connect(dataset_, &DatasetPanel::batchChanged, this, [this](int b) {
+    config_.batch = b;
+    pushConfig();
+  });
+
+  // Controls.
+  connect(controls_, &ControlsPanel::configChanged, this, [this] {
+    config_ = controls_->applyTo(config_);
+    pushConfig();
+  });
+  connect(controls_, &ControlsPanel::speedChanged, this, [this](double s) {
+    session_->setSpeed(s);
+    settingsDirty_ = true;
+  });
+  connect(controls_, &ControlsPanel::backendChanged, this, [this](const QString& name) {
+    for (const auto& c : backendChoices())
+      if (c.name == name && c.backend) session_->setBackend(*c.backend);
+  });
+
+  // The views' clock: at most 60 frames a second, never waiting on training.
+  auto* timer = new QTimer(this);
+  timer->setTimerType(Qt::PreciseTimer);
+  timer->setInterval(16);
+  connect(timer, &QTimer::timeout, this, &MainWindow::pollSnapshot);
+  timer->start();
+
+  // Layout and recent files.
+  if (options_.useSettings) {
+    QSettings s;
+    if (s.contains("window/geometry")) restoreGeometry(s.value("window/geometry").toByteArray());
+    if (s.contains("window/state")) restoreState(s.value("window/state").toByteArray());
+  }
+  rebuildRecentMenu();
+
+  // Autosave and recovery.
+  const QString dir = !options_.dataDir.isEmpty()
+                          ? options_.dataDir
+                          : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/recovery";
+  recovery_ = std::make_unique<Recovery>(dir);
+  autosaveTimer_ = new QTimer(this);
+  autosaveTimer_->setInterval(std::max(200, options_.autosaveMs));
+  connect(autosaveTimer_, &QTimer::timeout, this, [this] { autosaveNow(); });
+
+  if (options_.openDefault) newProject();
+  if (recovery_->recoverable()) {
+    const QString when = recovery_->savedAt().toString("HH:mm, d MMM");
+    showMessage(tr("Gradlab did not close properly last time. The work autosaved at %1 can be "
+                   "restored.").arg(when), false);
+    bannerRestore_->show();
+    bannerDiscard_->show();
+  } else {
+    autosaveTimer_->start();
+  }
+  connect(qobject_cast<QDockWidget*>(lossDock_), &QDockWidget::visibilityChanged, this, &MainWindow::updateProbes);
+  for (QDockWidget* d : {boundaryDock_, fitDock_, confusionDock_})
+    connect(d, &QDockWidget::visibilityChanged, this, &MainWindow::updateProbes);
+  updateProbes();
+  updateTrainingState();
+  updateTitle();
+}
+
+MainWindow::~MainWindow() {
+  // Children are destroyed after our members: stop everything that would reach the session.
+  for (QObject* o : findChildren<QObject*>()) o->disconnect(this);
+  model_->disconnect(this);
+}
+
+// --- construction --------------------------------------------------------------------------
+
+void MainWindow::createActions() {
+  play_ = new QAction(actionIcon("play"), tr("Play"), this);
+  play_->setShortcut(Qt::Key_Space);
+  play_->setObjectName("play");
+  connect(play_, &QAction::triggered, this, [this] {
+    if (shown_ && shown_->running) session_->pause();
+    else session_->play();
+  });
+  step_ = new QAction(actionIcon("step"), tr("Step"), this);
+  step_->setShortcut(Qt::Key_S);
+  step_->setToolTip(tr("Train one batch (S)"));
+  connect(step_, &QAction::triggered, this, [this] { session_->step(1); });
+  epoch_ = new QAction(actionIcon("epoch"), tr("Epoch"), this);
+  epoch_->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_S));
+  epoch_->setToolTip(tr("Train one epoch: every training sample once (Shift+S)"));
+  connect(epoch_, &QAction::triggered, this, [this] { session_->stepEpoch(); });
+  reset_ = new QAction(actionIcon("reset"), tr("Reset"), this);
+  reset_->setShortcut(Qt::Key_R);
+  reset_->setToolTip(tr("Start again from fresh weights drawn with the seed (R)"));
+  connect(reset_, &QAction::triggered, this, [this] {
+    session_->reset();
+    banner_->hide();
+  });
+  for (QAction* a : {play_, step_, epoch_, reset_}) {
+    a->setShortcutContext(Qt::WindowShortcut);
+    addAction(a);
+  }
+  undo_ = model_->undoStack()->createUndoAction(this, tr("&Undo"));
+  undo_->setShortcut(QKeySequence::Undo);
+  redo_ = model_->undoStack()->createRedoAction(this, tr("&Redo"));
+  redo_->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::Key_Y)});
+}
+
+QDockWidget* MainWindow::dockFor(View* view, const QString& name) {
+  auto* dock = new QDockWidget(view->title(), this);
+  dock->setObjectName(name);
+  dock->setWidget(view);
+  views_.push_back(view);
+  return dock;
+}
+
+void MainWindow::createDocks() {
+  palette_ = new Palette(this);
+  paletteDock_ = new QDockWidget(tr("Blocks"), this);
+  paletteDock_->setObjectName("paletteDock");
+  paletteDock_->setWidget(palette_);
+  dataset_ = new DatasetPanel(this);
+  dataDock_ = new QDockWidget(tr("Data"), this);
+  dataDock_->setObjectName("dataDock");
+  dataDock_->setWidget(dataset_);
+  inspector_ = new Inspector(model_, this);
+  inspectorDock_ = new QDockWidget(tr("Inspector"), this);
+  inspectorDock_->setObjectName("inspectorDock");
+  inspectorDock_->setWidget(inspector_);
+  problems_ = new ProblemsPanel(this);
+  problemsDock_ = new QDockWidget(tr("Problems"), this);
+  problemsDock_->setObjectName("problemsDock");
+  problemsDock_->setWidget(problems_);
+
+  loss_ = new LossView(this);
+  boundary_ = new BoundaryView(this);
+  fit_ = new FitView(this);
+  confusion_ = new ConfusionView(this);
+  lossDock_ = dockFor(loss_, "lossDock");
+  boundaryDock_ = dockFor(boundary_, "boundaryDock");
+  fitDock_ = dockFor(fit_, "fitDock");
+  confusionDock_ = dockFor(confusion_, "confusionDock");
+
+  addDockWidget(Qt::LeftDockWidgetArea, paletteDock_);
+  addDockWidget(Qt::LeftDockWidgetArea, dataDock_);
+  addDockWidget(Qt::RightDockWidgetArea, boundaryDock_);
+  tabifyDockWidget(boundaryDock_, fitDock_);
+  tabifyDockWidget(fitDock_, confusionDock_);
+  addDockWidget(Qt::RightDockWidgetArea, lossDock_);
+  addDockWidget(Qt::BottomDockWidgetArea, inspectorDock_);
+  splitDockWidget(inspectorDock_, problemsDock_, Qt::Horizontal);
+  boundaryDock_->raise();
+  resizeDocks({paletteDock_, boundaryDock_}, {220, 560}, Qt::Horizontal);
+  resizeDocks({boundaryDock_, lossDock_}, {520, 300}, Qt::Vertical);
+  resizeDocks({inspectorDock_}, {210}, Qt::Vertical);
+
+  auto* bar = new QToolBar(tr("Training"), this);
+  bar->setObjectName("trainingBar");
+  bar->setMovable(false);
+  controls_ = new ControlsPanel(play_, step_, epoch_, reset_, bar);
+  bar->addWidget(controls_);
+  addToolBar(Qt::TopToolBarArea, bar);
+}
+
+void MainWindow::createMenus() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  file->addAction(tr("&New"), QKeySequence::New, this, [this] {
+    if (maybeSaveBeforeLeaving()) newProject();
+  });
+  file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
+    if (!maybeSaveBeforeLeaving()) return;
+    const QString p = QFileDialog::getOpenFileName(this, tr("Open project"), {},
+                                                   tr("Gradlab projects (*.gradlab)"));
+    if (!p.isEmpty()) openProject(p);
+  });
+  recentMenu_ = file->addMenu(tr("Open &Recent"));
+  file->addSeparator();
+  file->addAction(tr("&Save"), QKeySequence::Save, this, [this] {
+    if (path_.isEmpty()) {
+      const QString p = QFileDialog::getSaveFileName(this, tr("Save project"), "untitled.gradlab",
+                                                     tr("Gradlab projects (*.gradlab)"));
+      if (!p.isEmpty()) saveProjectTo(p);
+    } else {
+      saveProjectTo(path_);
+    }
+  });
+  file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, [this] {
+    const QString p = QFileDialog::getSaveFileName(this, tr("Save project as"),
+                                                   path_.isEmpty() ? "untitled.gradlab" : path_,
+                                                   tr("Gradlab projects (*.gradlab)"));
+    if (!p.isEmpty()) saveProjectTo(p);
+  });
+  file->addAction(tr("Open &Data File…"), this, [this] {
+    const QString p = QFileDialog::getOpenFileName(this, tr("Open data file"), {},
+                                                   tr("Data (*.csv *.safetensors);;All files (*)"));
+    if (!p.isEmpty()) dataset_->openFile(p);
+  });
+  file->addSeparator();
+  file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  edit->addAction(undo_);
+  edit->addAction(redo_);
+  edit->addSeparator();
+  edit->addAction(tr("&Copy"), QKeySequence::Copy, canvas_, &Canvas::copySelection);
+  edit->addAction(tr("&Paste"), QKeySequence::Paste, canvas_, &Canvas::paste);
+  edit->addAction(tr("&Delete"), canvas_, &Canvas::deleteSelection);
+  edit->addSeparator();
+  QAction* layout = edit->addAction(actionIcon("layout"), tr("Auto-&layout"), QKeySequence(Qt::CTRL | Qt::Key_L),
+                                    canvas_, &Canvas::autoLayout);
+  layout->setToolTip(tr("Arrange the blocks in layers, left to right"));
+
+  QMenu* train = menuBar()->addMenu(tr("&Training"));
+  for (QAction* a : {play_, step_, epoch_, reset_}) train->addAction(a);
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, canvas_, [this] { canvas_->zoomBy(1.2); });
+  view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, canvas_, [this] { canvas_->zoomBy(1 / 1.2); });
+  view->addAction(tr("&Fit Network"), QKeySequence(Qt::CTRL | Qt::Key_0), canvas_, &Canvas::zoomToFit);
+  view->addSeparator();
+  for (QDockWidget* d : {paletteDock_, dataDock_, inspectorDock_, problemsDock_, lossDock_,
+                         boundaryDock_, fitDock_, confusionDock_})
+    view->addAction(d->toggleViewAction());
+  view->addSeparator();
+  view->addAction(tr("Show &All Views"), this, &MainWindow::showAllViews);
+}
+
+// --- projects ------------------------------------------------------------------------------
+
+void MainWindow::newProject() {
+  initResources();
+  QFile f(":/projects/spiral.gradlab");
+  f.open(QIODevice::ReadOnly);
+  try {
+    applyProject(parseProject(f.readAll(), "spiral.gradlab"), {});
+    canvas_->zoomToFit();
+  } catch (const std::exception& e) {
+    showMessage(tr("The default project is broken: %1").arg(e.what()));
+  }
+}
+
+bool MainWindow::openProject(const QString& path) {
+  Project p;
+  try {
+    p = loadProject(path);
+  } catch (const std::exception& e) {
+    showMessage(tr("Could not open the project — your current work is unchanged.\n%1")
+                    .arg(QString::fromUtf8(e.what())));
+    return false;
+  }
+  applyProject(p, path);
+  addRecent(path);
+  statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 5000);
+  canvas_->zoomToFit();
+  return true;
+}
+
+void MainWindow::applyProject(const Project& p, const QString& path) {
+  session_->pause();
+  banner_->hide();
+  path_ = path;
+  config_ = p.training;
+  controls_->setConfig(config_);
+  controls_->setSpeed(p.speed);
+  session_->setSpeed(p.speed);
+  dataset_->setBatch(int(config_.batch));
+  session_->setConfig(config_);
+  pendingWeights_.reset();
+  if (p.weights) pendingWeights_.emplace(*p.weights, QFileInfo(path).fileName());
+  model_->setSpec(p.network);
+  if (!p.layout.isEmpty()) restoreState(p.layout);
+  if (p.data == dataset_->source() && dataset_->data()) {
+    if (pendingWeights_) {
+      session_->loadWeights(pendingWeights_->first, pendingWeights_->second.toStdString());
+      pendingWeights_.reset();
+    }
+  } else {
+    dataset_->load(p.data);
+  }
+  settingsDirty_ = false;
+  autosavedStep_ = -1;
+  updateTitle();
+}
+
+Project MainWindow::currentProject(bool withWeights) {
+  Project p;
+  p.network = model_->spec();
+  p.data = dataset_->source();
+  p.training = config_;
+  p.speed = controls_->speed();
+  p.step = shown_ ? shown_->step : 0;
+  p.layout = saveState();
+  if (withWeights) {
+    auto future = session_->weights();
+    if (future.wait_for(std::chrono::seconds(5)) == std::future_status::ready) {
+      TensorMap w = future.get();
+      if (!w.empty()) p.weights = std::move(w);
+    }
+  }
+  return p;
+}
+
+bool MainWindow::saveProjectTo(const QString& path) {
+  QString target = path;
+  if (QFileInfo(target).suffix().isEmpty()) target += ".gradlab";
+  try {
+    saveProject(target, currentProject(true));
+  } catch (const std::exception& e) {
+    showMessage(tr("Could not save: %1").arg(QString::fromUtf8(e.what())));
+    return false;
+  }
+  path_ = target;
+  model_->undoStack()->setClean();
+  settingsDirty_ = false;
+  addRecent(target);
+  updateTitle();
+  statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(target).fileName()), 5000);
+  return true;
+}
+
+void MainWindow::addRecent(const QString& path) {
+  if (!options_.useSettings) return;
+  QSettings s;
+  QStringList recent = s.value("recentFiles").toStringList();
+  recent.removeAll(QFileInfo(path).absoluteFilePath());
+  recent.prepend(QFileInfo(path).absoluteFilePath());
+  while (recent.size() > 8) recent.removeLast();
+  s.setValue("recentFiles", recent);
+  rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+  recentMenu_->clear();
+  const QStringList recent = options_.useSettings ? QSettings().value("recentFiles").toStringList() : QStringList();
+  for (const QString& p : recent)
+    recentMenu_->addAction(QFileInfo(p).fileName(), this, [this, p] {
+      if (maybeSaveBeforeLeaving()) openProject(p);
+    })->setToolTip(p);
+  recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+bool MainWindow::maybeSaveBeforeLeaving() {
+  if (model_->undoStack()->isClean() && !settingsDirty_) return true;
+  if (QApplication::platformName() == "offscreen") return true;  // no one to ask
+  const auto answer = QMessageBox::question(
+      this, tr("Unsaved changes"), tr("Save the changes to the current project first?"),
+      QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+  if (answer == QMessageBox::Cancel) return false;
+  if (answer == QMessageBox::Save) {
+    if (path_.isEmpty()) {
+      const QString p = QFileDialog::getSaveFileName(this, tr("Save project"), "untitled.gradlab",
+                                                     tr("Gradlab projects (*.gradlab)"));
+      return !p.isEmpty() && saveProjectTo(p);
+    }
+    return saveProjectTo(path_);
+  }
+  return true;
+}
+
+void MainWindow::updateTitle() {
+  const QString name = path_.isEmpty() ? tr("untitled") : QFileInfo(path_).fileName();
+  setWindowTitle(name + "[*] — Gradlab");
+  setWindowModified(!model_->undoStack()->isClean() || settingsDirty_);
+}
+
+// --- recovery ------------------------------------------------------------------------------
+
+bool MainWindow::recoveryOffered() const { return recovery_ && recovery_->recoverable(); }
+
+bool MainWindow::restoreRecovery() {
+  if (!recoveryOffered()) return false;
+  Project p;
+  try {
+    p = recovery_->load();
+  } catch (const std::exception& e) {
+    showMessage(tr("The autosaved work could not be read: %1").arg(QString::fromUtf8(e.what())));
+    discardRecovery();
+    return false;
+  }
+  const QString original = recovery_->originalPath();
+  applyProject(p, original);
+  settingsDirty_ = true;  // restored work is not saved anywhere yet
+  updateTitle();
+  banner_->hide();
+  discardRecovery();
+  statusBar()->showMessage(tr("Restored the autosaved work (step %L1).").arg(p.step), 8000);
+  return true;
+}
+
+void MainWindow::discardRecovery() {
+  if (recovery_) recovery_->discard();
+  banner_->hide();
+  autosaveTimer_->start();
+}
+
+void MainWindow::autosaveNow(bool wait) {
+  if (!recovery_ || !recovery_->active() || recovery_->recoverable() || autosaveBusy_) return;
+  const int64_t step = shown_ ? shown_->step : 0;
+  const int undoIndex = model_->undoStack()->index();
+  if (step == autosavedStep_ && undoIndex == autosavedUndoIndex_ && !wait) return;
+  Project p = currentProject(false);
+  auto future = std::make_shared<std::future<TensorMap>>(session_->weights());
+  autosaveBusy_ = true;
+  // Wait for the weights off the GUI thread, then write both files there too.
+  Recovery* recovery = recovery_.get();
+  const QString origin = path_;
+  QPointer<MainWindow> self(this);
+  auto task = [self, recovery, p, future, origin, step, undoIndex]() mutable {
+    QString error;
+    try {
+      if (future->wait_for(std::chrono::seconds(10)) == std::future_status::ready) {
+        TensorMap w = future->get();
+        if (!w.empty()) p.weights = std::move(w);
+      }
+      recovery->write(p, origin);
+    } catch (const std::exception& e) {
+      error = QString::fromUtf8(e.what());
+    }
+    QMetaObject::invokeMethod(qApp, [self, error, step, undoIndex] {
+      if (!self) return;
+      self->autosaveBusy_ = false;
+      if (!error.isEmpty()) {
+        self->statusBar()->showMessage(tr("Autosave failed: %1").arg(error), 8000);
+        return;
+      }
+      self->autosavedStep_ = step;
+      self->autosavedUndoIndex_ = undoIndex;
+    }, Qt::QueuedConnection);
+  };
+  if (wait) {
+    task();
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);
+    autosaveBusy_ = false;
+    autosavedStep_ = step;
+    autosavedUndoIndex_ = undoIndex;
+  } else {
+    QThreadPool::globalInstance()->start(std::move(task));
+  }
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+  if (!maybeSaveBeforeLeaving()) {
+    e->ignore();
+    return;
+  }
+  if (options_.useSettings) {
+    QSettings s;
+    s.setValue("window/geometry", saveGeometry());
+    s.setValue("window/state", saveState());
+  }
+  autosaveTimer_->stop();
+  session_->pause();
+  QThreadPool::globalInstance()->waitForDone(10000);  // a running autosave finishes first
+  if (recovery_ && !recovery_->recoverable()) recovery_->discard();  // a clean exit
+  e->accept();
+}
+
+// --- the engine ----------------------------------------------------------------------------
+
+void MainWindow::onEngineSpecChanged() {
+  if (model_->analysis().ok()) {
+    session_->setNetwork(model_->spec());
+  } else {
+    session_->pause();
+  }
+  updateProbes();
+}
+
+void MainWindow::adaptNetworkToData(const Split& data) {
+  const NetworkSpec& spec = model_->spec();
+  const Dataset& d = data.train;
+  QStringList changes;
+  NetworkSpec want = spec;
+  for (auto& b : want.blocks)
+    if (b.type == "Input" && paramShape(b, "shape") != d.xShape) {
+      b.params["shape"] = d.xShape;
+      changes << tr("the input shape to %1").arg(QString::fromStdString(toString(d.xShape)));
+    }
+  if (BlockSpec* out = want.find(want.loss.block); out && out->type == "Dense") {
+    const int64_t units = d.isClassification()
+                              ? (want.loss.type == "cross_entropy" ? d.numClasses
+                                 : d.numClasses == 2             ? 1
+                                                                 : d.numClasses)
+                              : numel(d.yShape);
+    if (d.isClassification() && want.loss.type == "mse") want.loss.type = "cross_entropy";
+    if (d.isClassification() && d.numClasses > 2 && want.loss.type != "cross_entropy")
+      want.loss.type = "cross_entropy";
+    if (!d.isClassification() && want.loss.type != "mse") {
+      want.loss.type = "mse";
+      out->params.erase("activation");
+      changes << tr("the loss to mse");
+    }
+    const int64_t u = d.isClassification() && want.loss.type == "cross_entropy" ? d.numClasses : units;
+    if (paramInt(*out, "units") != u) {
+      out->params["units"] = u;
+      changes << tr("%1 to %2 units").arg(QString::fromStdString(out->id)).arg(u);
+    }
+  }
+  if (changes.isEmpty()) return;
+  model_->edit(tr("Fit the network to the data"), [&](NetworkSpec& s) { s = want; });
+  statusBar()->showMessage(tr("To fit %1, set %2.").arg(QString::fromStdString(d.name), changes.join(", ")), 8000);
+}
+
+void MainWindow::onDataLoaded(std::shared_ptr<const Split> data, const DataSource& source) {
+  fit_->setFunctionName(source.builtin);
+  session_->setData(data);
+  if (!pendingWeights_) adaptNetworkToData(*data);
+  if (pendingWeights_) {
+    session_->loadWeights(pendingWeights_->first, pendingWeights_->second.toStdString());
+    pendingWeights_.reset();
+  }
+  // Show the view that fits the data.
+  const Shape& x = data->train.xShape;
+  if (x == Shape{2}) boundaryDock_->raise();
+  else if (x == Shape{1} && !data->train.isClassification()) fitDock_->raise();
+  else if (data->train.isClassification()) confusionDock_->raise();
+  updateProbes();
+  updateTrainingState();
+}
+
+void MainWindow::pushConfig() {
+  session_->setConfig(config_);
+  settingsDirty_ = true;
+  updateTitle();
+}
+
+QStringList MainWindow::hiddenBlocks() const {
+  QStringList out;
+  const Analysis& a = model_->analysis();
+  for (const auto& b : model_->spec().blocks) {
+    if (b.type == "Input" || b.id == model_->spec().loss.block) continue;
+    auto it = a.outShapes.find(b.id);
+    if (it != a.outShapes.end() && it->second.size() == 1) out << QString::fromStdString(b.id);
+    if (out.size() >= 8) break;
+  }
+  return out;
+}
+
+void MainWindow::updateProbes() {
+  ProbeRequest r;
+  boundary_->setHiddenBlocks(hiddenBlocks());
+  for (View* v : views_)
+    if (v->isVisible()) v->addProbes(r);
+  if (r == probes_) return;
+  probes_ = r;
+  session_->setProbes(r);
+}
+
+void MainWindow::updateTrainingState() {
+  QStringList reasons;
+  const Analysis& a = model_->analysis();
+  if (!a.ok())
+    reasons << tr("the network has %n problem(s) — first: %1", nullptr, int(a.problems.size()))
+                   .arg(QString::fromStdString((a.problems[0].block.empty() ? "" : a.problems[0].block + ": ") +
+                                               a.problems[0].message));
+  if (dataset_->loading()) reasons << tr("the data is still loading");
+  else if (!dataset_->data()) reasons << tr("no data is loaded");
+  if (reasons.isEmpty() && shown_ && !shown_->error.empty() && shown_->serial > 0 && !shown_->ready)
+    reasons << QString::fromStdString(shown_->error);
+  const bool running = shown_ && shown_->running;
+  play_->setEnabled(reasons.isEmpty() || running);
+  play_->setText(running ? tr("Pause") : tr("Play"));
+  play_->setIcon(actionIcon(running ? "pause" : "play"));
+  play_->setToolTip(reasons.isEmpty() || running
+                        ? (running ? tr("Pause training (Space)") : tr("Train until paused (Space)"))
+                        : tr("Cannot train: %1").arg(reasons.join("; ")));
+  for (QAction* a2 : {step_, epoch_}) a2->setEnabled(reasons.isEmpty() && !running);
+  reset_->setEnabled(reasons.isEmpty() || running);
+  problems_->setProblems(a.problems, shown_ && !shown_->ready ? QString::fromStdString(shown_->error) : QString());
+  problemsDock_->setWindowTitle(a.ok() ? tr("Problems") : tr("Problems (%1)").arg(a.problems.size()));
+}
+
+void MainWindow::pollSnapshot() {
+  std::shared_ptr<const Snapshot> s = session_->snapshot();
+  if (!s || s->serial == shownSerial_) return;
+  const bool runningChanged = !shown_ || shown_->running != s->running;
+  const bool readyChanged = !shown_ || shown_->ready != s->ready || shown_->error != s->error;
+  shown_ = s;
+  shownSerial_ = s->serial;
+  ++snapshotsShown_;
+  controls_->showSnapshot(*s);
+  for (View* v : views_)
+    if (v->isVisible()) v->showSnapshot(*s);
+  if (runningChanged || readyChanged) updateTrainingState();
+  const QString msg = QString::fromStdString(s->message);
+  if (msg != lastSessionMessage_) {
+    lastSessionMessage_ = msg;
+    if (!msg.isEmpty()) showMessage(msg);
+  }
+  statusSteps_->setText(s->running && s->stepsPerSecond > 0
+                            ? tr("%L1 steps/s").arg(qRound64(s->stepsPerSecond))
+                            : QString());
+}
+
+QString MainWindow::message() const { return banner_->isHidden() ? QString() : bannerText_->text(); }
+
+void MainWindow::showMessage(const QString& text, bool error) {
+  bannerText_->setText(text);
+  banner_->setStyleSheet(error ? "#banner { background: #fdecea; border-bottom: 1px solid #f5c6cb; } QLabel { color: #8a1c1c; }"
+                               : "#banner { background: #fff8e1; border-bottom: 1px solid #ffe082; } QLabel { color: #5d4300; }");
+  bannerRestore_->hide();
+  bannerDiscard_->hide();
+  banner_->show();
+}
+
+void MainWindow::showAllViews() {
+  for (QDockWidget* d : {lossDock_, boundaryDock_, fitDock_, confusionDock_}) {
+    d->show();
+    removeDockWidget(d);
+  }
+  addDockWidget(Qt::RightDockWidgetArea, boundaryDock_);
+  splitDockWidget(boundaryDock_, confusionDock_, Qt::Horizontal);
+  splitDockWidget(boundaryDock_, lossDock_, Qt::Vertical);
+  splitDockWidget(confusionDock_, fitDock_, Qt::Vertical);
+  for (QDockWidget* d : {lossDock_, boundaryDock_, fitDock_, confusionDock_}) d->show();
+  resizeDocks({boundaryDock_, confusionDock_}, {420, 420}, Qt::Horizontal);
+  updateProbes();
+}
+
+}  // namespace gradlab::widgets

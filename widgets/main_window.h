@@ -1,0 +1,154 @@
+#pragma once
+// MainWindow: the lab. The canvas in the middle edits the NetworkModel; docks around it hold
+// the palette, the data, the inspector, the problems and the live views. A TrainingSession
+// trains on its worker thread; a 60 Hz timer takes its newest Snapshot and hands it to the
+// open views (pollSnapshot). Projects are opened and saved here; the work is autosaved and
+// offered back after a crash (project/recovery.h).
+#include <QMainWindow>
+#include <QPointer>
+#include <memory>
+
+#include "panels/data_source.h"
+#include "project/project_file.h"
+#include "train/session.h"
+
+class QLabel;
+class QFrame;
+class QDockWidget;
+class QMenu;
+class QPushButton;
+
+namespace gradlab::widgets {
+
+class Canvas;
+class ConfusionView;
+class ControlsPanel;
+class DatasetPanel;
+class FitView;
+class Inspector;
+class LossView;
+class BoundaryView;
+class NetworkModel;
+class Palette;
+class ProblemsPanel;
+class Recovery;
+class View;
+
+struct MainWindowOptions {
+  QString dataDir;           // autosave and recovery; empty: the user's app-data folder
+  int autosaveMs = 30000;    // autosave interval
+  bool openDefault = true;   // open the default spiral project (when nothing is recovered)
+  bool useSettings = true;   // restore/save layout and recent files with QSettings
+};
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+ public:
+  explicit MainWindow(const MainWindowOptions& options = {}, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // Projects. Failures show a message in the window and leave the current work as it was.
+  void newProject();
+  bool openProject(const QString& path);
+  bool saveProjectTo(const QString& path);
+  QString currentPath() const { return path_; }
+  Project currentProject(bool withWeights);
+
+  // Recovery after a crash.
+  bool recoveryOffered() const;
+  bool restoreRecovery();
+  void discardRecovery();
+  void autosaveNow(bool wait = false);
+
+  // Takes the newest snapshot and shows it in the open views (the 60 Hz timer calls it).
+  void pollSnapshot();
+  std::shared_ptr<const Snapshot> snapshot() const { return shown_; }
+  // The message banner's text (errors, divergence), empty when none shows.
+  QString message() const;
+  void showMessage(const QString& text, bool error = true);
+  // Every view visible at once (tiles them), for demos and the benchmark.
+  void showAllViews();
+  int64_t snapshotsShown() const { return snapshotsShown_; }
+
+  // Parts, for tests and the benchmark.
+  NetworkModel* model() const { return model_; }
+  Canvas* canvas() const { return canvas_; }
+  Palette* palette() const { return palette_; }
+  Inspector* inspector() const { return inspector_; }
+  ProblemsPanel* problems() const { return problems_; }
+  DatasetPanel* datasetPanel() const { return dataset_; }
+  ControlsPanel* controls() const { return controls_; }
+  LossView* lossView() const { return loss_; }
+  BoundaryView* boundaryView() const { return boundary_; }
+  FitView* fitView() const { return fit_; }
+  ConfusionView* confusionView() const { return confusion_; }
+  TrainingSession* session() const { return session_.get(); }
+  QAction* playAction() const { return play_; }
+  QAction* stepAction() const { return step_; }
+  QAction* epochAction() const { return epoch_; }
+  QAction* resetAction() const { return reset_; }
+  QAction* undoAction() const { return undo_; }
+  QAction* redoAction() const { return redo_; }
+
+ protected:
+  void closeEvent(QCloseEvent* e) override;
+
+ private:
+  void createActions();
+  void createDocks();
+  void createMenus();
+  void applyProject(const Project& p, const QString& path);
+  void onEngineSpecChanged();
+  void onDataLoaded(std::shared_ptr<const Split> data, const DataSource& source);
+  void adaptNetworkToData(const Split& data);
+  void updateTrainingState();
+  void updateProbes();
+  void updateTitle();
+  void pushConfig();
+  void addRecent(const QString& path);
+  void rebuildRecentMenu();
+  bool maybeSaveBeforeLeaving();
+  QStringList hiddenBlocks() const;
+  QDockWidget* dockFor(View* view, const QString& name);
+
+  MainWindowOptions options_;
+  NetworkModel* model_;
+  std::unique_ptr<TrainingSession> session_;
+  Canvas* canvas_ = nullptr;
+  Palette* palette_ = nullptr;
+  Inspector* inspector_ = nullptr;
+  ProblemsPanel* problems_ = nullptr;
+  DatasetPanel* dataset_ = nullptr;
+  ControlsPanel* controls_ = nullptr;
+  LossView* loss_ = nullptr;
+  BoundaryView* boundary_ = nullptr;
+  FitView* fit_ = nullptr;
+  ConfusionView* confusion_ = nullptr;
+  std::vector<View*> views_;
+  QDockWidget *paletteDock_ = nullptr, *dataDock_ = nullptr, *inspectorDock_ = nullptr,
+              *problemsDock_ = nullptr, *lossDock_ = nullptr, *boundaryDock_ = nullptr,
+              *fitDock_ = nullptr, *confusionDock_ = nullptr;
+  QAction *play_, *step_, *epoch_, *reset_, *undo_, *redo_;
+  QMenu* recentMenu_ = nullptr;
+  QFrame* banner_ = nullptr;
+  QLabel* bannerText_ = nullptr;
+  QPushButton *bannerRestore_ = nullptr, *bannerDiscard_ = nullptr;
+  QLabel* statusSteps_ = nullptr;
+
+  TrainConfig config_;
+  QString path_;
+  std::optional<std::pair<TensorMap, QString>> pendingWeights_;
+  std::shared_ptr<const Snapshot> shown_;
+  uint64_t shownSerial_ = 0;
+  int64_t snapshotsShown_ = 0;
+  QString lastSessionMessage_, lastSessionError_;
+  bool settingsDirty_ = false;
+  ProbeRequest probes_;
+  std::unique_ptr<Recovery> recovery_;
+  QTimer* autosaveTimer_ = nullptr;
+  bool autosaveBusy_ = false;
+  int64_t autosavedStep_ = -1;
+  int autosavedUndoIndex_ = -1;
+};
+
+}  // namespace gradlab::widgets

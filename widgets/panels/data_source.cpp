@@ -1,0 +1,77 @@
+#include "panels/data_source.h"
+
+#include <QFileInfo>
+
+#include "util/error.h"
+
+namespace gradlab::widgets {
+
+QString DataSource::label() const {
+  return builtin.isEmpty() ? QFileInfo(path).fileName() : builtin;
+}
+
+DatasetOptions DataSource::options() const {
+  DatasetOptions o;
+  if (points > 0) o.points = points;
+  o.noise = noise;
+  o.testFraction = testFraction;
+  o.seed = seed;
+  if (builtin == "fashion-mnist") o.limit = 2000;  // keeps the first start quick; TODO setting
+  return o;
+}
+
+nlohmann::json DataSource::toJson() const {
+  nlohmann::json j;
+  if (builtin.isEmpty()) {
+    j["source"] = "file";
+    j["path"] = path.toStdString();
+  } else {
+    j["source"] = "builtin";
+    j["name"] = builtin.toStdString();
+  }
+  j["points"] = points;
+  j["noise"] = noise;
+  j["testFraction"] = testFraction;
+  j["seed"] = seed;
+  return j;
+}
+
+DataSource DataSource::fromJson(const nlohmann::json& j, const std::string& source) {
+  auto fail = [&](const std::string& what) { throw Error(source + ": data: " + what); };
+  if (!j.is_object()) fail("must be an object");
+  DataSource d;
+  const std::string kind = j.value("source", std::string("builtin"));
+  if (kind == "builtin") {
+    if (!j.contains("name") || !j["name"].is_string()) fail("\"name\" must name a built-in dataset");
+    d.builtin = QString::fromStdString(j["name"].get<std::string>());
+    if (!isBuiltinDataset(d.builtin.toStdString()))
+      fail("unknown built-in dataset \"" + d.builtin.toStdString() + "\"");
+  } else if (kind == "file") {
+    if (!j.contains("path") || !j["path"].is_string()) fail("\"path\" must be a file name");
+    d.builtin.clear();
+    d.path = QString::fromStdString(j["path"].get<std::string>());
+  } else {
+    fail("\"source\" must be \"builtin\" or \"file\", got \"" + kind + "\"");
+  }
+  auto num = [&](const char* key, double lo, double hi, double def) {
+    if (!j.contains(key)) return def;
+    if (!j[key].is_number()) fail(std::string("\"") + key + "\" must be a number");
+    const double v = j[key].get<double>();
+    if (!(v >= lo && v <= hi))
+      fail(std::string("\"") + key + "\" must be between " + std::to_string(lo) + " and " +
+           std::to_string(hi));
+    return v;
+  };
+  d.points = int(num("points", 0, 1e7, 500));
+  d.noise = num("noise", 0, 10, 0.1);
+  d.testFraction = num("testFraction", 0, 0.95, 0.5);
+  d.seed = uint64_t(num("seed", 0, 1e15, 1));
+  return d;
+}
+
+Split loadSource(const DataSource& s) {
+  if (!s.builtin.isEmpty()) return loadBuiltin(s.builtin.toStdString(), s.options());
+  return loadDataFile(s.path.toStdString(), s.options());
+}
+
+}  // namespace gradlab::widgets

@@ -1,0 +1,153 @@
+#include "views/boundary_view.h"
+
+#include <QSplitter>
+#include <QToolBar>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+#include "panels/data_preview.h"
+#include "views/neuron_maps.h"
+
+namespace gradlab::widgets {
+
+BoundaryView::BoundaryView(QWidget* parent) : View(tr("Decision boundary"), parent) {
+  setObjectName("boundaryView");
+  auto* split = new QSplitter(Qt::Vertical, this);
+  plot_ = new QCustomPlot(split);
+  stylePlot(plot_);
+  plot_->xAxis->setLabel("x₁");
+  plot_->yAxis->setLabel("x₂");
+  map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
+  map_->setInterpolate(true);
+  map_->setTightBoundary(true);
+  map_->setLayer("background");
+  scale_ = new QCPColorScale(plot_);
+  plot_->plotLayout()->addElement(0, 1, scale_);
+  scale_->setBarWidth(8);
+  map_->setColorScale(scale_);
+  QCPMarginGroup* group = new QCPMarginGroup(plot_);
+  plot_->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, group);
+  scale_->setMarginGroup(QCP::msBottom | QCP::msTop, group);
+  maps_ = new NeuronMaps(split);
+  split->addWidget(plot_);
+  split->addWidget(maps_);
+  split->setStretchFactor(0, 4);
+  split->setStretchFactor(1, 1);
+  body()->addWidget(split);
+  showTest_ = toolbar()->addAction(tr("Test data"));
+  showTest_->setCheckable(true);
+  showTest_->setChecked(true);
+  showTest_->setToolTip(tr("Show the test points (outlined in black)"));
+  connect(showTest_, &QAction::toggled, this, [this] {
+    data_ = nullptr;  // re-draw the points at the next snapshot
+  });
+  setNote(tr("The network's output over the plane."));
+}
+
+void BoundaryView::addProbes(ProbeRequest& r) const {
+  r.boundary = true;
+  for (const auto& id : hidden_) r.neuronBlocks.push_back(id.toStdString());
+}
+
+void BoundaryView::setNeuronBlock(const QString& id) { neuronBlock_ = id; }
+
+double BoundaryView::heatmapChecksum() const {
+  double sum = 0;
+  const int w = map_->data()->keySize(), h = map_->data()->valueSize();
+  for (int x = 0; x < w; ++x)
+    for (int y = 0; y < h; ++y) sum += map_->data()->cell(x, y) * (1 + (x * 7 + y * 13) % 17);
+  return sum;
+}
+
+void BoundaryView::setPoints(const Split& data) {
+  for (QCPGraph* g : points_) plot_->removeGraph(g);
+  points_.clear();
+  const int k = std::max(2, data.train.numClasses);
+  for (const Dataset* d : {&data.train, &data.test}) {
+    const bool test = d == &data.test;
+    if (test && !showTest_->isChecked()) continue;
+    for (int c = 0; c < k; ++c) {
+      QCPGraph* g = plot_->addGraph();
+      g->setLineStyle(QCPGraph::lsNone);
+      const QColor color = DataPreview::classColor(c, data.train.numClasses);
+      g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle,
+                                         test ? QPen(Qt::black, 1.2) : QPen(Qt::white, 1),
+                                         QBrush(color), test ? 6 : 6));
+      QVector<double> xs, ys;
+      for (int64_t i = 0; i < d->size(); ++i)
+        if (int(d->y[size_t(i)]) == c) {
+          xs << d->x[size_t(i * 2)];
+          ys << d->x[size_t(i * 2 + 1)];
+        }
+      g->setData(xs, ys, true);
+      g->setName(test ? tr("test, class %1").arg(c) : tr("class %1").arg(c));
+      points_.push_back(g);
+    }
+  }
+}
+
+void BoundaryView::showSnapshot(const Snapshot& s) {
+  if (!s.data || s.data->train.xShape != Shape{2}) {
+    setNote(tr("The decision boundary needs a 2-D dataset (two input features): choose circle, "
+               "xor, gauss or spiral in the Data panel."));
+    map_->setVisible(false);
+    for (QCPGraph* g : points_) g->setVisible(false);
+    maps_->setMaps({}, nullptr);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+    data_ = nullptr;
+    return;
+  }
+  map_->setVisible(true);
+  if (s.data.get() != data_) {
+    data_ = s.data.get();
+    setPoints(*s.data);
+  }
+  if (s.serial == serial_) return;
+  serial_ = s.serial;
+  if (!s.boundary) {
+    setNote(s.ready ? tr("Computing…") : tr("Fix the network's problems to see its output here."));
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+    return;
+  }
+  const BoundaryProbe& b = *s.boundary;
+  const GridMap& g = b.output;
+  if (map_->data()->keySize() != g.w || map_->data()->valueSize() != g.h)
+    map_->data()->setSize(g.w, g.h);
+  map_->data()->setRange(QCPRange(g.x0 + (g.x1 - g.x0) * 0.5 / g.w, g.x1 - (g.x1 - g.x0) * 0.5 / g.w),
+                         QCPRange(g.y0 + (g.y1 - g.y0) * 0.5 / g.h, g.y1 - (g.y1 - g.y0) * 0.5 / g.h));
+  for (int r = 0; r < g.h; ++r)
+    for (int c = 0; c < g.w; ++c) map_->data()->setCell(c, r, g.values[size_t(r * g.w + c)]);
+  if (classes_ != b.numClasses) {
+    classes_ = b.numClasses;
+    QCPColorGradient grad;
+    grad.clearColorStops();
+    if (b.numClasses <= 2) {
+      grad.setColorStopAt(0, QColor("#f59322"));
+      grad.setColorStopAt(0.5, QColor("#f4f6f7"));
+      grad.setColorStopAt(1, QColor("#0877bd"));
+      grad.setLevelCount(256);
+      map_->setInterpolate(true);
+      scale_->setLabel(b.numClasses == 2 ? tr("P(class 1)") : tr("output"));
+    } else {
+      for (int c = 0; c < b.numClasses; ++c)
+        grad.setColorStopAt(b.numClasses == 1 ? 0 : double(c) / (b.numClasses - 1),
+                            DataPreview::classColor(c, b.numClasses).lighter(150));
+      grad.setLevelCount(b.numClasses);
+      map_->setInterpolate(false);
+      scale_->setLabel(tr("predicted class"));
+    }
+    map_->setGradient(grad);
+  }
+  if (b.numClasses == 2) map_->setDataRange(QCPRange(0, 1));
+  else if (b.numClasses > 2) map_->setDataRange(QCPRange(0, b.numClasses - 1));
+  else map_->rescaleDataRange(true);
+  plot_->xAxis->setRange(g.x0, g.x1);
+  plot_->yAxis->setRange(g.y0, g.y1);
+  setNote(tr("Step %L1: colour = the network's output; dots = training data, outlined = test data.").arg(s.step));
+  auto it = b.neurons.find(neuronBlock_.toStdString());
+  maps_->setMaps(neuronBlock_, it == b.neurons.end() ? nullptr : &it->second);
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+  countFrame();
+}
+
+}  // namespace gradlab::widgets

@@ -1,0 +1,34 @@
+#pragma once
+// ConfusionView: for classification, the confusion matrix on the test set (rows: true class,
+// columns: predicted; counts in the cells) and a grid of misclassified test examples — images
+// shown as images, other samples as their numbers — each with its true and predicted class.
+#include "views/view.h"
+
+class QCPColorMap;
+class QCPItemText;
+
+namespace gradlab::widgets {
+
+class MissGrid;
+
+class ConfusionView : public View {
+  Q_OBJECT
+ public:
+  explicit ConfusionView(QWidget* parent = nullptr);
+  void showSnapshot(const Snapshot& snap) override;
+  void addProbes(ProbeRequest& request) const override { request.confusion = true; }
+  QCustomPlot* plot() const override { return plot_; }
+  int64_t total() const { return total_; }
+  int misses() const;
+
+ private:
+  QCustomPlot* plot_;
+  QCPColorMap* map_;
+  std::vector<QCPItemText*> labels_;
+  MissGrid* grid_;
+  uint64_t serial_ = 0;
+  int k_ = 0;
+  int64_t total_ = 0;
+};
+
+}  // namespace gradlab::widgets

@@ -1,0 +1,29 @@
+#pragma once
+// FitView: for 1-D regression, the true function (grey), the training data (blue), the test
+// data (orange, hollow) and the network's fit (red) as it learns.
+#include "views/view.h"
+
+class QCPGraph;
+
+namespace gradlab::widgets {
+
+class FitView : public View {
+  Q_OBJECT
+ public:
+  explicit FitView(QWidget* parent = nullptr);
+  void showSnapshot(const Snapshot& snap) override;
+  void addProbes(ProbeRequest& request) const override { request.fit = true; }
+  QCustomPlot* plot() const override { return plot_; }
+  // The built-in function's name ("fn-sine"), for the true curve; empty for other data.
+  void setFunctionName(const QString& name) { function_ = name; data_ = nullptr; }
+  int fitPoints() const;
+
+ private:
+  QCustomPlot* plot_;
+  QCPGraph *target_, *train_, *test_, *fit_;
+  QString function_;
+  const void* data_ = nullptr;
+  uint64_t serial_ = 0;
+};
+
+}  // namespace gradlab::widgets
