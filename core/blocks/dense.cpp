@@ -56,9 +56,9 @@ BlockInfo denseInfo() {
       {"units", K::Int, nullptr, {}, 1, 1e6, "number of output units (neurons)"},
       {"activation", K::Choice, "identity", activationNames(), 0, 0, "activation function f"},
       {"use_bias", K::Bool, true, {}, 0, 0, "add a learned bias b"},
-      {"init", K::Choice, "glorot_uniform",
-       {"glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "uniform", "zeros"}, 0, 0,
-       "how the weights start"},
+      {"init", K::Choice, "uniform",
+       {"uniform", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "zeros"}, 0, 0,
+       "how the weights start; uniform is PyTorch's default, U(−1/√in, 1/√in)"},
   };
   info.infer = [](const BlockSpec& s, const std::vector<Shape>& in) -> Shape {
     if (in[0].size() != 1)
@@ -68,7 +68,10 @@ BlockInfo denseInfo() {
   info.paramDecls = [](const BlockSpec& s, const std::vector<Shape>& in) {
     const int64_t units = paramInt(s, "units"), fanIn = in[0][0];
     std::vector<ParamDecl> p{{"weight", {units, fanIn}, paramString(s, "init"), fanIn, units}};
-    if (paramBool(s, "use_bias")) p.push_back({"bias", {units}, "zeros", fanIn, units, false});
+    // PyTorch's Linear draws its bias like its weights, U(−1/√in, 1/√in); the other
+    // initialisers start the bias at zero.
+    const std::string biasInit = paramString(s, "init") == "uniform" ? "uniform" : "zeros";
+    if (paramBool(s, "use_bias")) p.push_back({"bias", {units}, biasInit, fanIn, units, false});
     return p;
   };
   info.create = [](const BlockArgs& a) { return std::make_unique<DenseBlock>(a); };

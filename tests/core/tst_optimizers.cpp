@@ -6,6 +6,7 @@
 
 #include "backend/backend.h"
 #include "optim/optimizer.h"
+#include "util/error.h"
 
 using namespace gradlab;
 

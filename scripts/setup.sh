@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what Gradlab needs (Debian 12 packages; sudo when not root), then configures and
+# builds incrementally. Used by scripts/run.sh and scripts/test.sh; safe to run again.
+#   GRADLAB_SANITIZE=1  build with AddressSanitizer + UBSan into build-asan/
+#   GRADLAB_CUDA=0      build the cpu backend only
+set -euo pipefail
+# Everything but the final build path goes to stderr, so callers can capture the path.
+exec 3>&1 1>&2
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev libgl-dev libqcustomplot-dev
+  libeigen3-dev libopencv-dev nlohmann-json3-dev libcli11-dev zlib1g-dev
+  dataset-fashion-mnist python3-torch libopenblas0-pthread xvfb xauth
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "Installing: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+build="$root/build"
+args=(-G Ninja -DCMAKE_BUILD_TYPE=Release)
+if [ "${GRADLAB_SANITIZE:-0}" = 1 ]; then
+  build="$root/build-asan"
+  args=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRADLAB_SANITIZE=ON)
+fi
+[ "${GRADLAB_CUDA:-1}" = 0 ] && args+=(-DGRADLAB_CUDA=OFF)
+[ -f "$build/build.ninja" ] || cmake -S "$root" -B "$build" "${args[@]}"
+cmake --build "$build" -j "$(nproc)"
+echo "$build" >&3
