@@ -42,6 +42,21 @@ const std::vector<BenchCase>& benchCases() {
            "edges": [["x", "h1"], ["h1", "h2"], ["h2", "out"]],
            "loss": {"type": "cross_entropy", "block": "out"}})",
        64, "adam", [] { return randomDataset(4096, {784}, 10, 0, 2); }},
+      {"cnn", "CNN [1,28,28] conv 8@5x5 relu, pool 2, conv 16@5x5 relu, pool 2, dense 10, "
+              "batch 32, cross-entropy, adam",
+       R"({"blocks": [{"id": "x", "type": "Input", "shape": [1, 28, 28]},
+                      {"id": "c1", "type": "Conv2D", "filters": 8, "kernel": 5,
+                       "padding": "same", "activation": "relu"},
+                      {"id": "p1", "type": "MaxPool2D", "size": 2},
+                      {"id": "c2", "type": "Conv2D", "filters": 16, "kernel": 5,
+                       "padding": "same", "activation": "relu"},
+                      {"id": "p2", "type": "MaxPool2D", "size": 2},
+                      {"id": "f", "type": "Flatten"},
+                      {"id": "out", "type": "Dense", "units": 10}],
+           "edges": [["x", "c1"], ["c1", "p1"], ["p1", "c2"], ["c2", "p2"], ["p2", "f"],
+                     ["f", "out"]],
+           "loss": {"type": "cross_entropy", "block": "out"}})",
+       32, "adam", [] { return randomDataset(2048, {1, 28, 28}, 10, 0, 3); }},
   };
   return cases;
 }

@@ -21,6 +21,7 @@
 #include <memory>
 #include <string>
 
+#include "backend/conv_geometry.h"
 #include "tensor/tensor.h"
 
 namespace gradlab {
@@ -44,6 +45,9 @@ struct OptimHyper {
 };
 
 enum class Reduce : uint8_t { Sum, SumSquares, SumAbs, MaxAbs };
+
+// Pooling modes (pool2dForward/pool2dBackward), as cuDNN's CUDNN_POOLING_MAX / _AVERAGE.
+enum class PoolMode : uint8_t { Max, Average };
 
 class Backend {
  public:
@@ -112,6 +116,72 @@ class Backend {
   // (stored as a number, shape [B]).
   virtual void loss(LossKind kind, const Tensor& pred, const Tensor& target, Tensor& value,
                     Tensor* grad) = 0;
+
+  // --- convolution, pooling, normalisation, dropout ---------------------------------------
+  // Images are NCHW; output sizes and padding come from backend/conv_geometry.h. Names and
+  // arguments follow cuDNN (cudnnConvolutionForward/BackwardData/BackwardFilter/BackwardBias,
+  // cudnnAddTensor, cudnnPoolingForward/Backward, cudnnBatchNormalization*), so a cuDNN backend
+  // maps one call to one call. Formulas use x[n,c,h,v] with h, v outside the image reading 0.
+  //
+  // y[n,o,i,j] = Σ_{c,p,q} w[o,c,p,q] · x[n, c, i·strideH − padH + p, j·strideW − padW + q]
+  //   x [N, C, H, W], w [O, C, kH, kW] (PyTorch's Conv2d layout), y [N, O, outH, outW]
+  virtual void conv2dForward(const Tensor& x, const Tensor& w, const Conv2dGeometry& g,
+                             Tensor& y) = 0;
+  // dx[n,c,h,v] (+)= Σ over (o,p,q,i,j) with i·strideH − padH + p = h, j·strideW − padW + q = v
+  //                   of w[o,c,p,q] · dy[n,o,i,j]
+  virtual void conv2dBackwardData(const Tensor& w, const Tensor& dy, const Conv2dGeometry& g,
+                                  Tensor& dx, bool accumulate) = 0;
+  // dw[o,c,p,q] = Σ_{n,i,j} dy[n,o,i,j] · x[n, c, i·strideH − padH + p, j·strideW − padW + q]
+  virtual void conv2dBackwardFilter(const Tensor& x, const Tensor& dy, const Conv2dGeometry& g,
+                                    Tensor& dw) = 0;
+  // y[n,c,h,v] += b[c]   (cudnnAddTensor with a 1×C×1×1 bias; y [N, C, ...])
+  virtual void addChannelBias(Tensor& y, const Tensor& b) = 0;
+  // db[c] = Σ_{n,h,v} dy[n,c,h,v]   (cudnnConvolutionBackwardBias)
+  virtual void conv2dBackwardBias(const Tensor& dy, Tensor& db) = 0;
+
+  // Pooling windows of windowH × windowW moved by stride (no padding):
+  //   max      y[n,c,i,j] = max_{p,q} x[n, c, i·strideH + p, j·strideW + q]
+  //   average  y[n,c,i,j] = (1 / (windowH·windowW)) Σ_{p,q} x[n, c, i·strideH + p, j·strideW + q]
+  virtual void pool2dForward(PoolMode mode, const Pool2dGeometry& g, const Tensor& x,
+                             Tensor& y) = 0;
+  // max: dy[n,c,i,j] goes to the window's first maximum in row-major order (as PyTorch);
+  // average: dy[n,c,i,j] / (windowH·windowW) to every element of the window. Where windows
+  // overlap (stride < window) the contributions add up. dx (+)= that.
+  virtual void pool2dBackward(PoolMode mode, const Pool2dGeometry& g, const Tensor& x,
+                              const Tensor& y, const Tensor& dy, Tensor& dx,
+                              bool accumulate) = 0;
+
+  // Batch normalisation of x [N, C] (per feature, BatchNorm1d) or [N, C, H, W] (per channel,
+  // BatchNorm2d, cuDNN's "spatial" mode). Per channel c, over its m = N·H·W values:
+  //   μ = (1/m) Σ x      σ² = (1/m) Σ (x − μ)²      x̂ = (x − μ) / √(σ² + ε)      y = γ·x̂ + β
+  //   running_mean ← (1 − momentum)·running_mean + momentum·μ
+  //   running_var  ← (1 − momentum)·running_var  + momentum·σ²·m/(m − 1)   (unbiased, as
+  //                                                                         PyTorch and cuDNN)
+  // saveMean and saveVar [C] receive μ and σ² (the biased batch variance) for the backward pass
+  // and for views. (cuDNN saves 1/√(σ² + ε) instead; a cuDNN backend converts.) Needs m ≥ 2.
+  virtual void batchNormForwardTraining(const Tensor& x, const Tensor& gamma, const Tensor& beta,
+                                        double momentum, double eps, Tensor& runningMean,
+                                        Tensor& runningVar, Tensor& y, Tensor& saveMean,
+                                        Tensor& saveVar) = 0;
+  // y = γ·(x − running_mean) / √(running_var + ε) + β
+  virtual void batchNormForwardInference(const Tensor& x, const Tensor& gamma,
+                                         const Tensor& beta, const Tensor& runningMean,
+                                         const Tensor& runningVar, double eps, Tensor& y) = 0;
+  // The backward of batchNormForwardTraining, with g = ∂L/∂y and sums over a channel's m values:
+  //   ∂L/∂γ = Σ g·x̂      ∂L/∂β = Σ g      ∂L/∂x (+)= γ / (m·√(σ² + ε)) · (m·g − Σ g − x̂·Σ g·x̂)
+  virtual void batchNormBackward(const Tensor& x, const Tensor& dy, const Tensor& gamma,
+                                 const Tensor& saveMean, const Tensor& saveVar, double eps,
+                                 Tensor& dx, Tensor& dgamma, Tensor& dbeta, bool accumulate) = 0;
+
+  // Dropout with a mask views can read (cuDNN keeps its mask private, so these are own kernels).
+  // mask[i] = 1 if dropoutUniform(dropoutKey(seed, step), i) ≥ rate else 0: the same mask on
+  // every backend (backend/dropout_rng.h); i is the element's flat index, step counts passes.
+  virtual void dropoutMask(double rate, uint64_t seed, uint64_t step, Tensor& mask) = 0;
+  // y = x ⊙ mask / (1 − rate)   (inverted dropout: the expected value of y is x)
+  virtual void dropoutForward(const Tensor& x, const Tensor& mask, double rate, Tensor& y) = 0;
+  // dx (+)= dy ⊙ mask / (1 − rate)
+  virtual void dropoutBackward(const Tensor& dy, const Tensor& mask, double rate, Tensor& dx,
+                               bool accumulate) = 0;
 
   // --- optimizers -------------------------------------------------------------------------
   // One update of parameter w from its gradient g. s1, s2 are the optimizer's state tensors

@@ -3,9 +3,14 @@
 #include <cmath>
 
 #include "blocks/activation.h"
+#include "blocks/batchnorm.h"
+#include "blocks/conv2d.h"
 #include "blocks/dense.h"
+#include "blocks/dropout.h"
+#include "blocks/flatten.h"
 #include "blocks/input.h"
 #include "blocks/merge.h"
+#include "blocks/pool2d.h"
 
 namespace gradlab {
 
@@ -14,6 +19,8 @@ using nlohmann::json;
 const std::vector<BlockInfo>& blockTypes() {
   static const std::vector<BlockInfo> types{
       inputInfo(), denseInfo(), activationInfo(), addInfo(), concatInfo(),
+      conv2dInfo(), maxPool2dInfo(), avgPool2dInfo(), flattenInfo(), reshapeInfo(),
+      dropoutInfo(), batchNormInfo(),
   };
   return types;
 }

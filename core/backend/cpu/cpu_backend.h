@@ -1,7 +1,8 @@
 #pragma once
 // The cpu backend: Eigen on host memory, float32 and float64. The reference for every op.
 // Kernels are split by family: cpu_backend.cpp (storage, element-wise, matrix),
-// cpu_activations.cpp, cpu_losses.cpp, cpu_optimizers.cpp.
+// cpu_activations.cpp, cpu_losses.cpp, cpu_optimizers.cpp, cpu_conv.cpp, cpu_pool.cpp,
+// cpu_norm.cpp, cpu_dropout.cpp.
 #include <Eigen/Core>
 
 #include "backend/backend.h"
@@ -81,6 +82,34 @@ class CpuBackend final : public Backend {
 
   void loss(LossKind kind, const Tensor& pred, const Tensor& target, Tensor& value,
             Tensor* grad) override;
+
+  // convolution, pooling, normalisation, dropout: cpu_conv.cpp, cpu_pool.cpp, cpu_norm.cpp,
+  // cpu_dropout.cpp
+  void conv2dForward(const Tensor& x, const Tensor& w, const Conv2dGeometry& g,
+                     Tensor& y) override;
+  void conv2dBackwardData(const Tensor& w, const Tensor& dy, const Conv2dGeometry& g, Tensor& dx,
+                          bool accumulate) override;
+  void conv2dBackwardFilter(const Tensor& x, const Tensor& dy, const Conv2dGeometry& g,
+                            Tensor& dw) override;
+  void addChannelBias(Tensor& y, const Tensor& b) override;
+  void conv2dBackwardBias(const Tensor& dy, Tensor& db) override;
+  void pool2dForward(PoolMode mode, const Pool2dGeometry& g, const Tensor& x, Tensor& y) override;
+  void pool2dBackward(PoolMode mode, const Pool2dGeometry& g, const Tensor& x, const Tensor& y,
+                      const Tensor& dy, Tensor& dx, bool accumulate) override;
+  void batchNormForwardTraining(const Tensor& x, const Tensor& gamma, const Tensor& beta,
+                                double momentum, double eps, Tensor& runningMean,
+                                Tensor& runningVar, Tensor& y, Tensor& saveMean,
+                                Tensor& saveVar) override;
+  void batchNormForwardInference(const Tensor& x, const Tensor& gamma, const Tensor& beta,
+                                 const Tensor& runningMean, const Tensor& runningVar, double eps,
+                                 Tensor& y) override;
+  void batchNormBackward(const Tensor& x, const Tensor& dy, const Tensor& gamma,
+                         const Tensor& saveMean, const Tensor& saveVar, double eps, Tensor& dx,
+                         Tensor& dgamma, Tensor& dbeta, bool accumulate) override;
+  void dropoutMask(double rate, uint64_t seed, uint64_t step, Tensor& mask) override;
+  void dropoutForward(const Tensor& x, const Tensor& mask, double rate, Tensor& y) override;
+  void dropoutBackward(const Tensor& dy, const Tensor& mask, double rate, Tensor& dx,
+                       bool accumulate) override;
 
   void optimizerUpdate(OptimKind kind, const OptimHyper& h, int64_t step, Tensor& w,
                        const Tensor& g, Tensor& s1, Tensor& s2) override;
