@@ -57,6 +57,13 @@ const std::vector<BenchCase>& benchCases() {
                      ["f", "out"]],
            "loss": {"type": "cross_entropy", "block": "out"}})",
        32, "adam", [] { return randomDataset(2048, {1, 28, 28}, 10, 0, 3); }},
+      {"lstm", "LSTM 8->64 over 50 steps, Dense 64->1 on the last state, batch 32, mse, adam",
+       R"({"blocks": [{"id": "x", "type": "Input", "shape": [50, 8]},
+                      {"id": "lstm", "type": "LSTM", "units": 64},
+                      {"id": "out", "type": "Dense", "units": 1}],
+           "edges": [["x", "lstm"], ["lstm", "out"]],
+           "loss": {"type": "mse", "block": "out"}})",
+       32, "adam", [] { return randomDataset(1024, {50, 8}, 0, 1, 4); }},
   };
   return cases;
 }

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   gradlab::cli::addValidate(app, exitCode);
   gradlab::cli::addTrain(app, exitCode);
   gradlab::cli::addBench(app, exitCode);
+  gradlab::cli::addForward(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -188,6 +188,42 @@ class Backend {
   // (same shape as w; zero at the start). step counts from 1.
   virtual void optimizerUpdate(OptimKind kind, const OptimHyper& h, int64_t step, Tensor& w,
                                const Tensor& g, Tensor& s1, Tensor& s2) = 0;
+
+  // --- recurrent --------------------------------------------------------------------------
+  // Sequences are [B, T, F] between blocks; recurrent blocks work time-major ([T, B, F]) so
+  // that one time step is a contiguous [B, F] matrix. A block runs the loop over time itself
+  // (blocks/lstm.cpp, gru.cpp, simple_rnn.cpp): one big gemm projects every x_t at once, one
+  // gemm per step multiplies h_{t−1} by the recurrent weights, and the ops below do the
+  // element-wise rest of a step. Gate blocks follow PyTorch's order.
+  //
+  // dst[j, i, …] (+)= src[i, j, …]: swaps the first two extents (src [A, B, …], dst [B, A, …]).
+  virtual void transpose01(const Tensor& src, Tensor& dst, bool accumulate) = 0;
+  // One LSTM step. gates [B, 4H] holds the pre-activations a = [a_i a_f a_g a_o] and is
+  // overwritten with the gates:  i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o);
+  //   c = f⊙c_prev + i⊙g,   h = o⊙tanh(c)         (c_prev, c, h: [B, H])
+  virtual void lstmCellForward(Tensor& gates, const Tensor& cPrev, Tensor& c, Tensor& h) = 0;
+  // Its backward. dh = ∂L/∂h_t; dc holds ∂L/∂c_t from step t+1 on entry, ∂L/∂c_{t−1} on exit:
+  //   dc += dh⊙o⊙(1 − tanh²c);  dgates = [dc⊙g⊙i(1−i), dc⊙c_prev⊙f(1−f), dc⊙i⊙(1−g²),
+  //   dh⊙tanh(c)⊙o(1−o)]  (∂L/∂a);  then dc ← dc⊙f.
+  virtual void lstmCellBackward(const Tensor& gates, const Tensor& cPrev, const Tensor& c,
+                                const Tensor& dh, Tensor& dc, Tensor& dgates) = 0;
+  // GRU step, first half. xp [B, 3H] = x_t's projection [a_r a_z a_g] (biases included),
+  // hh [B, 2H] = h_{t−1}·[W_hr W_hz]ᵀ:  rz = [r z] = σ(xp[:, 0:2H] + hh);  rh = r⊙h_prev.
+  virtual void gruGatesForward(const Tensor& xp, const Tensor& hh, const Tensor& hPrev,
+                               Tensor& rz, Tensor& rh) = 0;
+  // GRU step, second half, with hg [B, H] = rh·W_hgᵀ:
+  //   g = tanh(xp[:, 2H:3H] + hg),   h = z⊙h_prev + (1 − z)⊙g.
+  virtual void gruCandidateForward(const Tensor& xp, const Tensor& hg, const Tensor& rz,
+                                   const Tensor& hPrev, Tensor& g, Tensor& h) = 0;
+  // Backward through h = z⊙h_prev + (1 − z)⊙g and g = tanh(·), dh = ∂L/∂h_t:
+  //   drz[:, H:2H] = dh⊙(h_prev − g)⊙z(1−z)  (∂L/∂a_z),   dg = dh⊙(1 − z)⊙(1 − g²)  (∂L/∂a_g).
+  virtual void gruCandidateBackward(const Tensor& dh, const Tensor& rz, const Tensor& g,
+                                    const Tensor& hPrev, Tensor& drz, Tensor& dg) = 0;
+  // Backward through rh = r⊙h_prev, with drh = ∂L/∂rh (= dg·W_hg):
+  //   drz[:, 0:H] = drh⊙h_prev⊙r(1−r)  (∂L/∂a_r),   dh_prev (+)= dh⊙z + drh⊙r.
+  virtual void gruResetBackward(const Tensor& dh, const Tensor& drh, const Tensor& rz,
+                                const Tensor& hPrev, Tensor& drz, Tensor& dhPrev,
+                                bool accumulate) = 0;
 };
 
 // The cpu backend, shared process-wide (it owns no device).

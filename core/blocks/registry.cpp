@@ -8,9 +8,12 @@
 #include "blocks/dense.h"
 #include "blocks/dropout.h"
 #include "blocks/flatten.h"
+#include "blocks/gru.h"
 #include "blocks/input.h"
+#include "blocks/lstm.h"
 #include "blocks/merge.h"
 #include "blocks/pool2d.h"
+#include "blocks/simple_rnn.h"
 
 namespace gradlab {
 
@@ -21,6 +24,7 @@ const std::vector<BlockInfo>& blockTypes() {
       inputInfo(), denseInfo(), activationInfo(), addInfo(), concatInfo(),
       conv2dInfo(), maxPool2dInfo(), avgPool2dInfo(), flattenInfo(), reshapeInfo(),
       dropoutInfo(), batchNormInfo(),
+      simpleRnnInfo(), lstmInfo(), gruInfo(),
   };
   return types;
 }

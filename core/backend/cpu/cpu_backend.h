@@ -1,8 +1,8 @@
 #pragma once
 // The cpu backend: Eigen on host memory, float32 and float64. The reference for every op.
 // Kernels are split by family: cpu_backend.cpp (storage, element-wise, matrix),
-// cpu_activations.cpp, cpu_losses.cpp, cpu_optimizers.cpp, cpu_conv.cpp, cpu_pool.cpp,
-// cpu_norm.cpp, cpu_dropout.cpp.
+// cpu_activations.cpp, cpu_losses.cpp, cpu_optimizers.cpp, cpu_recurrent.cpp, cpu_conv.cpp,
+// cpu_pool.cpp, cpu_norm.cpp, cpu_dropout.cpp.
 #include <Eigen/Core>
 
 #include "backend/backend.h"
@@ -113,6 +113,21 @@ class CpuBackend final : public Backend {
 
   void optimizerUpdate(OptimKind kind, const OptimHyper& h, int64_t step, Tensor& w,
                        const Tensor& g, Tensor& s1, Tensor& s2) override;
+
+  // cpu_recurrent.cpp
+  void transpose01(const Tensor& src, Tensor& dst, bool accumulate) override;
+  void lstmCellForward(Tensor& gates, const Tensor& cPrev, Tensor& c, Tensor& h) override;
+  void lstmCellBackward(const Tensor& gates, const Tensor& cPrev, const Tensor& c,
+                        const Tensor& dh, Tensor& dc, Tensor& dgates) override;
+  void gruGatesForward(const Tensor& xp, const Tensor& hh, const Tensor& hPrev, Tensor& rz,
+                       Tensor& rh) override;
+  void gruCandidateForward(const Tensor& xp, const Tensor& hg, const Tensor& rz,
+                           const Tensor& hPrev, Tensor& g, Tensor& h) override;
+  void gruCandidateBackward(const Tensor& dh, const Tensor& rz, const Tensor& g,
+                            const Tensor& hPrev, Tensor& drz, Tensor& dg) override;
+  void gruResetBackward(const Tensor& dh, const Tensor& drh, const Tensor& rz,
+                        const Tensor& hPrev, Tensor& drz, Tensor& dhPrev,
+                        bool accumulate) override;
 
  private:
   int threads_ = 1;

@@ -1,0 +1,104 @@
+// Finite-difference gradient checks through time (double precision) for SimpleRNN, LSTM and
+// GRU: ∂L/∂x for every step and ∂L/∂θ for all four parameters, with return_sequences false
+// (the loss sees only h_T, so every earlier step is reached through the recurrence alone) and
+// true (each step also gets its own gradient from the output).
+#include <QtTest>
+
+#include "blocks/registry.h"
+#include "support/gradcheck.h"
+
+using namespace gradlab;
+using gradlab::test::checkBlock;
+using gradlab::test::GradCheckOptions;
+
+namespace {
+constexpr double kTol = 1e-6;
+
+BlockSpec block(const std::string& type, nlohmann::json params) {
+  return BlockSpec{"b", type, params, {}};
+}
+
+#define EXPECT_GRADS(result)                                                              \
+  do {                                                                                    \
+    const auto r_ = (result);                                                             \
+    QVERIFY2(r_.checked > 0, "nothing was compared");                                     \
+    QVERIFY2(r_.maxError < kTol, (std::to_string(r_.maxError) + " at " + r_.where).c_str()); \
+  } while (0)
+}  // namespace
+
+class TestGradcheckRecurrent : public QObject {
+  Q_OBJECT
+ private slots:
+  void recurrent_data() {
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("activation");
+    QTest::addColumn<bool>("sequences");
+    QTest::addColumn<int>("steps");
+    for (bool seq : {false, true}) {
+      const char* tag = seq ? "sequences" : "last";
+      QTest::newRow(qPrintable(QString("SimpleRNN-tanh-%1").arg(tag))) << "SimpleRNN" << "tanh" << seq << 6;
+      QTest::newRow(qPrintable(QString("SimpleRNN-relu-%1").arg(tag))) << "SimpleRNN" << "relu" << seq << 6;
+      QTest::newRow(qPrintable(QString("LSTM-%1").arg(tag))) << "LSTM" << "" << seq << 6;
+      QTest::newRow(qPrintable(QString("GRU-%1").arg(tag))) << "GRU" << "" << seq << 6;
+      // One step: no recurrence, ∂L/∂W_hh must be exactly 0 (h_0 = 0).
+      QTest::newRow(qPrintable(QString("LSTM-one-step-%1").arg(tag))) << "LSTM" << "" << seq << 1;
+      QTest::newRow(qPrintable(QString("GRU-one-step-%1").arg(tag))) << "GRU" << "" << seq << 1;
+      QTest::newRow(qPrintable(QString("SimpleRNN-one-step-%1").arg(tag))) << "SimpleRNN" << "tanh" << seq << 1;
+    }
+  }
+  void recurrent() {
+    QFETCH(QString, type);
+    QFETCH(QString, activation);
+    QFETCH(bool, sequences);
+    QFETCH(int, steps);
+    nlohmann::json p{{"units", 4}, {"return_sequences", sequences}};
+    if (!activation.isEmpty()) p["activation"] = activation.toStdString();
+    GradCheckOptions o;
+    o.batch = 3;
+    EXPECT_GRADS(checkBlock(block(type.toStdString(), p), {{steps, 3}}, o));
+  }
+
+  // Larger weights push the gates towards saturation and h towards ±1: the regime where
+  // mistakes in σ′ and tanh′ show.
+  void lstmLargeInputs() {
+    GradCheckOptions o;
+    o.batch = 2;
+    o.inputScale = 3.0;
+    EXPECT_GRADS(checkBlock(block("LSTM", {{"units", 3}, {"return_sequences", true}}), {{8, 2}}, o));
+  }
+  void gruLargeInputs() {
+    GradCheckOptions o;
+    o.batch = 2;
+    o.inputScale = 3.0;
+    EXPECT_GRADS(checkBlock(block("GRU", {{"units", 3}}), {{8, 2}}, o));
+  }
+
+  void shapes() {
+    const BlockInfo* lstm = findBlockType("LSTM");
+    QVERIFY(lstm);
+    const BlockSpec last = block("LSTM", {{"units", 7}});
+    const BlockSpec seq = block("LSTM", {{"units", 7}, {"return_sequences", true}});
+    QCOMPARE(lstm->infer(last, {{10, 3}}), Shape({7}));
+    QCOMPARE(lstm->infer(seq, {{10, 3}}), Shape({10, 7}));
+    const auto decls = lstm->paramDecls(last, {{10, 3}});
+    QCOMPARE(decls.size(), size_t(4));
+    QCOMPARE(decls[0].name, std::string("weight_ih_l0"));
+    QCOMPARE(decls[0].shape, Shape({28, 3}));
+    QCOMPARE(decls[1].shape, Shape({28, 7}));
+    QCOMPARE(decls[3].name, std::string("bias_hh_l0"));
+    QCOMPARE(findBlockType("GRU")->paramDecls(last, {{10, 3}})[1].shape, Shape({21, 7}));
+    QCOMPARE(findBlockType("SimpleRNN")->paramDecls(last, {{10, 3}})[0].shape, Shape({7, 3}));
+    // A flat input is refused with a hint.
+    bool threw = false;
+    try {
+      lstm->infer(last, {{10}});
+    } catch (const Error& e) {
+      threw = true;
+      QVERIFY2(std::string(e.what()).find("[time, features]") != std::string::npos, e.what());
+    }
+    QVERIFY(threw);
+  }
+};
+
+QTEST_APPLESS_MAIN(TestGradcheckRecurrent)
+#include "tst_gradcheck_recurrent.moc"
