@@ -1,5 +1,6 @@
 #include "data/dataset.h"
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -41,9 +42,13 @@ Split splitDataset(const Dataset& all, double testFraction, uint64_t seed) {
   for (int64_t i = n - 1; i > 0; --i) std::swap(order[size_t(i)], order[rng.below(uint64_t(i) + 1)]);
 
   const int64_t nTest = std::llround(testFraction * double(n));
+  // Each part keeps the file's order, so --no-shuffle takes batches in that order.
+  std::vector<int64_t> test(order.begin(), order.begin() + nTest), train(order.begin() + nTest, order.end());
+  std::sort(test.begin(), test.end());
+  std::sort(train.begin(), train.end());
   Split split;
-  split.test = all.subset(std::vector<int64_t>(order.begin(), order.begin() + nTest));
-  split.train = all.subset(std::vector<int64_t>(order.begin() + nTest, order.end()));
+  split.test = all.subset(test);
+  split.train = all.subset(train);
   return split;
 }
 
