@@ -33,11 +33,13 @@ Shape batchShape(const HostTensor& x, const Shape& want, const std::string& inpu
                  const std::string& file) {
   if (x.shape == want) return withBatch(1, want);
   Shape got(x.shape.begin() + std::min<size_t>(1, x.shape.size()), x.shape.end());
-  if (x.shape.empty() || got != want)
+  if (x.shape.empty() || got != want) {
+    std::string dims;
+    for (int64_t d : want) dims += ", " + std::to_string(d);
     throw Error(file + ": tensor \"x\" is " + toString(x.shape) + ", but the Input block \"" +
                 inputId + "\" takes samples of shape " + toString(want) +
-                " — give x the shape [batch, " + toString(want) + "] (or the network an Input "
-                "of the data's shape)");
+                " — give x the shape [batch" + dims + "] (or the Input block the data's shape)");
+  }
   if (x.shape[0] < 1) throw Error(file + ": tensor \"x\" holds no samples (its batch extent is 0)");
   return x.shape;
 }
