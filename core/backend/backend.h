@@ -18,6 +18,7 @@
 //   be.addRowVector(z, b);
 //   be.actForward(Act::Tanh, z, y);
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -224,6 +225,15 @@ class Backend {
   virtual void gruResetBackward(const Tensor& dh, const Tensor& drh, const Tensor& rz,
                                 const Tensor& hPrev, Tensor& drz, Tensor& dhPrev,
                                 bool accumulate) = 0;
+  // Runs body(begin, end) on parts [begin, end) that together cover rows [0, rows), possibly
+  // at the same time; the body issues ops on those rows only. For work whose rows never meet:
+  // the batch rows of a recurrence (sample b's h_t depends on sample b alone), so the loop over
+  // time runs once per part instead of synchronising threads at every step's small gemm. The
+  // cpu backend runs one part per thread, each op in it single-threaded. The default (a GPU
+  // backend) runs one part with every row: its ops are parallel already.
+  virtual void forRowBlocks(int64_t rows, const std::function<void(int64_t, int64_t)>& body) {
+    body(0, rows);
+  }
 };
 
 // The cpu backend, shared process-wide (it owns no device).

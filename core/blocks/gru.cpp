@@ -27,18 +27,24 @@ void GruBlock::resize(int64_t batch) {
 // [r z] = σ(xp_rz + h_{t−1}·[W_hr; W_hz]ᵀ);  g = tanh(xp_g + (r⊙h_{t−1})·W_hgᵀ);
 // h_t = z⊙h_{t−1} + (1 − z)⊙g
 void GruBlock::forward(std::span<const Tensor> in, Tensor& out, bool) {
-  project(in[0], xp_);
+  project(in[0], xp_);  // the x_t part of every step's pre-activations at once
   const Tensor Wrz = weightHh().slice(0, 2 * H_), Wg = weightHh().slice(2 * H_, 3 * H_);
-  for (int64_t t = 0; t < T_; ++t) {
-    const size_t s = size_t(t);
-    const Tensor& hPrev = t > 0 ? hStep_[s - 1] : zeros_;
-    if (t > 0) be_.gemm(false, true, 1.0, hPrev, Wrz, 0.0, hh_);
-    else be_.fill(hh_, 0.0);
-    be_.gruGatesForward(xpStep_[s], hh_, hPrev, rzStep_[s], rhStep_[s]);
-    if (t > 0) be_.gemm(false, true, 1.0, rhStep_[s], Wg, 0.0, hg_);
-    else be_.fill(hg_, 0.0);
-    be_.gruCandidateForward(xpStep_[s], hg_, rzStep_[s], hPrev, gStep_[s], hStep_[s]);
-  }
+  // Samples are independent: each block of batch rows runs the whole loop over time.
+  be_.forRowBlocks(B_, [&](int64_t b0, int64_t b1) {
+    Tensor hh = hh_.slice(b0, b1), hg = hg_.slice(b0, b1), hPrev = zeros_.slice(b0, b1);
+    for (size_t t = 0; t < size_t(T_); ++t) {
+      const Tensor xp = xpStep_[t].slice(b0, b1);
+      Tensor rz = rzStep_[t].slice(b0, b1), rh = rhStep_[t].slice(b0, b1);
+      Tensor g = gStep_[t].slice(b0, b1), h = hStep_[t].slice(b0, b1);
+      if (t > 0) be_.gemm(false, true, 1.0, hPrev, Wrz, 0.0, hh);
+      else be_.fill(hh, 0.0);  // h_0 = 0
+      be_.gruGatesForward(xp, hh, hPrev, rz, rh);
+      if (t > 0) be_.gemm(false, true, 1.0, rh, Wg, 0.0, hg);
+      else be_.fill(hg, 0.0);
+      be_.gruCandidateForward(xp, hg, rz, hPrev, g, h);
+      hPrev = h;
+    }
+  });
   writeOutput(out);
 }
 
@@ -48,16 +54,21 @@ void GruBlock::backward(std::span<const Tensor>, const Tensor&, const Tensor& do
   readOutputGrad(dout);
   const int64_t H = H_, TB = T_ * B_;
   const Tensor Wrz = weightHh().slice(0, 2 * H), Wg = weightHh().slice(2 * H, 3 * H);
-  for (int64_t t = T_ - 1; t >= 0; --t) {
-    const size_t s = size_t(t);
-    const Tensor& hPrev = t > 0 ? hStep_[s - 1] : zeros_;
-    Tensor& dhPrev = t > 0 ? dhStep_[s - 1] : dh0_;
-    be_.gruCandidateBackward(dhStep_[s], rzStep_[s], gStep_[s], hPrev, drzStep_[s], dgStep_[s]);
-    be_.gemm(false, false, 1.0, dgStep_[s], Wg, 0.0, drh_);
-    be_.gruResetBackward(dhStep_[s], drh_, rzStep_[s], hPrev, drzStep_[s], dhPrev,
-                         /*accumulate=*/t > 0 && returnSequences_);
-    if (t > 0) be_.gemm(false, false, 1.0, drzStep_[s], Wrz, 1.0, dhPrev);
-  }
+  be_.forRowBlocks(B_, [&](int64_t b0, int64_t b1) {
+    Tensor drh = drh_.slice(b0, b1);
+    for (int64_t t = T_ - 1; t >= 0; --t) {
+      const size_t s = size_t(t);
+      const Tensor hPrev = (t > 0 ? hStep_[s - 1] : zeros_).slice(b0, b1);
+      const Tensor dh = dhStep_[s].slice(b0, b1), rz = rzStep_[s].slice(b0, b1);
+      Tensor drz = drzStep_[s].slice(b0, b1), dg = dgStep_[s].slice(b0, b1);
+      Tensor dhPrev = (t > 0 ? dhStep_[s - 1] : dh0_).slice(b0, b1);
+      be_.gruCandidateBackward(dh, rz, gStep_[s].slice(b0, b1), hPrev, drz, dg);
+      be_.gemm(false, false, 1.0, dg, Wg, 0.0, drh);
+      be_.gruResetBackward(dh, drh, rz, hPrev, drz, dhPrev,
+                           /*accumulate=*/t > 0 && returnSequences_);
+      if (t > 0) be_.gemm(false, false, 1.0, drz, Wrz, 1.0, dhPrev);
+    }
+  });
 
   // Weight gradients over all steps at once; rows [0, 2H) are r and z, [2H, 3H) are g.
   const Tensor drz = drz_.reshaped({TB, 2 * H}), dg = dg_.reshaped({TB, H});

@@ -18,12 +18,19 @@ void LstmBlock::resize(int64_t batch) {
 // a_t = W_ih·x_t + b_ih + b_hh + W_hh·h_{t−1}   (all four gates, [B, 4H])
 // i, f, g, o = σ, σ, tanh, σ of a_t;  c_t = f⊙c_{t−1} + i⊙g;  h_t = o⊙tanh(c_t)
 void LstmBlock::forward(std::span<const Tensor> in, Tensor& out, bool) {
-  project(in[0], gates_);
-  for (int64_t t = 0; t < T_; ++t) {
-    const size_t s = size_t(t);
-    if (t > 0) be_.gemm(false, true, 1.0, hStep_[s - 1], weightHh(), 1.0, gateStep_[s]);
-    be_.lstmCellForward(gateStep_[s], t > 0 ? cellStep_[s - 1] : zeros_, cellStep_[s], hStep_[s]);
-  }
+  project(in[0], gates_);  // the x_t part of every a_t at once
+  // Samples are independent: each block of batch rows runs the whole loop over time.
+  be_.forRowBlocks(B_, [&](int64_t b0, int64_t b1) {
+    Tensor hPrev, cPrev = zeros_.slice(b0, b1);
+    for (size_t t = 0; t < size_t(T_); ++t) {
+      Tensor a = gateStep_[t].slice(b0, b1), c = cellStep_[t].slice(b0, b1);
+      Tensor h = hStep_[t].slice(b0, b1);
+      if (t > 0) be_.gemm(false, true, 1.0, hPrev, weightHh(), 1.0, a);
+      be_.lstmCellForward(a, cPrev, c, h);
+      hPrev = h;
+      cPrev = c;
+    }
+  });
   writeOutput(out);
 }
 
@@ -32,12 +39,20 @@ void LstmBlock::backward(std::span<const Tensor>, const Tensor&, const Tensor& d
                          std::span<Tensor> din) {
   readOutputGrad(dout);
   be_.fill(dc_, 0.0);
-  for (int64_t t = T_ - 1; t >= 0; --t) {
-    const size_t s = size_t(t);
-    be_.lstmCellBackward(gateStep_[s], t > 0 ? cellStep_[s - 1] : zeros_, cellStep_[s],
-                         dhStep_[s], dc_, deltaStep_[s]);
-    if (t > 0) be_.gemm(false, false, 1.0, deltaStep_[s], weightHh(), dhsBeta(), dhStep_[s - 1]);
-  }
+  be_.forRowBlocks(B_, [&](int64_t b0, int64_t b1) {
+    Tensor dc = dc_.slice(b0, b1);
+    for (int64_t t = T_ - 1; t >= 0; --t) {
+      const size_t s = size_t(t);
+      Tensor delta = deltaStep_[s].slice(b0, b1);
+      be_.lstmCellBackward(gateStep_[s].slice(b0, b1),
+                           (t > 0 ? cellStep_[s - 1] : zeros_).slice(b0, b1),
+                           cellStep_[s].slice(b0, b1), dhStep_[s].slice(b0, b1), dc, delta);
+      if (t > 0) {
+        Tensor dhPrev = dhStep_[s - 1].slice(b0, b1);
+        be_.gemm(false, false, 1.0, delta, weightHh(), dhsBeta(), dhPrev);
+      }
+    }
+  });
   backwardWeights(delta_, din);
 }
 

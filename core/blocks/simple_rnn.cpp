@@ -17,12 +17,17 @@ void SimpleRnnBlock::resize(int64_t batch) {
 
 // a_t = W_ih·x_t + b_ih + b_hh + W_hh·h_{t−1};  h_t = f(a_t)
 void SimpleRnnBlock::forward(std::span<const Tensor> in, Tensor& out, bool) {
-  project(in[0], pre_);  // every a_t's input part at once
-  for (int64_t t = 0; t < T_; ++t) {
-    const size_t s = size_t(t);
-    if (t > 0) be_.gemm(false, true, 1.0, hStep_[s - 1], weightHh(), 1.0, preStep_[s]);
-    be_.actForward(f_, preStep_[s], hStep_[s]);
-  }
+  project(in[0], pre_);  // the x_t part of every a_t at once
+  // Samples are independent: each block of batch rows runs the whole loop over time.
+  be_.forRowBlocks(B_, [&](int64_t b0, int64_t b1) {
+    Tensor hPrev;
+    for (size_t t = 0; t < size_t(T_); ++t) {
+      Tensor a = preStep_[t].slice(b0, b1), h = hStep_[t].slice(b0, b1);
+      if (t > 0) be_.gemm(false, true, 1.0, hPrev, weightHh(), 1.0, a);
+      be_.actForward(f_, a, h);
+      hPrev = h;
+    }
+  });
   writeOutput(out);
 }
 
@@ -30,11 +35,18 @@ void SimpleRnnBlock::forward(std::span<const Tensor> in, Tensor& out, bool) {
 void SimpleRnnBlock::backward(std::span<const Tensor>, const Tensor&, const Tensor& dout,
                               std::span<Tensor> din) {
   readOutputGrad(dout);
-  for (int64_t t = T_ - 1; t >= 0; --t) {
-    const size_t s = size_t(t);
-    be_.actBackward(f_, preStep_[s], hStep_[s], dhStep_[s], deltaStep_[s], /*accumulate=*/false);
-    if (t > 0) be_.gemm(false, false, 1.0, deltaStep_[s], weightHh(), dhsBeta(), dhStep_[s - 1]);
-  }
+  be_.forRowBlocks(B_, [&](int64_t b0, int64_t b1) {
+    for (int64_t t = T_ - 1; t >= 0; --t) {
+      const size_t s = size_t(t);
+      Tensor delta = deltaStep_[s].slice(b0, b1);
+      be_.actBackward(f_, preStep_[s].slice(b0, b1), hStep_[s].slice(b0, b1),
+                      dhStep_[s].slice(b0, b1), delta, /*accumulate=*/false);
+      if (t > 0) {
+        Tensor dhPrev = dhStep_[s - 1].slice(b0, b1);
+        be_.gemm(false, false, 1.0, delta, weightHh(), dhsBeta(), dhPrev);
+      }
+    }
+  });
   backwardWeights(delta_, din);
 }
 

@@ -4,7 +4,10 @@
 // true (each step also gets its own gradient from the output).
 #include <QtTest>
 
+#include "backend/backend.h"
 #include "blocks/registry.h"
+#include "network/network.h"
+#include "util/rng.h"
 #include "support/gradcheck.h"
 
 using namespace gradlab;
@@ -71,6 +74,68 @@ class TestGradcheckRecurrent : public QObject {
     o.batch = 2;
     o.inputScale = 3.0;
     EXPECT_GRADS(checkBlock(block("GRU", {{"units", 3}}), {{8, 2}}, o));
+  }
+
+  // With two threads the batch rows are split between threads (Backend::forRowBlocks), each
+  // running the whole loop over time: the gradients still check, and outputs and gradients
+  // equal the one-thread run's. Batch 5 splits unevenly (2 + 3 rows).
+  void twoThreads_data() {
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<bool>("sequences");
+    for (const char* t : {"SimpleRNN", "LSTM", "GRU"})
+      for (bool seq : {false, true})
+        QTest::newRow(qPrintable(QString("%1-%2").arg(t).arg(seq ? "sequences" : "last")))
+            << QString(t) << seq;
+  }
+  void twoThreads() {
+    QFETCH(QString, type);
+    QFETCH(bool, sequences);
+    Backend& be = cpuBackend();
+    const int before = be.threads();
+    be.setThreads(2);
+    GradCheckOptions o;
+    o.batch = 5;
+    const auto check = checkBlock(block(type.toStdString(), {{"units", 4}, {"return_sequences", sequences}}),
+                                  {{6, 3}}, o);
+
+    // One thread against two on a whole network: Input [6, 3] → block → Dense 2.
+    using nlohmann::json;
+    const json net{
+        {"blocks",
+         {{{"id", "x"}, {"type", "Input"}, {"shape", {6, 3}}},
+          {{"id", "r"}, {"type", type.toStdString()}, {"units", 4}, {"return_sequences", sequences}},
+          {{"id", "f"}, {"type", "Flatten"}},
+          {{"id", "out"}, {"type", "Dense"}, {"units", 2}}}},
+        {"edges", json::array({json::array({"x", "r"}), json::array({"r", "f"}),
+                               json::array({"f", "out"})})},
+        {"loss", {{"type", "mse"}, {"block", "out"}}}};
+    Rng rng(5);
+    std::vector<double> xv(5 * 6 * 3), yv(5 * 2);
+    for (auto& v : xv) v = rng.uniform(-1, 1);
+    for (auto& v : yv) v = rng.uniform(-1, 1);
+    auto run = [&](int threads) {
+      be.setThreads(threads);
+      Network n(fromJson(net, "net"), be, DType::F64, 3);
+      Tensor x = be.empty({5, 6, 3}, DType::F64), y = be.empty({5, 2}, DType::F64);
+      x.fromHost(std::span<const double>(xv));
+      y.fromHost(std::span<const double>(yv));
+      n.forward(x, true);
+      n.loss(y, true);
+      n.backward();
+      std::vector<double> all = n.output("r").toHost();
+      for (auto& [name, p] : n.params()) {
+        const auto g = p->grad.toHost();
+        all.insert(all.end(), g.begin(), g.end());
+      }
+      return all;
+    };
+    const auto one = run(1), two = run(2);
+    be.setThreads(before);
+    EXPECT_GRADS(check);
+    QCOMPARE(one.size(), two.size());
+    for (size_t i = 0; i < one.size(); ++i)
+      QVERIFY2(std::abs(one[i] - two[i]) <= 1e-12 * std::max(1.0, std::abs(one[i])),
+               qPrintable(QString("value %1: %2 vs %3").arg(i).arg(one[i]).arg(two[i])));
   }
 
   void shapes() {

@@ -128,6 +128,7 @@ class CpuBackend final : public Backend {
   void gruResetBackward(const Tensor& dh, const Tensor& drh, const Tensor& rz,
                         const Tensor& hPrev, Tensor& drz, Tensor& dhPrev,
                         bool accumulate) override;
+  void forRowBlocks(int64_t rows, const std::function<void(int64_t, int64_t)>& body) override;
 
  private:
   int threads_ = 1;

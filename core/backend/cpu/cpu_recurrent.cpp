@@ -4,7 +4,10 @@
 //
 // Each kernel works row by row (one sample of the batch) on Eigen arrays over H contiguous
 // elements, so Eigen vectorises σ and tanh; nothing is allocated.
+#include <omp.h>
+
 #include <cstring>
+#include <exception>
 
 #include "backend/cpu/cpu_backend.h"
 
@@ -194,6 +197,27 @@ void CpuBackend::gruResetBackward(const Tensor& dh, const Tensor& drh, const Ten
         out = d * z + dr * r;
     }
   });
+}
+
+// One part per thread (at most one per row); inside the parallel region Eigen's gemm runs
+// single-threaded (it does not nest).
+void CpuBackend::forRowBlocks(int64_t rows, const std::function<void(int64_t, int64_t)>& body) {
+  const int parts = int(std::min<int64_t>(threads_, rows));
+  if (parts <= 1 || omp_in_parallel()) {
+    body(0, rows);
+    return;
+  }
+  std::exception_ptr error;
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+  for (int p = 0; p < parts; ++p) {
+    try {
+      body(rows * p / parts, rows * (p + 1) / parts);
+    } catch (...) {
+#pragma omp critical(gradlab_row_blocks)
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace gradlab::cpu
