@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "backend/backend.h"
+#include "backend/select.h"
 #include "cli/bench_cases.h"
 #include "cli/commands.h"
 #include "train/trainer.h"
@@ -15,12 +16,12 @@ namespace {
 struct BenchOptions {
   std::vector<std::string> cases;
   int threads = 1;
+  std::string backend = "auto";
   double seconds = 2.0;
   bool json = false;
 };
 
-void runCase(const BenchCase& c, const BenchOptions& o) {
-  Backend& be = cpuBackend();
+void runCase(const BenchCase& c, const BenchOptions& o, Backend& be) {
   be.setThreads(o.threads);
   const NetworkSpec spec = fromJson(nlohmann::json::parse(c.network), "bench:" + c.name);
   Split split{c.makeData(), Dataset{}};
@@ -41,12 +42,13 @@ void runCase(const BenchCase& c, const BenchOptions& o) {
   } while (elapsed < o.seconds);
   const double sps = double(steps) / elapsed;
   if (o.json)
-    std::printf("{\"case\": \"%s\", \"threads\": %d, \"steps_per_s\": %.1f, "
-                "\"samples_per_s\": %.1f, \"impl\": \"gradlab\"}\n",
-                c.name.c_str(), o.threads, sps, sps * double(c.batch));
+    std::printf("{\"case\": \"%s\", \"backend\": \"%s\", \"threads\": %d, "
+                "\"steps_per_s\": %.1f, \"samples_per_s\": %.1f, \"impl\": \"gradlab\"}\n",
+                c.name.c_str(), be.name().c_str(), o.threads, sps, sps * double(c.batch));
   else
-    std::printf("%-10s threads %d  %10.0f steps/s  %12.0f samples/s   %s\n", c.name.c_str(),
-                o.threads, sps, sps * double(c.batch), c.description.c_str());
+    std::printf("%-10s %-4s threads %d  %10.0f steps/s  %12.0f samples/s   %s\n", c.name.c_str(),
+                be.name().c_str(), be.threads(), sps, sps * double(c.batch),
+                c.description.c_str());
   std::fflush(stdout);
 }
 }  // namespace
@@ -56,14 +58,18 @@ void addBench(CLI::App& app, int& exitCode) {
   auto* cmd = app.add_subcommand("bench", "Measure training throughput of the benchmark cases");
   cmd->add_option("--case", o.cases, "case(s) to run (default: all)");
   cmd->add_option("--threads", o.threads, "cpu threads")->default_val(1);
+  cmd->add_option("--backend", o.backend, "auto (the GPU when usable, else the CPU), cpu, cuda or cuda:N")
+      ->default_val("auto");
   cmd->add_option("--seconds", o.seconds, "time per case")->default_val(2.0);
   cmd->add_flag("--json", o.json, "one JSON object per case");
   cmd->callback([&exitCode] {
+    const BackendChoice choice = selectBackend(o.backend);
+    if (!choice.message.empty()) std::fprintf(stderr, "%s\n", choice.message.c_str());
     bool any = false;
     for (const auto& c : benchCases()) {
       if (!o.cases.empty() && std::find(o.cases.begin(), o.cases.end(), c.name) == o.cases.end())
         continue;
-      runCase(c, o);
+      runCase(c, o, *choice.backend);
       any = true;
     }
     if (!any) {

@@ -8,6 +8,7 @@ namespace gradlab::cli {
 void addValidate(CLI::App& app, int& exitCode);
 void addTrain(CLI::App& app, int& exitCode);
 void addBench(CLI::App& app, int& exitCode);
+void addDevices(CLI::App& app, int& exitCode);
 void addForward(CLI::App& app, int& exitCode);
 
 }  // namespace gradlab::cli

@@ -7,12 +7,13 @@
 #include "util/error.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Gradlab engine, headless: validate, train and benchmark networks"};
+  CLI::App app{"Gradlab engine, headless: validate, train and benchmark networks, list GPUs"};
   app.require_subcommand(1);
   int exitCode = 0;
   gradlab::cli::addValidate(app, exitCode);
   gradlab::cli::addTrain(app, exitCode);
   gradlab::cli::addBench(app, exitCode);
+  gradlab::cli::addDevices(app, exitCode);
   gradlab::cli::addForward(app, exitCode);
   try {
     app.parse(argc, argv);

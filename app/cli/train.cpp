@@ -1,26 +1,34 @@
 // gradlab-cli train NET.json --dataset NAME | --data FILE [options]
-// Trains on the cpu backend, logs one CSV row per step, ends with one summary line.
+// Trains on the chosen backend (--backend auto: the GPU when usable, else the cpu with one line
+// saying why), logs one CSV row per step, ends with one summary line. When the GPU fails
+// mid-training, it stops, saves the last good weights and says how to continue on the cpu.
 #include <unistd.h>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <optional>
+#include <vector>
 
 #include "backend/backend.h"
+#include "backend/device_error.h"
+#include "backend/select.h"
 #include "cli/commands.h"
 #include "data/catalog.h"
 #include "io/safetensors.h"
 #include "spec/network_spec.h"
 #include "train/trainer.h"
+#include "train/weight_keeper.h"
 #include "util/error.h"
 
 namespace gradlab::cli {
 
 namespace {
 struct TrainOptions {
-  std::string network, dataset, data, target, init, save, log, dtype = "f32";
+  std::string network, dataset, data, target, init, save, log, dtype = "f32", backend = "auto";
   double testSplit = 0.2, epochs = 0, noise = 0;
   int64_t steps = 0, points = 0, lag = 0, evalEvery = 0;
   int threads = 1;
@@ -32,6 +40,50 @@ std::string fmt(double v) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.10g", v);
   return buf;
+}
+
+// Where the last good weights go when the GPU fails: beside --save, else (or when that
+// folder cannot be written) in the temp folder.
+std::vector<std::string> lastGoodPaths(const TrainOptions& o) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  if (!o.save.empty()) {
+    fs::path p(o.save);
+    const std::string stem =
+        p.extension() == ".safetensors" ? p.stem().string() : p.filename().string();
+    out.push_back((p.parent_path() / (stem + ".lastgood.safetensors")).string());
+  }
+  out.push_back((fs::temp_directory_path() /
+                 ("gradlab-lastgood-" + std::to_string(getpid()) + ".safetensors"))
+                    .string());
+  return out;
+}
+
+// The GPU failed at step `step`: save what the keeper holds and explain how to go on.
+[[noreturn]] void stopOnDeviceError(const DeviceError& e, const TrainOptions& o,
+                                    const WeightKeeper& keeper, int64_t step) {
+  std::string msg = "training stopped at step " + std::to_string(step) +
+                    ": the GPU failed — " + e.what() + "\n";
+  if (keeper.empty())
+    throw Error(msg + "No weights were saved (the GPU failed before the first step). Run again "
+                      "on the CPU with --backend cpu.");
+  std::string path, failures;
+  for (const std::string& candidate : lastGoodPaths(o)) {
+    try {
+      writeSafetensors(candidate, keeper.weights());
+      path = candidate;
+      break;
+    } catch (const Error& we) {
+      failures += std::string("\n  ") + we.what();
+    }
+  }
+  if (path.empty())
+    throw Error(msg + "The last good weights (step " + std::to_string(keeper.step()) +
+                ") could not be saved:" + failures);
+  const std::string data = o.dataset.empty() ? "--data " + o.data : "--dataset " + o.dataset;
+  throw Error(msg + "The weights of step " + std::to_string(keeper.step()) + " are saved in " +
+              path + ". To continue on the CPU from them:\n  gradlab-cli train " + o.network +
+              " " + data + " --init " + path + " --backend cpu  (and your other options)");
 }
 
 void run(TrainOptions& o) {
@@ -53,11 +105,21 @@ void run(TrainOptions& o) {
   dopt.target = o.target;
   Split split = o.dataset.empty() ? loadDataFile(o.data, dopt) : loadBuiltin(o.dataset, dopt);
 
-  Backend& be = cpuBackend();
+  BackendChoice choice = selectBackend(o.backend);
+  if (!choice.backend->supports(dtype) && o.backend == "auto")
+    choice = {&cpuBackend(), std::string(toString(dtype)) + " runs on the CPU only: training on the CPU"};
+  if (!choice.message.empty()) std::fprintf(stderr, "%s\n", choice.message.c_str());
+  Backend& be = *choice.backend;
   be.setThreads(o.threads);
   o.config.shuffle = !o.noShuffle;
   Trainer trainer(spec, std::move(split), o.config, be, dtype);
   if (!o.init.empty()) trainer.network().loadWeights(readSafetensors(o.init), o.init);
+  // A host copy of the weights every 2 s, so that a failing GPU loses at most that much.
+  // GRADLAB_TEST_DEVICE_ERROR_AT_STEP=N makes step N fail as a GPU would (tests, any backend).
+  const char* inject = std::getenv("GRADLAB_TEST_DEVICE_ERROR_AT_STEP");
+  const int64_t failAt = inject ? std::atoll(inject) : 0;
+  const bool keepWeights = be.name() != "cpu" || failAt > 0;
+  WeightKeeper keeper(2.0);
 
   const Dataset& test = trainer.data().test;
   int64_t total = o.steps;
@@ -76,8 +138,21 @@ void run(TrainOptions& o) {
   auto lastShown = start;
   double lastLoss = 0;
   Metrics lastTest;
+  if (keepWeights) keeper.keep(trainer.network(), 0);
   for (int64_t s = 1; s <= total; ++s) {
-    const StepResult r = trainer.step();
+    StepResult r;
+    try {
+      if (s == failAt)
+        throw DeviceError("an injected failure",
+                          "an injected failure (GRADLAB_TEST_DEVICE_ERROR_AT_STEP=" +
+                              std::to_string(failAt) + ")",
+                          true);
+      r = trainer.step();
+      if (keepWeights) keeper.maybeKeep(trainer.network(), trainer.steps());
+    } catch (const DeviceError& e) {
+      if (tty) std::fprintf(stderr, "\n");
+      stopOnDeviceError(e, o, keeper, s);
+    }
     lastLoss = r.loss;
     if (!r.finite) {
       if (log) log << r.step << "," << fmt(r.loss) << ",,\n";
@@ -86,7 +161,13 @@ void run(TrainOptions& o) {
                   fmt(*trainer.config().lr) + ") and try again.");
     }
     const bool eval = test.size() > 0 && (s % evalEvery == 0 || s == total);
-    if (eval) lastTest = trainer.evaluate(test);
+    if (eval) {
+      try {
+        lastTest = trainer.evaluate(test);
+      } catch (const DeviceError& e) {
+        stopOnDeviceError(e, o, keeper, s);
+      }
+    }
     if (log) {
       log << r.step << "," << fmt(r.loss) << ",";
       if (eval) {
@@ -144,7 +225,10 @@ void addTrain(CLI::App& app, int& exitCode) {
   cmd->add_option("--log", o.log, "write a CSV log: step, train_loss, test_loss, test_acc");
   cmd->add_option("--eval-every", o.evalEvery, "evaluate the test set every N steps (default: 20 times a run)");
   cmd->add_option("--threads", o.threads, "cpu threads")->default_val(1);
-  cmd->add_option("--dtype", o.dtype, "f32 or f64 (f64: exact comparisons)")->default_val("f32");
+  cmd->add_option("--dtype", o.dtype, "f32 or f64 (f64: exact comparisons; cpu only)")->default_val("f32");
+  cmd->add_option("--backend", o.backend,
+                  "auto (the GPU when usable, else the CPU), cpu, cuda or cuda:N")
+      ->default_val("auto");
   cmd->add_option("--points", o.points, "built-in 2-D/1-D sets: number of points");
   cmd->add_option("--noise", o.noise, "built-in sets: noise level");
   cmd->add_option("--lag", o.lag, "long-lag task: steps between symbol and recall");

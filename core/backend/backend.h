@@ -11,7 +11,8 @@
 // - "As a matrix" means rows = first extent, cols = the rest (Tensor::rows/cols).
 // - Ops that take `accumulate` add into their output instead of overwriting it; blocks use
 //   that to sum gradients from several consumers.
-// - Nothing here synchronises except download(), reduce() and readScalar().
+// - Nothing here synchronises except download(), reduce(), allFinite(), sumOfSquares() and
+//   readScalar().
 //
 // Example: a dense layer's forward, z = x·Wᵀ + b, y = tanh(z):
 //   be.gemm(false, true, 1.0, x, W, 0.0, z);
@@ -20,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "backend/conv_geometry.h"
@@ -49,6 +51,27 @@ enum class Reduce : uint8_t { Sum, SumSquares, SumAbs, MaxAbs };
 
 // Pooling modes (pool2dForward/pool2dBackward), as cuDNN's CUDNN_POOLING_MAX / _AVERAGE.
 enum class PoolMode : uint8_t { Max, Average };
+
+// A sequence of ops recorded once and replayed with one launch (cuda: a CUDA Graph); see
+// Backend::newRecording(). Lifecycle per training step:
+//   rec->begin(); …ops…; bool same = rec->end();   // the ops run (once) when end() returns
+//   next steps, while nothing changed: rec->replay() instead of issuing the ops again.
+class StepRecording {
+ public:
+  virtual ~StepRecording() = default;
+  // Starts recording the ops issued on this backend (from this thread) until end().
+  virtual void begin() = 0;
+  // Stops recording and runs what was recorded. Returns true when replay() may stand in for
+  // these ops from now on: this recording and the one before it issued the same ops with the
+  // same arguments and tensors, and nothing between begin() and end() read data back to the
+  // host or uploaded any (such a read runs the ops recorded so far and the rest eagerly).
+  virtual bool end() = 0;
+  // Abandons a recording begun but not ended (an exception in between): nothing recorded runs.
+  virtual void cancel() = 0;
+  // Runs the recorded ops again. Only after end() returned true, and only while every tensor
+  // the ops touched still has its storage (the caller re-records after reallocating any).
+  virtual void replay() = 0;
+};
 
 class Backend {
  public:
@@ -234,6 +257,20 @@ class Backend {
   virtual void forRowBlocks(int64_t rows, const std::function<void(int64_t, int64_t)>& body) {
     body(0, rows);
   }
+
+  // --- whole steps ----------------------------------------------------------------------
+  // Σ over the tensors of Σ x² (the global gradient norm for clipping) with one
+  // synchronisation, however many tensors.
+  virtual double sumOfSquares(std::span<const Tensor> xs) {
+    double total = 0;
+    for (const Tensor& x : xs) total += reduce(Reduce::SumSquares, x);
+    return total;
+  }
+  // Tiny networks spend more time launching kernels than computing. A backend that can record
+  // ops and replay them with a single launch returns a recording here (cuda: CUDA Graphs); the
+  // Trainer records forward + loss + backward of its steps with it (train/trainer.cpp). Null:
+  // this backend does not record (the cpu: nothing to gain).
+  virtual std::unique_ptr<StepRecording> newRecording() { return nullptr; }
 };
 
 // The cpu backend, shared process-wide (it owns no device).

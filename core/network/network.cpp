@@ -83,6 +83,7 @@ const Shape& Network::outputShape() const { return analysis_.outShapes.at(spec_.
 
 void Network::ensureBatch(int64_t batch) {
   if (batch == batch_) return;
+  ++layoutVersion_;
   for (size_t i = 0; i < blocks_.size(); ++i) {
     Node& n = *nodes_[i];
     n.out = be_.empty(withBatch(batch, blocks_[i]->outShape()), dtype_);
@@ -120,11 +121,17 @@ void Network::forward(const Tensor& x, bool training) {
 }
 
 double Network::loss(const Tensor& target, bool withGrad) {
+  computeLoss(target, withGrad);
+  return readLoss();
+}
+
+void Network::computeLoss(const Tensor& target, bool withGrad) {
   Node& n = *nodes_[lossNode_];
   Tensor* grad = withGrad && n.needsGrad ? &n.grad : nullptr;
   be_.loss(lossKind_, n.out, target, lossValue_, grad);
-  return be_.readScalar(lossValue_);
 }
+
+double Network::readLoss() { return be_.readScalar(lossValue_); }
 
 void Network::backward() {
   for (size_t i = 0; i < nodes_.size(); ++i)

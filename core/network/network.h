@@ -34,8 +34,11 @@ class Network {
   // Runs every block on x ([B, ...input shape]).
   void forward(const Tensor& x, bool training);
   // Mean loss of the last forward's loss-block output against target; with withGrad, seeds the
-  // backward pass with ∂L/∂output.
+  // backward pass with ∂L/∂output. loss() = computeLoss() + readLoss(): the Trainer computes
+  // the loss inside a recorded step (backend.h, StepRecording) and reads it afterwards, once.
   double loss(const Tensor& target, bool withGrad);
+  void computeLoss(const Tensor& target, bool withGrad);
+  double readLoss();  // the value of the last computeLoss (waits for the device)
   // Back-propagates from the loss block; fills every Param::grad.
   void backward();
 
@@ -48,6 +51,9 @@ class Network {
   const Shape& inputShape() const;   // without batch
   const Shape& outputShape() const;  // the loss block's, without batch
   int64_t batch() const { return batch_; }
+  // Changes whenever the network reallocates its activations (a new batch size): a recorded
+  // step that touched the old ones must not be replayed.
+  uint64_t layoutVersion() const { return layoutVersion_; }
 
   // Output of block `id` from the last forward ([B, ...]); undefined before any forward.
   const Tensor& output(const std::string& id) const;
@@ -76,6 +82,7 @@ class Network {
   std::vector<std::unique_ptr<Node>> nodes_;    // parallel to blocks_
   std::unordered_map<std::string, size_t> index_;
   int64_t batch_ = 0;
+  uint64_t layoutVersion_ = 0;
   Tensor lossValue_;
   size_t lossNode_ = 0;
 };

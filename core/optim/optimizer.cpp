@@ -70,10 +70,10 @@ void Optimizer::update(const std::vector<std::pair<std::string, Param*>>& params
   }
   // g ← g · min(1, c / (‖g‖ + 1e−6))
   if (clip_ > 0) {
-    double sq = 0;
+    std::vector<Tensor> grads;
     for (const auto& [name, p] : params)
-      if (p->decl.trainable) sq += be_.reduce(Reduce::SumSquares, p->grad);
-    lastNorm_ = std::sqrt(sq);
+      if (p->decl.trainable) grads.push_back(p->grad);
+    lastNorm_ = std::sqrt(be_.sumOfSquares(grads));  // one synchronisation for all of them
     const double scale = clip_ / (lastNorm_ + 1e-6);
     if (scale < 1)
       for (const auto& [name, p] : params)

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "backend/device_error.h"
 #include "util/error.h"
 
 namespace gradlab {
@@ -86,6 +87,8 @@ void Trainer::reset() {
   cursor_ = 0;
   steps_ = 0;
   samplesSeen_ = 0;
+  recording_.reset();  // it touched the old network's tensors
+  replayable_ = false;
   x_ = y_ = Tensor();
 }
 
@@ -111,8 +114,19 @@ void Trainer::nextBatch() {
     cursor_ = (cursor_ + 1) % n;
   }
   batchData_ = data_.train.subset(idx);
-  x_ = makeInput(batchData_, 0, b);
-  y_ = makeTarget(batchData_, 0, b);
+  // Into the same tensors as the last step where the shapes allow, so that a recorded step
+  // (which captured their addresses) can be replayed.
+  const Shape xShape = withBatch(b, batchData_.xShape);
+  std::vector<float> t;
+  Shape yShape;
+  targetValues(batchData_, 0, b, t, yShape);
+  if (!x_.defined() || x_.shape() != xShape || !y_.defined() || y_.shape() != yShape) {
+    x_ = be_.empty(xShape, dtype_);
+    y_ = be_.empty(yShape, dtype_);
+    ++batchVersion_;
+  }
+  x_.fromHost(std::span<const float>(batchData_.x.data(), size_t(b * batchData_.xStride())));
+  y_.fromHost(std::span<const float>(t));
   samplesSeen_ += b;
 }
 
@@ -123,9 +137,17 @@ Tensor Trainer::makeInput(const Dataset& d, int64_t begin, int64_t count) const 
 }
 
 Tensor Trainer::makeTarget(const Dataset& d, int64_t begin, int64_t count) const {
-  const int64_t width = numel(net_->outputShape());
   std::vector<float> t;
   Shape shape;
+  targetValues(d, begin, count, t, shape);
+  Tensor y = be_.empty(shape, dtype_);
+  y.fromHost(std::span<const float>(t));
+  return y;
+}
+
+void Trainer::targetValues(const Dataset& d, int64_t begin, int64_t count, std::vector<float>& t,
+                           Shape& shape) const {
+  const int64_t width = numel(net_->outputShape());
   if (d.isClassification() && net_->lossKind() == LossKind::CrossEntropy) {
     t.assign(d.y.begin() + begin, d.y.begin() + begin + count);
     shape = {count};
@@ -137,23 +159,52 @@ Tensor Trainer::makeTarget(const Dataset& d, int64_t begin, int64_t count) const
     t.assign(d.y.begin() + begin * d.yStride(), d.y.begin() + (begin + count) * d.yStride());
     shape = {count, width};
   }
-  Tensor y = be_.empty(shape, dtype_);
-  y.fromHost(std::span<const float>(t));
-  return y;
 }
 
 StepResult Trainer::step() {
   nextBatch();
-  net_->forward(x_, /*training=*/true);
+  forwardBackward();
   StepResult r;
-  r.loss = net_->loss(y_, /*withGrad=*/true);
+  r.loss = net_->readLoss();  // the step's one wait for the device
   r.finite = std::isfinite(r.loss);
-  if (r.finite) {
-    net_->backward();
-    opt_->update(net_->params());
-  }
+  if (r.finite) opt_->update(net_->params());  // else the gradients are not used
   r.step = ++steps_;
   return r;
+}
+
+// Forward, loss and backward of the current batch: recorded, then replayed while nothing
+// changes, where the backend records (backend.h, StepRecording); plain calls elsewhere.
+void Trainer::forwardBackward() {
+  auto run = [this] {
+    net_->forward(x_, /*training=*/true);
+    net_->computeLoss(y_, /*withGrad=*/true);
+    net_->backward();
+  };
+  if (recordSteps_ && !recording_) {
+    recording_ = be_.newRecording();
+    recordSteps_ = recording_ != nullptr;
+  }
+  if (!recording_) return run();
+  const uint64_t layout = net_->layoutVersion() * 0x9e3779b97f4a7c15ULL + batchVersion_;
+  if (replayable_ && layout == recordedLayout_) return recording_->replay();
+  try {
+    recording_->begin();
+    run();
+    replayable_ = recording_->end();
+    recordedLayout_ = net_->layoutVersion() * 0x9e3779b97f4a7c15ULL + batchVersion_;
+    return;
+  } catch (const DeviceError&) {
+    // Recording failed on this device (say, an op its graphs cannot capture): record no more,
+    // and run the step as plain calls. A real device failure fails again there and propagates.
+    recording_->cancel();
+    recording_.reset();
+    recordSteps_ = replayable_ = false;
+  } catch (...) {
+    recording_->cancel();
+    replayable_ = false;
+    throw;
+  }
+  run();
 }
 
 Metrics Trainer::evaluate(const Dataset& d) {

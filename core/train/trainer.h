@@ -3,6 +3,12 @@
 // Used synchronously by gradlab-cli and on a worker thread by the window (it never touches Qt).
 // Hyperparameters may change between steps (setConfig).
 //
+// A step uploads the batch into two tensors kept from step to step, runs forward, loss and
+// backward, reads the loss (the step's one wait for a device), and updates the parameters
+// when the loss is finite. On a backend that records (cuda: CUDA Graphs, backend.h
+// StepRecording), forward + loss + backward is recorded, and replayed with one launch once two
+// consecutive recordings match — until the network reallocates anything (layoutVersion).
+//
 //   Trainer t(spec, split, config, cpuBackend(), DType::F32);
 //   for (int i = 0; i < 1000; ++i) t.step();
 //   Metrics m = t.evaluate(split.test);
@@ -67,7 +73,11 @@ class Trainer {
 
  private:
   void nextBatch();
+  void forwardBackward();
   void checkDataFits(const Dataset& d, const std::string& what) const;
+  // The target values of samples [begin, begin + count) as the loss wants them, and their shape.
+  void targetValues(const Dataset& d, int64_t begin, int64_t count, std::vector<float>& values,
+                    Shape& shape) const;
 
   NetworkSpec spec_;
   Split data_;
@@ -81,8 +91,14 @@ class Trainer {
   int64_t steps_ = 0;
   int64_t samplesSeen_ = 0;
   Dataset batchData_;            // the current batch, gathered on the host
-  Tensor x_, y_;                 // the current batch on the backend
+  Tensor x_, y_;                 // the current batch on the backend (reused while shapes hold)
+  uint64_t batchVersion_ = 0;    // bumped when x_ or y_ is reallocated
   Rng shuffleRng_;
+  // Recorded steps (backend.h): null where the backend does not record.
+  std::unique_ptr<StepRecording> recording_;
+  bool recordSteps_ = true;      // false after a recording failed: eager steps from then on
+  bool replayable_ = false;
+  uint64_t recordedLayout_ = 0;
 };
 
 }  // namespace gradlab
