@@ -6,7 +6,8 @@
 #
 # CASE: mlp-tiny mlp-mnist (the default), cnn, lstm. --cli defaults to $GRADLAB_CLI, else the
 # first of build/app/gradlab-cli, build-*/app/gradlab-cli that exists. --peer-only runs torch
-# alone. Gradlab: `gradlab-cli bench --case C --threads N --seconds S --json`; the peer:
+# alone. Gradlab: `gradlab-cli bench --backend cpu --case C --threads N --seconds S --json`
+# (the GPU has its own script, bench/run_gpu.sh); the peer:
 # bench/peer_torch.py under `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=N
 # OMP_NUM_THREADS=N`. Both print one JSON object per case:
 #   {"case", "threads", "steps_per_s", "samples_per_s", "impl"}
@@ -63,7 +64,7 @@ for c in "${CASES[@]}"; do
   for n in $THREADS; do
     if [[ $PEER_ONLY -eq 0 ]]; then
       echo "gradlab $c threads $n ..." >&2
-      if out="$("$CLI" bench --case "$c" --threads "$n" --seconds "$SECONDS_PER" --json 2>/dev/null)"; then
+      if out="$("$CLI" bench --backend cpu --case "$c" --threads "$n" --seconds "$SECONDS_PER" --json 2>/dev/null)"; then
         grep '^{' <<<"$out" | tail -n 1 >>"$RESULTS" || true
       else
         echo "run.sh: gradlab-cli bench --case $c --threads $n failed" >&2

@@ -185,13 +185,21 @@ void Trainer::forwardBackward() {
     recordSteps_ = recording_ != nullptr;
   }
   if (!recording_) return run();
-  const uint64_t layout = net_->layoutVersion() * 0x9e3779b97f4a7c15ULL + batchVersion_;
-  if (replayable_ && layout == recordedLayout_) return recording_->replay();
+  auto layout = [this] { return net_->layoutVersion() * 0x9e3779b97f4a7c15ULL + batchVersion_; };
+  if (replayable_ && layout() == recordedLayout_) return recording_->replay();
+  if (layout() != warmLayout_) {
+    // The first step with these tensors runs as plain calls: kernels load, and plans and
+    // workspaces are made, outside any recording. Recording starts with the next step.
+    replayable_ = false;
+    run();
+    warmLayout_ = layout();
+    return;
+  }
   try {
     recording_->begin();
     run();
     replayable_ = recording_->end();
-    recordedLayout_ = net_->layoutVersion() * 0x9e3779b97f4a7c15ULL + batchVersion_;
+    recordedLayout_ = layout();
     return;
   } catch (const DeviceError&) {
     // Recording failed on this device (say, an op its graphs cannot capture): record no more,

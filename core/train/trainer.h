@@ -7,7 +7,8 @@
 // backward, reads the loss (the step's one wait for a device), and updates the parameters
 // when the loss is finite. On a backend that records (cuda: CUDA Graphs, backend.h
 // StepRecording), forward + loss + backward is recorded, and replayed with one launch once two
-// consecutive recordings match — until the network reallocates anything (layoutVersion).
+// consecutive recordings match — until the network reallocates anything (layoutVersion). The
+// first step after a reallocation runs as plain calls (a warm-up outside any recording).
 //
 //   Trainer t(spec, split, config, cpuBackend(), DType::F32);
 //   for (int i = 0; i < 1000; ++i) t.step();
@@ -99,6 +100,7 @@ class Trainer {
   bool recordSteps_ = true;      // false after a recording failed: eager steps from then on
   bool replayable_ = false;
   uint64_t recordedLayout_ = 0;
+  uint64_t warmLayout_ = ~uint64_t(0);  // the layout of the last step run as plain calls
 };
 
 }  // namespace gradlab

@@ -105,6 +105,7 @@ CudaBackend::~CudaBackend() {
   convPlans_.clear();
   for (Block* b : {&partials_, &cublasWorkspace_, &cudnnWorkspace_, &scratch_})
     if (b->ptr) allocator_.release(b->ptr, b->classBytes);
+  for (Block& b : retired_) allocator_.release(b.ptr, b.classBytes);
   if (staging_) cudaFreeHost(staging_);
   if (reports_) cudaFreeHost(reports_);
   if (resultHost_) cudaFreeHost(resultHost_);
@@ -134,7 +135,12 @@ float* CudaBackend::data(const Tensor& t, const char* op) const {
 
 void CudaBackend::ensure(Block& b, size_t bytes) {
   if (b.ptr && b.bytes >= bytes) return;
-  if (b.ptr) allocator_.release(b.ptr, b.classBytes);
+  if (b.ptr) {
+    if (liveRecordings_ > 0 && !recording_)
+      retired_.push_back(b);  // a replay may still use it (while recording: held anyway)
+    else
+      allocator_.release(b.ptr, b.classBytes);
+  }
   b.ptr = nullptr;
   b.ptr = allocator_.allocate(bytes, &b.classBytes, !recording_);
   b.bytes = b.classBytes;
@@ -162,6 +168,12 @@ uint64_t CudaBackend::word(const Tensor& t) {
                            : 0;
   for (int64_t d : t.shape()) h = h * 0x100000001b3ULL ^ uint64_t(d);
   return h;
+}
+
+void CudaBackend::recordingDestroyed() {
+  if (--liveRecordings_ > 0) return;
+  for (Block& b : retired_) allocator_.release(b.ptr, b.classBytes);
+  retired_.clear();
 }
 
 std::unique_ptr<StepRecording> CudaBackend::newRecording() {

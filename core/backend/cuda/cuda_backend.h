@@ -28,6 +28,7 @@
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <vector>
 
 #include "backend/backend.h"
 #include "backend/cuda/allocator.h"
@@ -157,6 +158,10 @@ class CudaBackend final : public Backend {
   }
   // A recording started / stopped capturing on this backend's stream.
   void setRecording(CudaRecording* r) { recording_ = r; }
+  // Recordings alive (created, not destroyed). While there are any, internal buffers that grow
+  // keep their old blocks (a recorded graph may use them), until the last recording goes.
+  void recordingCreated() { ++liveRecordings_; }
+  void recordingDestroyed();
   bool recording() const { return recording_ != nullptr; }
   cudnnHandle_t cudnn() const { return cudnn_; }
   ConvPlan& convPlan(const Conv2dGeometry& g, int64_t batch);
@@ -201,6 +206,8 @@ class CudaBackend final : public Backend {
   };
   Block partials_, cublasWorkspace_, cudnnWorkspace_, scratch_;
   void ensure(Block& b, size_t bytes);
+  int liveRecordings_ = 0;
+  std::vector<Block> retired_;  // outgrown internal buffers a recorded graph may still use
   // Pinned host memory: staging for transfers, and the kernels' reports (mapped).
   void* staging_ = nullptr;
   size_t stagingBytes_ = 0;

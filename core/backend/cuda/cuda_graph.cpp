@@ -10,7 +10,7 @@ namespace {
 cudaGraphExec_t asExec(void* p) { return static_cast<cudaGraphExec_t>(p); }
 }  // namespace
 
-CudaRecording::CudaRecording(CudaBackend& backend) : be_(backend) {}
+CudaRecording::CudaRecording(CudaBackend& backend) : be_(backend) { be_.recordingCreated(); }
 
 CudaRecording::~CudaRecording() {
   if (capturing_) cancel();
@@ -18,6 +18,7 @@ CudaRecording::~CudaRecording() {
   // Work queued before this point (the last replay) precedes any later use of these blocks on
   // the backend's one stream, so they may go back to the free lists at once.
   be_.allocator().releaseHeld(held_);
+  be_.recordingDestroyed();
 }
 
 void CudaRecording::begin() {
