@@ -81,7 +81,8 @@ class TstConvOps : public QObject {
     QTest::addColumn<QList<int>>("geom");  // C H W O k stride pad
     const QList<QList<int>> geoms{{1, 28, 28, 8, 5, 1, 2}, {8, 14, 14, 16, 5, 1, 2},
                                   {3, 9, 11, 4, 3, 2, 1},  {2, 7, 6, 3, 4, 3, 2},
-                                  {4, 5, 5, 2, 1, 1, 0},   {2, 6, 6, 5, 3, 1, 0}};
+                                  {4, 5, 5, 2, 1, 1, 0},   {2, 6, 6, 5, 3, 1, 0},
+                                  {2, 4, 4, 2, 5, 1, 1},   {3, 5, 9, 4, 3, 1, 1}};
     for (int t : {0, 1})
       for (int threads : {1, 2})
         for (const auto& g : geoms) {

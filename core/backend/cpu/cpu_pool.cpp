@@ -7,6 +7,7 @@
 // Overlapping windows (stride < window) add their contributions up.
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "backend/cpu/cpu_backend.h"
 
@@ -56,22 +57,36 @@ void forwardPlane(PoolMode mode, const Pool2dGeometry& g, const T* x, T* y) {
     }
 }
 
-// 2×2 windows, stride 2: the common case, without the general loops.
+// 2×2 windows, stride 2: the common case, in loops the compiler turns into vector code.
+// Windows holding a NaN (rare: training has diverged) take the general path, which implements
+// the NaN rule; without NaN, "first maximum" only matters for ties.
+
+// Whether v[0..n) holds a NaN.
+template <class T>
+bool hasNaN(const T* v, int64_t n) {
+  int nan = 0;  // an OR-reduction, which vectorises
+  for (int64_t j = 0; j < n; ++j) nan |= v[j] != v[j];
+  return nan != 0;
+}
+
+template <class T>
+inline T max4(T a, T b, T c, T d) {
+  const T ab = a < b ? b : a, cd = c < d ? d : c;
+  return ab < cd ? cd : ab;
+}
+
 template <class T>
 void forwardMax2x2(const Pool2dGeometry& g, const T* x, T* y) {
   for (int64_t i = 0; i < g.outH; ++i) {
     const T* r0 = x + 2 * i * g.inW;
     const T* r1 = r0 + g.inW;
     T* out = y + i * g.outW;
-    for (int64_t j = 0; j < g.outW; ++j) {
-      const T a = r0[2 * j], b = r0[2 * j + 1], c = r1[2 * j], d = r1[2 * j + 1];
-      // First maximum in row-major order (a, b, c, d), NaN winning as in argmaxOfWindow.
-      T m = a;
-      if (b > m || (std::isnan(b) && !std::isnan(m))) m = b;
-      if (c > m || (std::isnan(c) && !std::isnan(m))) m = c;
-      if (d > m || (std::isnan(d) && !std::isnan(m))) m = d;
-      out[j] = m;
+    if (hasNaN(r0, 2 * g.inW)) {
+      for (int64_t j = 0; j < g.outW; ++j) out[j] = x[argmaxOfWindow(x, g, i, j)];
+      continue;
     }
+    for (int64_t j = 0; j < g.outW; ++j)
+      out[j] = max4(r0[2 * j], r0[2 * j + 1], r1[2 * j], r1[2 * j + 1]);
   }
 }
 
@@ -89,6 +104,59 @@ void backwardPlane(PoolMode mode, const Pool2dGeometry& g, const T* x, const T* 
           for (int64_t q = 0; q < g.windowW; ++q) win[p * g.inW + q] += d * inv;
       }
     }
+}
+
+// The gradient of each window goes to the first of its corners a, b, c, d that equals the
+// maximum. In three simple loops over the whole plane (gather the corners, choose, scatter)
+// that the compiler vectorises, selecting rather than branching (the winner is unpredictable).
+// corners is scratch of 4·outH·outW.
+template <class T>
+void backwardMax2x2(const Pool2dGeometry& g, const T* x, const T* dy, T* dx, T* corners) {
+  if (hasNaN(x, 2 * g.outH * g.inW)) {  // rare: the general path has the NaN rule
+    backwardPlane(PoolMode::Max, g, x, dy, dx);
+    return;
+  }
+  const int64_t n = g.outPlane();
+  T *a = corners, *b = a + n, *c = b + n, *d = c + n;
+  for (int64_t i = 0; i < g.outH; ++i) {
+    const T* r0 = x + 2 * i * g.inW;
+    const T* r1 = r0 + g.inW;
+    const int64_t at = i * g.outW;
+    for (int64_t j = 0; j < g.outW; ++j) {
+      a[at + j] = r0[2 * j];
+      b[at + j] = r0[2 * j + 1];
+      c[at + j] = r1[2 * j];
+      d[at + j] = r1[2 * j + 1];
+    }
+  }
+  for (int64_t k = 0; k < n; ++k) {
+    const T m = max4(a[k], b[k], c[k], d[k]), v = dy[k];
+    const bool ta = a[k] == m, tb = !ta & (b[k] == m), tc = !ta & !tb & (c[k] == m);
+    const bool td = !ta & !tb & !tc;
+    a[k] = ta ? v : T(0);
+    b[k] = tb ? v : T(0);
+    c[k] = tc ? v : T(0);
+    d[k] = td ? v : T(0);
+  }
+  for (int64_t i = 0; i < g.outH; ++i) {
+    T* d0 = dx + 2 * i * g.inW;
+    T* d1 = d0 + g.inW;
+    const int64_t at = i * g.outW;
+    for (int64_t j = 0; j < g.outW; ++j) {
+      d0[2 * j] += a[at + j];
+      d0[2 * j + 1] += b[at + j];
+      d1[2 * j] += c[at + j];
+      d1[2 * j + 1] += d[at + j];
+    }
+  }
+}
+
+// Scratch for backwardMax2x2: the four corners of every window of a plane, per thread.
+template <class T>
+T* cornersOf(int64_t outPlane) {
+  thread_local std::vector<T> buf;
+  if (int64_t(buf.size()) < 4 * outPlane) buf.resize(size_t(4 * outPlane));
+  return buf.data();
 }
 
 int teamSize(int threads, int64_t items) {
@@ -123,6 +191,8 @@ void CpuBackend::pool2dBackward(PoolMode mode, const Pool2dGeometry& g, const Te
   checkSame("pool2dBackward", y, dy);
   checkSame("pool2dBackward", x, dx);
   const int64_t planes = x.dim(0) * g.channels;
+  const bool fast = mode == PoolMode::Max && g.windowH == 2 && g.windowW == 2 &&
+                    g.strideH == 2 && g.strideW == 2;
   dispatch(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* xp = ptr<T>(x);
@@ -132,7 +202,10 @@ void CpuBackend::pool2dBackward(PoolMode mode, const Pool2dGeometry& g, const Te
     for (int64_t k = 0; k < planes; ++k) {
       T* d = dxp + k * g.inPlane();
       if (!accumulate) std::fill(d, d + g.inPlane(), T(0));
-      backwardPlane(mode, g, xp + k * g.inPlane(), dyp + k * g.outPlane(), d);
+      if (fast)
+        backwardMax2x2(g, xp + k * g.inPlane(), dyp + k * g.outPlane(), d, cornersOf<T>(g.outPlane()));
+      else
+        backwardPlane(mode, g, xp + k * g.inPlane(), dyp + k * g.outPlane(), d);
     }
   });
 }
