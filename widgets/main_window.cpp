@@ -98,10 +98,16 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   connect(model_->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
   connect(canvas_, &Canvas::selectionChangedTo, inspector_, &Inspector::setSelection);
   connect(canvas_, &Canvas::selectionChangedTo, this, [this](const QStringList& ids) {
-    if (ids.size() == 1 && hiddenBlocks().contains(ids.first())) boundary_->setNeuronBlock(ids.first());
+    if (ids.size() == 1 && hiddenBlocks().contains(ids.first())) {
+      boundary_->setNeuronBlock(ids.first());
+      if (shown_) boundary_->showNeurons(*shown_);
+    }
   });
   connect(canvas_, &Canvas::blockHovered, this, [this](const QString& id) {
-    if (hiddenBlocks().contains(id)) boundary_->setNeuronBlock(id);
+    if (hiddenBlocks().contains(id) && boundary_->isVisible()) {
+      boundary_->setNeuronBlock(id);
+      if (shown_) boundary_->showNeurons(*shown_);
+    }
   });
   connect(problems_, &ProblemsPanel::blockClicked, this, [this](const QString& id) {
     canvas_->selectBlocks({id});
@@ -221,7 +227,11 @@ void MainWindow::createActions() {
   undo_ = model_->undoStack()->createUndoAction(this, tr("&Undo"));
   undo_->setShortcut(QKeySequence::Undo);
   redo_ = model_->undoStack()->createRedoAction(this, tr("&Redo"));
-  redo_->setShortcuts({QKeySequence::Redo, QKeySequence(Qt::CTRL | Qt::Key_Y)});
+  // Ctrl+Shift+Z and Ctrl+Y on every platform, each once (a duplicate would be ambiguous).
+  QList<QKeySequence> redoKeys = QKeySequence::keyBindings(QKeySequence::Redo);
+  for (const QKeySequence& k : {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)})
+    if (!redoKeys.contains(k)) redoKeys << k;
+  redo_->setShortcuts(redoKeys);
 }
 
 QDockWidget* MainWindow::dockFor(View* view, const QString& name) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "backend/device_error.h"
 #include "util/error.h"
 
 namespace gradlab {
@@ -248,6 +249,7 @@ void TrainingSession::rebuild() {
     }
     pendingWeights_.reset();
   }
+  keeper_ = WeightKeeper(2.0);
   rateT0_ = Clock::now();
   rateSteps0_ = 0;
 }
@@ -279,6 +281,22 @@ void TrainingSession::doStep() {
   StepResult r;
   try {
     r = trainer_->step();
+    if (be_->name() != "cpu") keeper_.maybeKeep(trainer_->network(), trainer_->steps());
+  } catch (const DeviceError& e) {
+    running_ = false;
+    pendingSteps_ = 0;
+    message_ = std::string("Training stopped: the GPU failed — ") + e.what() + ".";
+    if (!keeper_.empty()) {
+      const std::string step = std::to_string(keeper_.step());
+      pendingWeights_ = {keeper_.weights(),
+                         "the weights of step " + step + " (before the GPU failed)"};
+      message_ += " Switch the backend to the CPU to continue from the weights of step " + step +
+                  ".";
+    } else {
+      message_ += " Switch the backend to the CPU to train there.";
+    }
+    stateChanged_ = true;
+    return;
   } catch (const std::exception& e) {
     running_ = false;
     pendingSteps_ = 0;

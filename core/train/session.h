@@ -13,7 +13,9 @@
 // worker evaluates loss/accuracy and the requested probes — within a time budget, so
 // visualisation never starves training — and publishes a new immutable Snapshot (a shared_ptr
 // swapped under a mutex). A step whose loss is not finite pauses training and leaves a message
-// in the snapshot saying what happened and how to recover (lower the learning rate, Reset).
+// in the snapshot saying what happened and how to recover (lower the learning rate, Reset). A
+// GPU failing mid-training (out of memory, a failed launch) stops it with a message naming the
+// cause; switching the backend to the CPU then continues from the last good weights.
 // Same seed, same commands => same run.
 #include <condition_variable>
 #include <deque>
@@ -27,6 +29,7 @@
 #include "spec/network_spec.h"
 #include "train/snapshot.h"
 #include "train/trainer.h"
+#include "train/weight_keeper.h"
 
 namespace gradlab {
 
@@ -88,6 +91,9 @@ class TrainingSession {
   std::unique_ptr<Trainer> trainer_;
   std::string error_, message_;
   std::optional<std::pair<TensorMap, std::string>> pendingWeights_;
+  // On a GPU: the last good weights, so that a failing device (DeviceError) stops training
+  // with an offer to continue on the CPU from them (they become pendingWeights_).
+  WeightKeeper keeper_{2.0};
   bool running_ = false;
   int64_t pendingSteps_ = 0;
   double speed_ = 0;

@@ -34,6 +34,16 @@ Canvas::Canvas(NetworkModel* model, QWidget* parent) : QGraphicsView(parent), mo
   centerOn(QPointF(300, 40));
 }
 
+Canvas::~Canvas() {
+  // The items go before the view and the model: nothing may reach back into either.
+  syncing_ = true;
+  scene_.disconnect(this);
+  for (BlockItem* b : std::as_const(blocks_)) b->disconnect(this);
+  scene_.clear();
+  blocks_.clear();
+  edges_.clear();
+}
+
 void Canvas::sync() {
   syncing_ = true;
   const QStringList selectedBefore = selectedBlocks();

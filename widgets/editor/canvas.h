@@ -23,6 +23,7 @@ class Canvas : public QGraphicsView {
   static constexpr const char* kClipboardMime = "application/x-gradlab-blocks";
 
   explicit Canvas(NetworkModel* model, QWidget* parent = nullptr);
+  ~Canvas() override;
 
   QStringList selectedBlocks() const;
   std::vector<Edge> selectedEdges() const;

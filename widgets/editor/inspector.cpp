@@ -108,7 +108,20 @@ void Inspector::setError(const QString& key, const QString& message) {
 }
 
 void Inspector::rebuild() {
-  while (form_->rowCount() > 0) form_->removeRow(0);
+  // The old fields may be the very widgets whose signal got us here: delete them later.
+  while (form_->rowCount() > 0) {
+    const QFormLayout::TakeRowResult row = form_->takeRow(0);
+    for (QLayoutItem* item : {row.labelItem, row.fieldItem}) {
+      if (!item) continue;
+      if (QWidget* w = item->widget()) {
+        w->hide();
+        w->disconnect(this);
+        for (QObject* child : w->findChildren<QObject*>()) child->disconnect(this);
+        w->deleteLater();
+      }
+      delete item;
+    }
+  }
   fields_.clear();
   errors_.clear();
   const BlockSpec* b = block_.isEmpty() ? nullptr : model_->spec().find(block_.toStdString());

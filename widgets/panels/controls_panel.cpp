@@ -95,6 +95,7 @@ ControlsPanel::ControlsPanel(QAction* play, QAction* step, QAction* epoch, QActi
   };
 
   optimizer_ = new QComboBox(this);
+  optimizer_->setObjectName("optimizer");
   for (const auto& n : optimNames()) optimizer_->addItem(QString::fromStdString(n));
   optimizer_->setToolTip(tr("How the weights are updated from the gradients"));
   addLabelled(tr("Optimizer"), optimizer_);

@@ -51,6 +51,12 @@ void BoundaryView::addProbes(ProbeRequest& r) const {
 
 void BoundaryView::setNeuronBlock(const QString& id) { neuronBlock_ = id; }
 
+void BoundaryView::showNeurons(const Snapshot& s) {
+  if (!s.boundary) return maps_->setMaps(neuronBlock_, nullptr);
+  auto it = s.boundary->neurons.find(neuronBlock_.toStdString());
+  maps_->setMaps(neuronBlock_, it == s.boundary->neurons.end() ? nullptr : &it->second);
+}
+
 double BoundaryView::heatmapChecksum() const {
   double sum = 0;
   const int w = map_->data()->keySize(), h = map_->data()->valueSize();
@@ -144,8 +150,7 @@ void BoundaryView::showSnapshot(const Snapshot& s) {
   plot_->xAxis->setRange(g.x0, g.x1);
   plot_->yAxis->setRange(g.y0, g.y1);
   setNote(tr("Step %L1: colour = the network's output; dots = training data, outlined = test data.").arg(s.step));
-  auto it = b.neurons.find(neuronBlock_.toStdString());
-  maps_->setMaps(neuronBlock_, it == b.neurons.end() ? nullptr : &it->second);
+  showNeurons(s);
   plot_->replot(QCustomPlot::rpQueuedReplot);
   countFrame();
 }

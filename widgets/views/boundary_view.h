@@ -25,6 +25,8 @@ class BoundaryView : public View {
   void setHiddenBlocks(const QStringList& ids) { hidden_ = ids; }
   // The block whose neuron maps show (hovered or selected on the canvas).
   void setNeuronBlock(const QString& id);
+  // Shows the neuron maps of that block from `snap` (without waiting for a new snapshot).
+  void showNeurons(const Snapshot& snap);
   NeuronMaps* neuronMaps() const { return maps_; }
   // A checksum of the heatmap (tests: did it change?).
   double heatmapChecksum() const;

@@ -1,0 +1,62 @@
+#pragma once
+// Helpers for the GUI tests: wait for the worker, drive the canvas like a user, screenshots.
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QElapsedTimer>
+#include <QMimeData>
+#include <QTest>
+#include <functional>
+
+#include "editor/canvas.h"
+#include "editor/palette.h"
+#include "main_window.h"
+
+namespace gradlab::testing {
+
+// Processes events until `done` or the timeout; returns done().
+inline bool waitFor(const std::function<bool()>& done, int timeoutMs = 20000) {
+  QElapsedTimer t;
+  t.start();
+  while (!done() && t.elapsed() < timeoutMs) QTest::qWait(20);
+  return done();
+}
+
+// The screenshots folder inside the build folder (tests run in build-*/tests).
+inline QString screenshotPath(const QString& name) {
+  QDir().mkpath("screenshots");
+  return QDir("screenshots").absoluteFilePath(name + ".png");
+}
+
+inline void screenshot(QWidget* w, const QString& name) {
+  QTest::qWait(80);  // let queued replots happen
+  w->grab().save(screenshotPath(name));
+}
+
+// Drags a palette entry onto the canvas at `pos` (viewport coordinates): the same drag-enter,
+// drag-move and drop events a real drag delivers, carrying the palette's own drag payload.
+inline void dragFromPalette(widgets::Palette* palette, widgets::Canvas* canvas, const QString& type,
+                            QPoint pos) {
+  QTreeWidgetItem* item = palette->itemFor(type);
+  QVERIFY2(item, qPrintable("no palette entry for " + type));
+  std::unique_ptr<QMimeData> mime(widgets::Palette::mimeFor(item->data(0, Qt::UserRole).toString()));
+  QWidget* vp = canvas->viewport();
+  QDragEnterEvent enter(pos, Qt::CopyAction, mime.get(), Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(vp, &enter);
+  QVERIFY(enter.isAccepted());
+  QDragMoveEvent move(pos, Qt::CopyAction, mime.get(), Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(vp, &move);
+  QDropEvent drop(QPointF(pos), Qt::CopyAction, mime.get(), Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(vp, &drop);
+  QVERIFY(drop.isAccepted());
+}
+
+// Drags with the mouse from one point of the canvas to another (wiring, moving).
+inline void mouseDrag(widgets::Canvas* canvas, QPoint from, QPoint to) {
+  QWidget* vp = canvas->viewport();
+  QTest::mousePress(vp, Qt::LeftButton, Qt::NoModifier, from);
+  for (int i = 1; i <= 5; ++i) QTest::mouseMove(vp, from + (to - from) * i / 5);
+  QTest::mouseRelease(vp, Qt::LeftButton, Qt::NoModifier, to);
+}
+
+}  // namespace gradlab::testing

@@ -1,0 +1,371 @@
+// The lab window driven as a user would: the default project trains; blocks are dragged from
+// the palette, wired, edited in the inspector; a problem appears and goes away; undo/redo;
+// save and reopen gives the same network and weights; bad input leaves the work intact.
+// Screenshots land in <build>/tests/screenshots/.
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "blocks/registry.h"
+#include "editor/inspector.h"
+#include "editor/network_model.h"
+#include "gui_helpers.h"
+#include "panels/controls_panel.h"
+#include "panels/dataset_panel.h"
+#include "panels/problems_panel.h"
+#include "views/boundary_view.h"
+#include "views/confusion_view.h"
+#include "views/fit_view.h"
+#include "views/loss_view.h"
+#include "views/neuron_maps.h"
+
+using namespace gradlab;
+using namespace gradlab::widgets;
+using namespace gradlab::testing;
+
+class TestLabWindow : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir tmp_;
+
+  std::unique_ptr<MainWindow> makeWindow() {
+    MainWindowOptions o;
+    o.dataDir = tmp_.filePath("recovery-" + QString::number(++windows_));
+    o.useSettings = false;
+    o.autosaveMs = 3600 * 1000;
+    auto w = std::make_unique<MainWindow>(o);
+    w->resize(1600, 1000);
+    w->show();
+    [&] { QVERIFY(QTest::qWaitForWindowExposed(w.get())); }();
+    return w;
+  }
+  static bool ready(MainWindow* w) { return w->snapshot() && w->snapshot()->ready; }
+  static int64_t step(MainWindow* w) { return w->snapshot() ? w->snapshot()->step : -1; }
+  static bool hasProblemFor(MainWindow* w, const QString& id) {
+    for (int i = 0; i < w->problems()->count(); ++i)
+      if (w->problems()->item(i)->data(Qt::UserRole).toString() == id) return true;
+    return false;
+  }
+  static std::string json(const NetworkSpec& s) { return NetworkModel::engineJson(s).dump(); }
+  int windows_ = 0;
+
+ private slots:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(tmp_.isValid());
+  }
+
+  // A first start: the spiral project is there; Space trains it; the loss falls and the views move.
+  void defaultProjectLearns() {
+    auto w = makeWindow();
+    QVERIFY(waitFor([&] { return ready(w.get()); }));
+    QCOMPARE(w->model()->spec().blocks.size(), size_t(4));
+    QVERIFY(w->playAction()->isEnabled());
+    screenshot(w.get(), "01-first-start");
+    const double before = w->boundaryView()->heatmapChecksum();
+
+    w->canvas()->setFocus();
+    QTest::keyClick(w->canvas(), Qt::Key_Space);  // Play
+    QVERIFY(waitFor([&] { return step(w.get()) > 3000; }, 60000));
+    QTest::keyClick(w->canvas(), Qt::Key_Space);  // Pause
+    QVERIFY(waitFor([&] { return !w->snapshot()->running; }));
+    const auto& m = w->snapshot()->metrics;
+    QVERIFY(m.size() >= 2);
+    QVERIFY2(m.back().trainLoss < 0.6 * m.front().trainLoss,
+             qPrintable(QString("loss %1 -> %2").arg(m.front().trainLoss).arg(m.back().trainLoss)));
+    QVERIFY(w->lossView()->pointCount() >= 2);
+    QVERIFY(w->boundaryView()->heatmapChecksum() != before);
+    // Hovering a hidden block shows its neurons' maps.
+    QVERIFY(w->boundaryView()->neuronMaps()->count() == 0 || true);
+    emit w->canvas()->blockHovered("h1");
+    QVERIFY(waitFor([&] { return w->boundaryView()->neuronMaps()->count() == 8; }, 5000));
+    screenshot(w.get(), "02-spiral-trained");
+
+    // Step and Reset by keyboard.
+    const int64_t s0 = step(w.get());
+    QTest::keyClick(w->canvas(), Qt::Key_S);
+    QVERIFY(waitFor([&] { return step(w.get()) == s0 + 1; }));
+    QTest::keyClick(w->canvas(), Qt::Key_R);
+    QVERIFY(waitFor([&] { return step(w.get()) == 0; }));
+  }
+
+  // Build by hand: drag, wire, set parameters, watch a problem appear and go away, undo, redo.
+  void editLikeAUser() {
+    auto w = makeWindow();
+    QVERIFY(waitFor([&] { return ready(w.get()); }));
+    Canvas* c = w->canvas();
+    const std::string original = json(w->model()->spec());
+    const int undoBase = w->model()->undoStack()->index();
+
+    // 1. Drag a Dense block from the palette below the network.
+    const QPoint below = c->mapFromScene(QPointF(640, 260));
+    dragFromPalette(w->palette(), c, "Dense", below);
+    QCOMPARE(w->model()->spec().blocks.size(), size_t(5));
+    const QString id = QString::fromStdString(w->model()->spec().blocks.back().id);
+    QCOMPARE(id, QString("h3"));
+    // It has no input yet: a problem on the card, in the list, and Play is off with the reason.
+    QVERIFY(!w->model()->analysis().problemsOf("h3").empty());
+    QVERIFY(!c->blockItem("h3")->problems().isEmpty());
+    QVERIFY(hasProblemFor(w.get(), "h3"));
+    QVERIFY(!w->playAction()->isEnabled());
+    QVERIFY2(w->playAction()->toolTip().contains("problem"), qPrintable(w->playAction()->toolTip()));
+    screenshot(w.get(), "03-problem-shown");
+
+    // 2. Remove the edge h2 -> out: click it, press Delete.
+    EdgeItem* e = c->edgeItem({"h2", "out"});
+    QVERIFY(e);
+    const QPoint mid = c->mapFromScene(e->path().pointAtPercent(0.5));
+    QTest::mouseClick(c->viewport(), Qt::LeftButton, Qt::NoModifier, mid);
+    QVERIFY2(e->isSelected(), qPrintable(QString("clicked at %1,%2; item there: %3")
+                                             .arg(mid.x()).arg(mid.y())
+                                             .arg(c->itemAt(mid) ? c->itemAt(mid)->type() : -1)));
+    QTest::keyClick(c, Qt::Key_Delete);
+    QVERIFY(!c->edgeItem({"h2", "out"}));
+
+    // 3. Wire h2 -> h3 -> out by dragging from output ports onto the blocks.
+    mouseDrag(c, c->outputPortInView("h2"), c->inputPortInView("h3"));
+    QVERIFY(c->edgeItem({"h2", "h3"}));
+    mouseDrag(c, c->outputPortInView("h3"), c->inputPortInView("out"));
+    QVERIFY(c->edgeItem({"h3", "out"}));
+    QVERIFY2(w->model()->analysis().ok(), describe(w->model()->analysis().problems).c_str());
+    QVERIFY(!hasProblemFor(w.get(), "h3"));
+    QVERIFY(w->playAction()->isEnabled());
+
+    // 4. The inspector: select h3, type an impossible unit count, then a good one.
+    c->selectBlocks({"h3"});
+    QCOMPARE(w->inspector()->block(), QString("h3"));
+    auto* units = qobject_cast<QLineEdit*>(w->inspector()->field("units"));
+    QVERIFY(units);
+    units->setFocus();
+    units->selectAll();
+    QTest::keyClicks(units, "-4");
+    QVERIFY2(!w->inspector()->errorOf("units").isEmpty(), "no message for units = -4");
+    QTest::keyClick(units, Qt::Key_Return);
+    QCOMPARE(paramInt(*w->model()->spec().find("h3"), "units"), int64_t(8));  // unchanged
+    screenshot(w.get(), "04-impossible-parameter");
+    units->selectAll();
+    QTest::keyClicks(units, "6");
+    QVERIFY(w->inspector()->errorOf("units").isEmpty());
+    QTest::keyClick(units, Qt::Key_Return);
+    QCOMPARE(paramInt(*w->model()->spec().find("h3"), "units"), int64_t(6));
+    auto* act = qobject_cast<QComboBox*>(w->inspector()->field("activation"));
+    QVERIFY(act);
+    act->setCurrentText("tanh");
+    emit act->activated(act->currentIndex());
+    QCOMPARE(paramString(*w->model()->spec().find("h3"), "activation"), std::string("tanh"));
+    QCOMPARE(w->model()->analysis().outShapes.at("h3"), Shape{6});
+
+    // 5. Train the edited network: loss falls, views change.
+    QVERIFY(waitFor([&] { return ready(w.get()) && w->playAction()->isEnabled(); }));
+    const double before = w->boundaryView()->heatmapChecksum();
+    w->playAction()->trigger();
+    QVERIFY(waitFor([&] { return step(w.get()) > 2000; }, 60000));
+    w->playAction()->trigger();
+    QVERIFY(waitFor([&] { return !w->snapshot()->running; }));
+    const auto& m = w->snapshot()->metrics;
+    QVERIFY(m.size() >= 2);
+    QVERIFY2(m.back().trainLoss < m.front().trainLoss,
+             qPrintable(QString("loss %1 at step %2 -> %3 at step %4")
+                            .arg(m.front().trainLoss).arg(m.front().step)
+                            .arg(m.back().trainLoss).arg(m.back().step)));
+    QVERIFY(w->boundaryView()->heatmapChecksum() != before);
+    c->zoomToFit();
+    screenshot(w.get(), "05-edited-and-trained");
+
+    // 6. Undo everything: the original network; redo everything: the edited one.
+    const std::string edited = json(w->model()->spec());
+    while (w->model()->undoStack()->index() > undoBase) w->undoAction()->trigger();
+    QCOMPARE(json(w->model()->spec()), original);
+    while (w->model()->undoStack()->canRedo()) w->redoAction()->trigger();
+    QCOMPARE(json(w->model()->spec()), edited);
+    // Keyboard too.
+    c->setFocus();
+    QTest::keyClick(c, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(paramString(*w->model()->spec().find("h3"), "activation"), std::string("identity"));
+    QTest::keyClick(c, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY2(json(w->model()->spec()) == edited,
+             qPrintable(QKeySequence::listToString(w->redoAction()->shortcuts())));
+
+    // 7. Copy, paste, delete, move, auto-layout — each one undoable.
+    c->selectBlocks({"h3"});
+    c->copySelection();
+    c->paste();
+    QCOMPARE(w->model()->spec().blocks.size(), size_t(6));
+    QCOMPARE(c->selectedBlocks().size(), 1);
+    QTest::keyClick(c, Qt::Key_Delete);
+    QCOMPARE(w->model()->spec().blocks.size(), size_t(5));
+    const QPointF p0 = NetworkModel::position(*w->model()->spec().find("out"));
+    const QPoint grab = c->mapFromScene(p0 + QPointF(100, 12));
+    mouseDrag(c, grab, grab + QPoint(0, 120));
+    const QPointF p1 = NetworkModel::position(*w->model()->spec().find("out"));
+    QVERIFY2(p1.y() > p0.y() + 50, qPrintable(QString("out at %1 -> %2").arg(p0.y()).arg(p1.y())));
+    w->undoAction()->trigger();
+    QCOMPARE(NetworkModel::position(*w->model()->spec().find("out")), p0);
+    c->autoLayout();
+    QVERIFY(NetworkModel::position(*w->model()->spec().find("h3")).x() >
+            NetworkModel::position(*w->model()->spec().find("h2")).x());
+    screenshot(w.get(), "06-auto-layout");
+  }
+
+  // Save, reopen: the same network, the same weights.
+  void saveAndReopen() {
+    auto w = makeWindow();
+    QVERIFY(waitFor([&] { return ready(w.get()); }));
+    w->model()->setParam("h2", "units", 5);
+    QVERIFY(waitFor([&] { return ready(w.get()) && w->snapshot()->ready; }));
+    w->session()->step(300);
+    QVERIFY(waitFor([&] { return step(w.get()) == 300 && !w->snapshot()->running; }, 30000));
+    const QString path = tmp_.filePath("saved.gradlab");
+    QVERIFY(w->saveProjectTo(path));
+    QVERIFY(QFileInfo::exists(tmp_.filePath("saved.safetensors")));
+    const TensorMap weights = w->session()->weights().get();
+    QVERIFY(!weights.empty());
+    const std::string spec = toJson(w->model()->spec()).dump();
+
+    auto w2 = makeWindow();
+    QVERIFY(waitFor([&] { return ready(w2.get()); }));
+    QVERIFY(w2->openProject(path));
+    QCOMPARE(toJson(w2->model()->spec()).dump(), spec);
+    QVERIFY(waitFor([&] {
+      if (!ready(w2.get())) return false;
+      const TensorMap w2w = w2->session()->weights().get();
+      if (w2w.size() != weights.size()) return false;
+      for (const auto& [name, t] : weights)
+        if (!w2w.count(name) || w2w.at(name).values != t.values) return false;
+      return true;
+    }));
+    QCOMPARE(w2->windowTitle().left(13), QString("saved.gradlab"));
+  }
+
+  // A corrupt project file: a clear message, the current work untouched.
+  void corruptProjectLeavesWorkIntact() {
+    auto w = makeWindow();
+    QVERIFY(waitFor([&] { return ready(w.get()); }));
+    w->model()->setParam("h1", "units", 7);
+    const std::string before = toJson(w->model()->spec()).dump();
+    const QString bad = tmp_.filePath("corrupt.gradlab");
+    {
+      QFile f(bad);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write("{\"format\": \"gradlab.project/1\", \"network\": {\"blocks\": [ {\"id\": ");
+    }
+    QVERIFY(!w->openProject(bad));
+    QVERIFY2(w->message().contains("corrupt.gradlab"), qPrintable(w->message()));
+    QVERIFY(w->message().contains("unchanged"));
+    QCOMPARE(toJson(w->model()->spec()).dump(), before);
+    screenshot(w.get(), "07-corrupt-project");
+    // Valid JSON but not a project; a project whose weights file is garbage.
+    {
+      QFile f(bad);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write("[1, 2, 3]");
+    }
+    QVERIFY(!w->openProject(bad));
+    QCOMPARE(toJson(w->model()->spec()).dump(), before);
+    const QString good = tmp_.filePath("weights-broken.gradlab");
+    QVERIFY(w->saveProjectTo(good));
+    {
+      QFile f(tmp_.filePath("weights-broken.safetensors"));
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write("\xff\xff\xff\xff\xff\xff\xff\x7fgarbage");
+    }
+    w->model()->setParam("h1", "units", 9);
+    const std::string before2 = toJson(w->model()->spec()).dump();
+    QVERIFY(!w->openProject(good));
+    QVERIFY2(w->message().contains("weights-broken.safetensors"), qPrintable(w->message()));
+    QCOMPARE(toJson(w->model()->spec()).dump(), before2);
+  }
+
+  // An unreadable data file: a clear message, the data in use stays.
+  void unreadableDataLeavesDataIntact() {
+    auto w = makeWindow();
+    QVERIFY(waitFor([&] { return ready(w.get()); }));
+    const auto data = w->datasetPanel()->data();
+    QVERIFY(data);
+    const QString bad = tmp_.filePath("broken.csv");
+    {
+      QFile f(bad);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write("a,b,label\n1,2,0\n3,oops\n");
+    }
+    w->datasetPanel()->openFile(bad);
+    QVERIFY(waitFor([&] { return !w->datasetPanel()->loading(); }));
+    QVERIFY2(w->message().contains("broken.csv"), qPrintable(w->message()));
+    QCOMPARE(w->datasetPanel()->data(), data);
+    QCOMPARE(w->datasetPanel()->source().builtin, QString("spiral"));
+    w->datasetPanel()->openFile(tmp_.filePath("does-not-exist.safetensors"));
+    QVERIFY(waitFor([&] { return !w->datasetPanel()->loading(); }));
+    QVERIFY2(w->message().contains("does-not-exist"), qPrintable(w->message()));
+    QCOMPARE(w->datasetPanel()->data(), data);
+    QVERIFY(ready(w.get()));
+    screenshot(w.get(), "08-unreadable-data");
+  }
+
+  // Too large a learning rate: training pauses with what happened and the fix; Reset recovers.
+  void divergencePausesAndResetRecovers() {
+    auto w = makeWindow();
+    QVERIFY(waitFor([&] { return ready(w.get()); }));
+    auto* lr = w->controls()->learningRate();
+    w->controls()->findChild<QComboBox*>("optimizer")->setCurrentText("sgd");
+    lr->setEditText("1e38");
+    emit lr->lineEdit()->editingFinished();
+    w->playAction()->trigger();
+    QVERIFY(waitFor([&] { return w->message().contains("learning rate"); }, 30000));
+    QVERIFY2(w->message().contains("NaN") || w->message().contains("infinite"), qPrintable(w->message()));
+    QVERIFY(w->message().contains("lower it"));
+    QVERIFY(waitFor([&] { return !w->snapshot()->running; }));
+    screenshot(w.get(), "09-diverged");
+    lr->setEditText("0.03");
+    emit lr->lineEdit()->editingFinished();
+    w->resetAction()->trigger();
+    QVERIFY(waitFor([&] { return step(w.get()) == 0 && w->message().isEmpty(); }));
+    w->stepAction()->trigger();
+    QVERIFY(waitFor([&] { return step(w.get()) == 1; }));
+    QVERIFY(std::isfinite(w->snapshot()->lastBatchLoss));
+  }
+
+  // Other data: the fit view for 1-D regression, the confusion view for classes.
+  void otherViews() {
+    auto w = makeWindow();
+    QVERIFY(waitFor([&] { return ready(w.get()); }));
+    w->showAllViews();
+    DataSource fn;
+    fn.builtin = "fn-sine";
+    fn.points = 200;
+    fn.noise = 0.1;
+    fn.testFraction = 0.3;
+    w->datasetPanel()->load(fn);
+    QVERIFY(waitFor([&] { return ready(w.get()) && w->snapshot()->data->train.xShape == Shape{1}; }));
+    QCOMPARE(w->model()->spec().loss.type, std::string("mse"));  // adapted to the data
+    w->session()->step(1500);
+    QVERIFY(waitFor([&] { return step(w.get()) == 1500 && w->fitView()->fitPoints() == 200; }, 60000));
+    screenshot(w.get(), "10-fit-view");
+
+    DataSource gauss;
+    gauss.builtin = "xor";
+    gauss.noise = 0.3;
+    w->datasetPanel()->load(gauss);
+    QVERIFY(waitFor([&] { return ready(w.get()) && w->snapshot()->data->train.xShape == Shape{2}; }));
+    QCOMPARE(w->model()->spec().loss.type, std::string("cross_entropy"));
+    w->session()->step(600);
+    QVERIFY(waitFor([&] { return step(w.get()) == 600 && w->confusionView()->total() > 0; }, 60000));
+    screenshot(w.get(), "11-all-views");
+    QVERIFY(w->lossView()->exportTo(tmp_.filePath("loss.png")));
+    QVERIFY(w->lossView()->exportTo(tmp_.filePath("loss.pdf")));
+    QVERIFY(w->confusionView()->exportTo(tmp_.filePath("confusion.pdf")));
+    QVERIFY(QFileInfo(tmp_.filePath("loss.pdf")).size() > 500);
+    QVERIFY(QFileInfo(tmp_.filePath("confusion.pdf")).size() > 500);
+    QString error;
+    QVERIFY(!w->lossView()->exportTo(tmp_.filePath("loss.bmpx"), &error));
+    QVERIFY(error.contains(".png"));
+  }
+};
+
+QTEST_MAIN(TestLabWindow)
+#include "tst_lab_window.moc"
