@@ -58,7 +58,8 @@ void addBench(CLI::App& app, int& exitCode) {
   auto* cmd = app.add_subcommand("bench", "Measure training throughput of the benchmark cases");
   cmd->add_option("--case", o.cases, "case(s) to run (default: all)");
   cmd->add_option("--threads", o.threads, "cpu threads")->default_val(1);
-  cmd->add_option("--backend", o.backend, "auto (the GPU when usable, else the CPU), cpu, cuda or cuda:N")
+  cmd->add_option("--backend", o.backend,
+                  "auto (the GPU when usable, else the CPU), cpu, cuda or cuda:N")
       ->default_val("auto");
   cmd->add_option("--seconds", o.seconds, "time per case")->default_val(2.0);
   cmd->add_flag("--json", o.json, "one JSON object per case");

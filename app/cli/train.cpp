@@ -107,7 +107,8 @@ void run(TrainOptions& o) {
 
   BackendChoice choice = selectBackend(o.backend);
   if (!choice.backend->supports(dtype) && o.backend == "auto")
-    choice = {&cpuBackend(), std::string(toString(dtype)) + " runs on the CPU only: training on the CPU"};
+    choice = {&cpuBackend(),
+              std::string(toString(dtype)) + " runs on the CPU only: training on the CPU"};
   if (!choice.message.empty()) std::fprintf(stderr, "%s\n", choice.message.c_str());
   Backend& be = *choice.backend;
   be.setThreads(o.threads);
@@ -225,7 +226,8 @@ void addTrain(CLI::App& app, int& exitCode) {
   cmd->add_option("--log", o.log, "write a CSV log: step, train_loss, test_loss, test_acc");
   cmd->add_option("--eval-every", o.evalEvery, "evaluate the test set every N steps (default: 20 times a run)");
   cmd->add_option("--threads", o.threads, "cpu threads")->default_val(1);
-  cmd->add_option("--dtype", o.dtype, "f32 or f64 (f64: exact comparisons; cpu only)")->default_val("f32");
+  cmd->add_option("--dtype", o.dtype, "f32 or f64 (f64: exact comparisons; cpu only)")
+      ->default_val("f32");
   cmd->add_option("--backend", o.backend,
                   "auto (the GPU when usable, else the CPU), cpu, cuda or cuda:N")
       ->default_val("auto");

@@ -91,8 +91,7 @@ BackendChoice selectBackend(const std::string& name) {
     return {&cpuBackend(), "no usable GPU (" + why + "): training on the CPU"};
   }
   const int index = cudaIndex(name);
-  if (index < 0)
-    throw Error("unknown backend \"" + name + "\" (use auto, cpu, cuda or cuda:N)");
+  if (index < 0) throw Error("unknown backend \"" + name + "\" (use auto, cpu, cuda or cuda:N)");
   try {
     return {&cudaBackend(index), {}};
   } catch (const Error& e) {

@@ -19,19 +19,19 @@
 namespace gradlab {
 
 struct DeviceInfo {
-  int index = 0;                // CUDA device number (after CUDA_VISIBLE_DEVICES)
-  std::string name;             // "NVIDIA H100 80GB HBM3"
-  int major = 0, minor = 0;     // compute capability
-  int64_t totalBytes = 0;       // device memory
-  int64_t freeBytes = -1;       // -1: not asked for (listDevices' withFreeMemory)
+  int index = 0;             // CUDA device number (after CUDA_VISIBLE_DEVICES)
+  std::string name;          // "NVIDIA H100 80GB HBM3"
+  int major = 0, minor = 0;  // compute capability
+  int64_t totalBytes = 0;    // device memory
+  int64_t freeBytes = -1;    // -1: not asked for (listDevices' withFreeMemory)
   int multiprocessors = 0;
-  bool usable = true;           // false: Gradlab cannot run on it, `reason` says why
+  bool usable = true;  // false: Gradlab cannot run on it, `reason` says why
   std::string reason;
 };
 
 struct BackendChoice {
-  Backend* backend = nullptr;   // never null when selectBackend returns
-  std::string message;          // "auto" without a usable GPU: one line saying why; else empty
+  Backend* backend = nullptr;  // never null when selectBackend returns
+  std::string message;         // "auto" without a usable GPU: one line saying why; else empty
 };
 
 // Throws Error for an unknown name, and for "cuda"/"cuda:N" when that GPU is not usable.

@@ -3,8 +3,8 @@
 namespace gradlab {
 
 void WeightKeeper::maybeKeep(Network& net, int64_t step) {
-  if (have_ && std::chrono::duration<double>(std::chrono::steady_clock::now() - last_).count() <
-                   interval_)
+  if (have_ &&
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - last_).count() < interval_)
     return;
   keep(net, step);
 }

@@ -3,10 +3,9 @@
 // "cuda" is a clear error with a non-zero exit; with one, "auto" takes it. A GPU failing
 // mid-training is simulated (GRADLAB_TEST_DEVICE_ERROR_AT_STEP), on any backend: training
 // stops, the last good weights are saved, and training continues on the CPU from them.
-#include <QtTest>
-
 #include <QRegularExpression>
 #include <QTemporaryDir>
+#include <QtTest>
 #include <cstdio>
 #include <filesystem>
 
@@ -26,7 +25,8 @@ namespace {
 struct EnvGuard {
   QByteArray name, old;
   bool had;
-  EnvGuard(const char* n, const QByteArray& value) : name(n), old(qgetenv(n)), had(qEnvironmentVariableIsSet(n)) {
+  EnvGuard(const char* n, const QByteArray& value)
+      : name(n), old(qgetenv(n)), had(qEnvironmentVariableIsSet(n)) {
     qputenv(n, value);
   }
   ~EnvGuard() {
@@ -45,8 +45,10 @@ bool haveGpu(std::string* why = nullptr) {
 }
 
 QStringList trainArgs(const QString& backend, int steps) {
-  return {"train", sourcePath("examples/xor-mlp.net.json"), "--dataset", "xor", "--steps",
-          QString::number(steps), "--backend", backend};
+  return {"train",     sourcePath("examples/xor-mlp.net.json"),
+          "--dataset", "xor",
+          "--steps",   QString::number(steps),
+          "--backend", backend};
 }
 }  // namespace
 
@@ -131,7 +133,8 @@ class TestBackendSelect : public QObject {
       QCOMPARE(c.exitCode, 1);
       QVERIFY2(c.err.contains("error: the cuda backend cannot run"), qPrintable(c.err));
       QVERIFY2(!c.out.contains("trained"), qPrintable(c.out));
-      const auto b = runCli({"bench", "--case", "mlp-tiny", "--seconds", "0.2", "--backend", "cuda"});
+      const auto b =
+          runCli({"bench", "--case", "mlp-tiny", "--seconds", "0.2", "--backend", "cuda"});
       QVERIFY(!b.crashed);
       QCOMPARE(b.exitCode, 1);
       QVERIFY2(b.err.contains("the cuda backend cannot run"), qPrintable(b.err));
@@ -159,7 +162,8 @@ class TestBackendSelect : public QObject {
 
   void f64GoesToTheCpu() {
     QStringList args = trainArgs("auto", 5);
-    args << "--dtype" << "f64";
+    args << "--dtype"
+         << "f64";
     const auto r = runCli(args);
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
   }
@@ -200,7 +204,8 @@ class TestBackendSelect : public QObject {
     EnvGuard fail("GRADLAB_TEST_DEVICE_ERROR_AT_STEP", "3");
     const auto r = runCli(trainArgs("cpu", 10));
     QCOMPARE(r.exitCode, 1);
-    const auto m = QRegularExpression("saved in (\\S+gradlab-lastgood-\\d+\\.safetensors)").match(r.err);
+    const auto m =
+        QRegularExpression("saved in (\\S+gradlab-lastgood-\\d+\\.safetensors)").match(r.err);
     QVERIFY2(m.hasMatch(), qPrintable(r.err));
     const QString path = m.captured(1);
     QVERIFY(QFile::exists(path));

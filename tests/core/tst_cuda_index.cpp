@@ -3,7 +3,6 @@
 // the recording fingerprint (cuda_graph.h). These headers compile without nvcc, so this runs on
 // every machine; the kernels that use them are checked on a GPU by tests/cuda.
 #include <QtTest>
-
 #include <cmath>
 #include <numeric>
 #include <random>
@@ -147,10 +146,12 @@ class TestCudaIndex : public QObject {
     for (size_t b = 1; b < (size_t(1) << 28); b = b * 5 / 4 + 7) {
       const size_t c = bucketBytes(b);
       QVERIFY(c >= b);
-      QVERIFY(c >= previous);                  // monotone
-      QCOMPARE(bucketBytes(c), c);             // a class is its own class
-      if (b > (size_t(1) << 20)) QVERIFY(double(c) <= 1.25 * double(b) + 1);
-      else QCOMPARE(c % 512, size_t(0));
+      QVERIFY(c >= previous);       // monotone
+      QCOMPARE(bucketBytes(c), c);  // a class is its own class
+      if (b > (size_t(1) << 20))
+        QVERIFY(double(c) <= 1.25 * double(b) + 1);
+      else
+        QCOMPARE(c % 512, size_t(0));
       previous = c;
     }
   }
@@ -162,9 +163,9 @@ class TestCudaIndex : public QObject {
       return h;
     };
     QCOMPARE(fp({1, 2, 3}), fp({1, 2, 3}));
-    QVERIFY(fp({1, 2, 3}) != fp({1, 3, 2}));        // order matters
-    QVERIFY(fp({1, 2, 3}) != fp({1, 2, 3, 0}));     // so does length
-    QVERIFY(fp({0x1000}) != fp({0x1000 + 256}));    // a moved tensor changes it
+    QVERIFY(fp({1, 2, 3}) != fp({1, 3, 2}));      // order matters
+    QVERIFY(fp({1, 2, 3}) != fp({1, 2, 3, 0}));   // so does length
+    QVERIFY(fp({0x1000}) != fp({0x1000 + 256}));  // a moved tensor changes it
   }
 };
 

@@ -13,7 +13,6 @@
 // without recorded steps (CUDA Graphs), and the recording, allocator and error paths of the
 // cuda backend are tested directly.
 #include <QtTest>
-
 #include <cmath>
 #include <cstdlib>
 #include <functional>
@@ -64,8 +63,8 @@ Outputs host(std::initializer_list<Tensor> ts) {
 }
 
 struct OpCase {
-  std::string op;        // the Backend method
-  std::string name;      // unique: op and shape
+  std::string op;    // the Backend method
+  std::string name;  // unique: op and shape
   double maxNmse = 1e-9;
   std::function<Outputs(In&)> run;
 };
@@ -82,7 +81,11 @@ std::vector<OpCase> cases() {
   // --- storage and element-wise ----------------------------------------------------------
   for (int64_t n : {1, 1000, 300001})
     add("upload/download", std::to_string(n), [n](In& in) { return host({in.u({n})}); });
-  add("fill", "2.5", [](In& in) { Tensor t = in.u({7, 9}); in.be.fill(t, 2.5); return host({t}); });
+  add("fill", "2.5", [](In& in) {
+    Tensor t = in.u({7, 9});
+    in.be.fill(t, 2.5);
+    return host({t});
+  });
   add("fill", "0 on a view", [](In& in) {
     Tensor t = in.u({6, 5});
     Tensor v = t.slice(2, 4);
@@ -106,7 +109,11 @@ std::vector<OpCase> cases() {
     in.be.axpy(-0.7, x, y);
     return host({y});
   });
-  add("scale", "3", [](In& in) { Tensor x = in.u({513}); in.be.scale(x, 3.0); return host({x}); });
+  add("scale", "3", [](In& in) {
+    Tensor x = in.u({513});
+    in.be.scale(x, 3.0);
+    return host({x});
+  });
   add("addSign", "with zeros", [](In& in) {
     Tensor x = in.ints({200}, 3), y = in.u({200});
     Tensor shifted = in.be.empty({200}, DType::F32);
@@ -120,7 +127,8 @@ std::vector<OpCase> cases() {
   for (int r = 0; r < 4; ++r)
     for (int64_t n : {1, 777, 1 << 20}) {
       const Reduce k = reduces[r];
-      add("reduce", std::string(reduceNames[r]) + " " + std::to_string(n),
+      add(
+          "reduce", std::string(reduceNames[r]) + " " + std::to_string(n),
           [k, n](In& in) { return Outputs{{in.be.reduce(k, in.u({n}))}}; }, 1e-12);
     }
   add("allFinite", "finite, NaN, +Inf", [](In& in) {
@@ -131,13 +139,16 @@ std::vector<OpCase> cases() {
     v[517] = 1.0;
     v[999] = INFINITY;
     Tensor c2 = in.fromValues({1000}, v);
-    return Outputs{{double(in.be.allFinite(a)), double(in.be.allFinite(b)),
-                    double(in.be.allFinite(c2))}};
+    return Outputs{
+        {double(in.be.allFinite(a)), double(in.be.allFinite(b)), double(in.be.allFinite(c2))}};
   });
-  add("sumOfSquares", "3 tensors", [](In& in) {
-    std::vector<Tensor> ts{in.u({100, 30}), in.u({1}), in.u({70000})};
-    return Outputs{{in.be.sumOfSquares(ts)}};
-  }, 1e-12);
+  add(
+      "sumOfSquares", "3 tensors",
+      [](In& in) {
+        std::vector<Tensor> ts{in.u({100, 30}), in.u({1}), in.u({70000})};
+        return Outputs{{in.be.sumOfSquares(ts)}};
+      },
+      1e-12);
 
   // --- matrix ------------------------------------------------------------------------------
   struct G {
@@ -180,8 +191,8 @@ std::vector<OpCase> cases() {
     });
 
   // --- activations -----------------------------------------------------------------------
-  const Act acts[] = {Act::Identity, Act::Sigmoid, Act::Tanh, Act::Relu,
-                      Act::LeakyRelu, Act::Elu, Act::Softmax};
+  const Act acts[] = {Act::Identity,  Act::Sigmoid, Act::Tanh,   Act::Relu,
+                      Act::LeakyRelu, Act::Elu,     Act::Softmax};
   const char* actNames[] = {"identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softmax"};
   for (int a = 0; a < 7; ++a) {
     const Act f = acts[a];
@@ -215,14 +226,15 @@ std::vector<OpCase> cases() {
                      L{LossKind::CrossEntropy, "cross_entropy", 300, 1000},
                      L{LossKind::Mse, "mse", 3000, 100}}) {
     for (bool grad : {false, true})
-      add("loss", std::string(l.name) + " " + std::to_string(l.rows) + "×" +
-                      std::to_string(l.cols) + (grad ? " with grad" : ""),
+      add("loss",
+          std::string(l.name) + " " + std::to_string(l.rows) + "×" + std::to_string(l.cols) +
+              (grad ? " with grad" : ""),
           [l, grad](In& in) {
             Tensor pred = l.k == LossKind::Bce ? in.u({l.rows, l.cols}, 0.02, 0.98)
                                                : in.u({l.rows, l.cols}, -3, 3);
             Tensor target = l.k == LossKind::CrossEntropy ? in.classes(l.rows, int(l.cols))
-                            : l.k == LossKind::Mse       ? in.u({l.rows, l.cols})
-                                                         : in.ints({l.rows, l.cols}, 2);
+                            : l.k == LossKind::Mse        ? in.u({l.rows, l.cols})
+                                                          : in.ints({l.rows, l.cols}, 2);
             Tensor value = in.be.zeros({1}, DType::F32), g = in.u({l.rows, l.cols});
             in.be.loss(l.k, pred, target, value, grad ? &g : nullptr);
             return grad ? host({value, g}) : host({value});
@@ -233,7 +245,8 @@ std::vector<OpCase> cases() {
   const OptimKind kinds[] = {OptimKind::Sgd,     OptimKind::Momentum, OptimKind::Nesterov,
                              OptimKind::Adagrad, OptimKind::Adadelta, OptimKind::RmsProp,
                              OptimKind::Adam};
-  const char* kindNames[] = {"sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam"};
+  const char* kindNames[] = {"sgd",      "momentum", "nesterov", "adagrad",
+                             "adadelta", "rmsprop",  "adam"};
   for (int k = 0; k < 7; ++k)
     for (int64_t step : {1, 5}) {
       const OptimKind kind = kinds[k];
@@ -293,9 +306,9 @@ std::vector<OpCase> cases() {
     bool ties;
   };
   for (PoolMode mode : {PoolMode::Max, PoolMode::Average})
-    for (const P& p : {P{2, 3, 8, 8, 2, 2, false}, P{2, 2, 9, 7, 3, 2, false},
-                       P{3, 2, 8, 8, 2, 2, true}, P{1, 2, 7, 7, 3, 2, true},
-                       P{1, 1, 6, 6, 2, 1, false}}) {
+    for (const P& p :
+         {P{2, 3, 8, 8, 2, 2, false}, P{2, 2, 9, 7, 3, 2, false}, P{3, 2, 8, 8, 2, 2, true},
+          P{1, 2, 7, 7, 3, 2, true}, P{1, 1, 6, 6, 2, 1, false}}) {
       const Pool2dGeometry g = pool2dGeometry(p.c, p.h, p.w, p.k, p.s);
       const Shape xs{p.n, p.c, p.h, p.w}, ys{p.n, p.c, g.outH, g.outW};
       const std::string d = std::string(mode == PoolMode::Max ? "max " : "average ") + str(xs) +
@@ -320,12 +333,15 @@ std::vector<OpCase> cases() {
   // --- batch normalisation -------------------------------------------------------------------
   for (const Shape& s : {Shape{16, 5}, Shape{4, 3, 5, 6}}) {
     const Shape cs{s[1]};
-    add("batchNormForwardTraining", str(s), [=](In& in) {
-      Tensor x = in.u(s, -2, 3), gamma = in.u(cs, 0.5, 1.5), beta = in.u(cs);
-      Tensor rm = in.u(cs), rv = in.u(cs, 0.5, 2), y = in.u(s), sm = in.u(cs), sv = in.u(cs);
-      in.be.batchNormForwardTraining(x, gamma, beta, 0.1, 1e-5, rm, rv, y, sm, sv);
-      return host({y, rm, rv, sm, sv});
-    }, 1e-10);
+    add(
+        "batchNormForwardTraining", str(s),
+        [=](In& in) {
+          Tensor x = in.u(s, -2, 3), gamma = in.u(cs, 0.5, 1.5), beta = in.u(cs);
+          Tensor rm = in.u(cs), rv = in.u(cs, 0.5, 2), y = in.u(s), sm = in.u(cs), sv = in.u(cs);
+          in.be.batchNormForwardTraining(x, gamma, beta, 0.1, 1e-5, rm, rv, y, sm, sv);
+          return host({y, rm, rv, sm, sv});
+        },
+        1e-10);
     add("batchNormForwardInference", str(s), [=](In& in) {
       Tensor x = in.u(s, -2, 3), gamma = in.u(cs, 0.5, 1.5), beta = in.u(cs);
       Tensor rm = in.u(cs), rv = in.u(cs, 0.5, 2), y = in.u(s);
@@ -333,23 +349,31 @@ std::vector<OpCase> cases() {
       return host({y});
     });
     for (int mode = 0; mode < 3; ++mode)  // dx assigned, accumulated, not wanted
-      add("batchNormBackward",
-          str(s) + (mode == 0 ? "" : mode == 1 ? " accumulate" : " without dx"), [=](In& in) {
+      add(
+          "batchNormBackward",
+          str(s) + (mode == 0   ? ""
+                    : mode == 1 ? " accumulate"
+                                : " without dx"),
+          [=](In& in) {
             Tensor x = in.u(s, -2, 3), gamma = in.u(cs, 0.5, 1.5), beta = in.u(cs);
             Tensor rm = in.u(cs), rv = in.u(cs, 0.5, 2), y = in.u(s), sm = in.u(cs), sv = in.u(cs);
             in.be.batchNormForwardTraining(x, gamma, beta, 0.1, 1e-5, rm, rv, y, sm, sv);
             Tensor dy = in.u(s), dx = mode == 2 ? Tensor() : in.u(s), dg = in.u(cs), db = in.u(cs);
             in.be.batchNormBackward(x, dy, gamma, sm, sv, 1e-5, dx, dg, db, mode == 1);
             return mode == 2 ? host({dg, db}) : host({dx, dg, db});
-          }, 1e-8);
+          },
+          1e-8);
   }
 
   // --- dropout (masks bit for bit) ----------------------------------------------------------
-  add("dropoutMask", "rate 0.3, 10000", [](In& in) {
-    Tensor m = in.u({100, 100});
-    in.be.dropoutMask(0.3, 42, 7, m);
-    return host({m});
-  }, 0.0);
+  add(
+      "dropoutMask", "rate 0.3, 10000",
+      [](In& in) {
+        Tensor m = in.u({100, 100});
+        in.be.dropoutMask(0.3, 42, 7, m);
+        return host({m});
+      },
+      0.0);
   add("dropoutForward", "rate 0.5", [](In& in) {
     Tensor x = in.u({50, 20}), m = in.ints({50, 20}, 2), y = in.u({50, 20});
     in.be.dropoutForward(x, m, 0.5, y);
@@ -465,19 +489,28 @@ struct NetCase {
 
 const std::vector<NetCase>& netCases() {
   static const std::vector<NetCase> n{
-      {"mlp tanh adam", R"({"blocks": [{"id": "x", "type": "Input", "shape": [2]},
+      {"mlp tanh adam",
+       R"({"blocks": [{"id": "x", "type": "Input", "shape": [2]},
           {"id": "h1", "type": "Dense", "units": 8, "activation": "tanh"},
           {"id": "h2", "type": "Dense", "units": 8, "activation": "tanh"},
           {"id": "out", "type": "Dense", "units": 1, "activation": "sigmoid"}],
           "edges": [["x", "h1"], ["h1", "h2"], ["h2", "out"]], "loss": {"type": "bce", "block": "out"}})",
-       {2}, 2, "adam", 1e-4},
-      {"mlp relu dropout sgd", R"({"blocks": [{"id": "x", "type": "Input", "shape": [20]},
+       {2},
+       2,
+       "adam",
+       1e-4},
+      {"mlp relu dropout sgd",
+       R"({"blocks": [{"id": "x", "type": "Input", "shape": [20]},
           {"id": "h1", "type": "Dense", "units": 64, "activation": "relu"},
           {"id": "d", "type": "Dropout", "rate": 0.3},
           {"id": "out", "type": "Dense", "units": 5}],
           "edges": [["x", "h1"], ["h1", "d"], ["d", "out"]], "loss": {"type": "cross_entropy", "block": "out"}})",
-       {20}, 5, "momentum", 1e-4},
-      {"cnn batchnorm pool", R"({"blocks": [{"id": "x", "type": "Input", "shape": [1, 12, 12]},
+       {20},
+       5,
+       "momentum",
+       1e-4},
+      {"cnn batchnorm pool",
+       R"({"blocks": [{"id": "x", "type": "Input", "shape": [1, 12, 12]},
           {"id": "c1", "type": "Conv2D", "filters": 4, "kernel": 3, "padding": "same", "activation": "relu"},
           {"id": "bn", "type": "BatchNorm"},
           {"id": "p1", "type": "MaxPool2D", "size": 2},
@@ -485,18 +518,29 @@ const std::vector<NetCase>& netCases() {
           {"id": "out", "type": "Dense", "units": 3}],
           "edges": [["x", "c1"], ["c1", "bn"], ["bn", "p1"], ["p1", "f"], ["f", "out"]],
           "loss": {"type": "cross_entropy", "block": "out"}})",
-       {1, 12, 12}, 3, "adam", 1e-3},
-      {"lstm", R"({"blocks": [{"id": "x", "type": "Input", "shape": [6, 3]},
+       {1, 12, 12},
+       3,
+       "adam",
+       1e-3},
+      {"lstm",
+       R"({"blocks": [{"id": "x", "type": "Input", "shape": [6, 3]},
           {"id": "r", "type": "LSTM", "units": 8},
           {"id": "out", "type": "Dense", "units": 2}],
           "edges": [["x", "r"], ["r", "out"]], "loss": {"type": "cross_entropy", "block": "out"}})",
-       {6, 3}, 2, "rmsprop", 1e-4},
-      {"gru sequences", R"({"blocks": [{"id": "x", "type": "Input", "shape": [5, 2]},
+       {6, 3},
+       2,
+       "rmsprop",
+       1e-4},
+      {"gru sequences",
+       R"({"blocks": [{"id": "x", "type": "Input", "shape": [5, 2]},
           {"id": "r", "type": "GRU", "units": 6, "return_sequences": true},
           {"id": "f", "type": "Flatten"},
           {"id": "out", "type": "Dense", "units": 1}],
           "edges": [["x", "r"], ["r", "f"], ["f", "out"]], "loss": {"type": "mse", "block": "out"}})",
-       {5, 2}, 0, "adam", 1e-4},
+       {5, 2},
+       0,
+       "adam",
+       1e-4},
   };
   return n;
 }
@@ -593,8 +637,7 @@ class TestBackendOps : public QObject {
   // steps (CUDA Graphs) and without.
   void networks_data() {
     QTest::addColumn<int>("index");
-    for (size_t i = 0; i < netCases().size(); ++i)
-      QTest::newRow(netCases()[i].name) << int(i);
+    for (size_t i = 0; i < netCases().size(); ++i) QTest::newRow(netCases()[i].name) << int(i);
   }
 
   void networks() {
@@ -616,11 +659,14 @@ class TestBackendOps : public QObject {
         QVERIFY2(std::abs(gpuLoss[size_t(i)] - cpuLoss[size_t(i)]) <=
                      c.tol * std::max(1.0, std::abs(cpuLoss[size_t(i)])),
                  qPrintable(QString("graphs %1, step %2: loss %3 on cuda, %4 on cpu")
-                                .arg(graphs).arg(i + 1).arg(gpuLoss[size_t(i)], 0, 'g', 10)
+                                .arg(graphs)
+                                .arg(i + 1)
+                                .arg(gpuLoss[size_t(i)], 0, 'g', 10)
                                 .arg(cpuLoss[size_t(i)], 0, 'g', 10)));
       for (const auto& [name, t] : cpuW) {
         const QString diff = compare({t.values}, {gpuW.at(name).values}, 1e-6);
-        QVERIFY2(diff.isEmpty(), qPrintable(QString("graphs %1, %2: %3").arg(graphs).arg(name.c_str()).arg(diff)));
+        QVERIFY2(diff.isEmpty(),
+                 qPrintable(QString("graphs %1, %2: %3").arg(graphs).arg(name.c_str()).arg(diff)));
       }
     }
   }
@@ -653,7 +699,8 @@ class TestBackendOps : public QObject {
     // Eagerly, on the cpu: two more passes from w0.
     In ref(cpuBackend(), 0);
     Tensor ca = ref.fromValues({64, 32}, a.toHost()), cw = ref.fromValues({16, 32}, w0);
-    Tensor cz = cpuBackend().empty({64, 16}, DType::F32), cy = cpuBackend().empty({64, 16}, DType::F32);
+    Tensor cz = cpuBackend().empty({64, 16}, DType::F32),
+           cy = cpuBackend().empty({64, 16}, DType::F32);
     for (int i = 0; i < 2; ++i) {
       cpuBackend().gemm(false, true, 1.0, ca, cw, 0.0, cz);
       cpuBackend().actForward(Act::Tanh, cz, cy);
@@ -694,7 +741,8 @@ class TestBackendOps : public QObject {
     }
     In in(*be, 1);
     Tensor t = in.u({100});
-    QCOMPARE(be->reduce(Reduce::Sum, t), cpuBackend().reduce(Reduce::Sum, In(cpuBackend(), 1).u({100})));
+    QCOMPARE(be->reduce(Reduce::Sum, t),
+             cpuBackend().reduce(Reduce::Sum, In(cpuBackend(), 1).u({100})));
   }
 
   // A kernel finding a bad class index reports it at the next synchronisation, as an Error.
@@ -703,13 +751,15 @@ class TestBackendOps : public QObject {
     Backend* be = gpu(why);
     if (!be) QSKIP(qPrintable("no usable GPU: " + why));
     In in(*be, 2);
-    Tensor pred = in.u({4, 3}), target = in.fromValues({4}, {0, 1, 7, 2}), value = be->zeros({1}, DType::F32);
+    Tensor pred = in.u({4, 3}), target = in.fromValues({4}, {0, 1, 7, 2}),
+           value = be->zeros({1}, DType::F32);
     be->loss(LossKind::CrossEntropy, pred, target, value, nullptr);
     try {
       be->readScalar(value);
       QFAIL("an invalid class index went unnoticed");
     } catch (const Error& e) {
-      QVERIFY2(QString(e.what()).contains("row 2") && QString(e.what()).contains("[0, 3)"), e.what());
+      QVERIFY2(QString(e.what()).contains("row 2") && QString(e.what()).contains("[0, 3)"),
+               e.what());
     }
     be->synchronize();  // reported once; the backend goes on
   }

@@ -87,7 +87,8 @@ void actForward(Act f, const float* z, float* y, int64_t rows, int64_t cols, cud
     const int t = rowThreads(cols);
     softmaxForwardKernel<<<unsigned(rows), t, size_t(t) * sizeof(float), s>>>(z, y, cols);
   } else if (f == Act::Identity) {
-    if (z != y) CUDA_CHECK(cudaMemcpyAsync(y, z, size_t(n) * sizeof(float), cudaMemcpyDeviceToDevice, s));
+    if (z != y)
+      CUDA_CHECK(cudaMemcpyAsync(y, z, size_t(n) * sizeof(float), cudaMemcpyDeviceToDevice, s));
     return;
   } else {
     forwardKernel<<<unsigned(blocksFor(n)), kThreads, 0, s>>>(f, z, y, n);
@@ -102,7 +103,7 @@ void actBackward(Act f, const float* z, const float* y, const float* dy, float* 
   if (f == Act::Softmax) {
     const int t = rowThreads(cols);
     softmaxBackwardKernel<<<unsigned(rows), t, size_t(t) * sizeof(float), s>>>(y, dy, dz, cols,
-                                                                             accumulate);
+                                                                               accumulate);
   } else {
     backwardKernel<<<unsigned(blocksFor(n)), kThreads, 0, s>>>(f, z, y, dy, dz, n, accumulate);
   }

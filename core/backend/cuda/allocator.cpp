@@ -10,9 +10,7 @@
 namespace gradlab::cuda {
 
 namespace {
-std::string mib(size_t bytes) {
-  return std::to_string((bytes + (size_t(1) << 19)) >> 20) + " MiB";
-}
+std::string mib(size_t bytes) { return std::to_string((bytes + (size_t(1) << 19)) >> 20) + " MiB"; }
 }  // namespace
 
 Allocator::~Allocator() {

@@ -8,8 +8,8 @@
 
 #include "backend/cuda/activations.cuh"
 #include "backend/cuda/cuda_graph.h"
-#include "backend/cuda/cudnn_util.h"
 #include "backend/cuda/cuda_index.h"
+#include "backend/cuda/cudnn_util.h"
 #include "backend/cuda/dropout.cuh"
 #include "backend/cuda/elementwise.cuh"
 #include "backend/cuda/matrix.cuh"
@@ -94,9 +94,8 @@ CudaBackend::CudaBackend(int device) : device_(device) {
   ensure(partials_, size_t(kMaxReduceBlocks + 8) * sizeof(double));
   const size_t v = libs().cudnnGetVersion();
   description_ = "CUDA (" + std::string(prop.name) + ", compute " + std::to_string(prop.major) +
-                 "." + std::to_string(prop.minor) + ", " + gib(prop.totalGlobalMem) +
-                 ", cuDNN " + std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) +
-                 ")";
+                 "." + std::to_string(prop.minor) + ", " + gib(prop.totalGlobalMem) + ", cuDNN " +
+                 std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + ")";
 }
 
 CudaBackend::~CudaBackend() {
@@ -162,10 +161,11 @@ void CudaBackend::noteWords(const char* op, std::initializer_list<uint64_t> word
 }
 
 uint64_t CudaBackend::word(const Tensor& t) {
-  uint64_t h = t.defined() ? uint64_t(reinterpret_cast<uintptr_t>(
-                                 static_cast<CudaBuffer*>(t.buffer())->data)) +
-                                 uint64_t(t.offset()) * 4
-                           : 0;
+  uint64_t h =
+      t.defined()
+          ? uint64_t(reinterpret_cast<uintptr_t>(static_cast<CudaBuffer*>(t.buffer())->data)) +
+                uint64_t(t.offset()) * 4
+          : 0;
   for (int64_t d : t.shape()) h = h * 0x100000001b3ULL ^ uint64_t(d);
   return h;
 }
@@ -190,8 +190,10 @@ void CudaBackend::leaveRecording() {
 
 Tensor CudaBackend::empty(const Shape& shape, DType dtype) {
   if (dtype != DType::F32)
-    throw Error("the cuda backend stores float32 tensors only — use f32, or the cpu backend "
-                "for " + std::string(toString(dtype)));
+    throw Error(
+        "the cuda backend stores float32 tensors only — use f32, or the cpu backend "
+        "for " +
+        std::string(toString(dtype)));
   for (int64_t d : shape)
     if (d < 0) throw Error("cannot allocate a tensor of shape " + toString(shape));
   use();
@@ -236,8 +238,8 @@ void CudaBackend::upload(Tensor& dst, const void* src, DType srcType) {
       std::memcpy(st, static_cast<const float*>(src) + off, size_t(m) * sizeof(float));
     else
       for (int64_t i = 0; i < m; ++i) st[i] = float(static_cast<const double*>(src)[off + i]);
-    CUDA_CHECK(cudaMemcpyAsync(d + off, st, size_t(m) * sizeof(float), cudaMemcpyHostToDevice,
-                               stream_));
+    CUDA_CHECK(
+        cudaMemcpyAsync(d + off, st, size_t(m) * sizeof(float), cudaMemcpyHostToDevice, stream_));
     CUDA_CHECK(cudaEventRecord(stagingFree_, stream_));
     stagingPending_ = true;
   }
@@ -254,8 +256,8 @@ void CudaBackend::download(const Tensor& src, void* dst, DType dstType) {
     waitStaging();
     growStaging(size_t(m) * sizeof(float));
     float* st = static_cast<float*>(staging_);
-    CUDA_CHECK(cudaMemcpyAsync(st, s + off, size_t(m) * sizeof(float), cudaMemcpyDeviceToHost,
-                               stream_));
+    CUDA_CHECK(
+        cudaMemcpyAsync(st, s + off, size_t(m) * sizeof(float), cudaMemcpyDeviceToHost, stream_));
     CUDA_CHECK(cudaStreamSynchronize(stream_));
     if (dstType == DType::F32)
       std::memcpy(static_cast<float*>(dst) + off, st, size_t(m) * sizeof(float));
@@ -278,8 +280,8 @@ void CudaBackend::checkKernelReports() {
   const ops::TargetError e = *reports_;
   std::memset(reports_, 0, sizeof(ops::TargetError));
   throw Error("cross_entropy: target " + std::to_string(e.value) + " in row " +
-              std::to_string(e.row) + " is not a class index in [0, " +
-              std::to_string(e.classes) + ")");
+              std::to_string(e.row) + " is not a class index in [0, " + std::to_string(e.classes) +
+              ")");
 }
 
 // --- element-wise ----------------------------------------------------------------------------
@@ -396,8 +398,8 @@ double CudaBackend::sumOfSquares(std::span<const Tensor> xs) {
   double* partials = static_cast<double*>(partials_.ptr);
   double* result = partials + kMaxReduceBlocks;
   ops::sumSquaresMany(reinterpret_cast<const float* const*>(table),
-                      reinterpret_cast<const int64_t*>(table + count * sizeof(float*)),
-                      int(count), maxSize, partials, kMaxReduceBlocks, result, stream_);
+                      reinterpret_cast<const int64_t*>(table + count * sizeof(float*)), int(count),
+                      maxSize, partials, kMaxReduceBlocks, result, stream_);
   CUDA_CHECK(cudaMemcpyAsync(resultHost_, result, sizeof(double), cudaMemcpyDeviceToHost, stream_));
   CUDA_CHECK(cudaStreamSynchronize(stream_));
   stagingPending_ = false;
@@ -413,11 +415,10 @@ void CudaBackend::gemm(bool transA, bool transB, double alpha, const Tensor& A, 
                        double beta, Tensor& C) {
   const int64_t m = transA ? A.cols() : A.rows(), k = transA ? A.rows() : A.cols();
   const int64_t kb = transB ? B.cols() : B.rows(), n = transB ? B.rows() : B.cols();
-  if (k != kb || C.rows() != m || C.cols() != n || A.dtype() != C.dtype() ||
-      B.dtype() != C.dtype())
+  if (k != kb || C.rows() != m || C.cols() != n || A.dtype() != C.dtype() || B.dtype() != C.dtype())
     throw Error("cuda gemm: shapes do not fit (" + toString(A.shape()) + (transA ? "ᵀ" : "") +
-                " · " + toString(B.shape()) + (transB ? "ᵀ" : "") + " -> " +
-                toString(C.shape()) + ")");
+                " · " + toString(B.shape()) + (transB ? "ᵀ" : "") + " -> " + toString(C.shape()) +
+                ")");
   const float* a = data(A, "gemm");
   const float* b = data(B, "gemm");
   float* c = data(C, "gemm");
@@ -435,8 +436,8 @@ void CudaBackend::gemm(bool transA, bool transB, double alpha, const Tensor& A, 
   }
   const float al = float(alpha), be = float(beta);
   CUBLAS_CHECK(libs().cublasSgemm(cublas_, transB ? CUBLAS_OP_T : CUBLAS_OP_N,
-                           transA ? CUBLAS_OP_T : CUBLAS_OP_N, int(n), int(m), int(k), &al, b,
-                           int(B.cols()), a, int(A.cols()), &be, c, int(n)));
+                                  transA ? CUBLAS_OP_T : CUBLAS_OP_N, int(n), int(m), int(k), &al,
+                                  b, int(B.cols()), a, int(A.cols()), &be, c, int(n)));
 }
 
 void CudaBackend::addRowVector(Tensor& y, const Tensor& b) {
@@ -476,8 +477,8 @@ void CudaBackend::actForward(Act f, const Tensor& z, Tensor& y) {
   ops::actForward(f, data(z, "actForward"), data(y, "actForward"), z.rows(), z.cols(), stream_);
 }
 
-void CudaBackend::actBackward(Act f, const Tensor& z, const Tensor& y, const Tensor& dy,
-                              Tensor& dz, bool accumulate) {
+void CudaBackend::actBackward(Act f, const Tensor& z, const Tensor& y, const Tensor& dy, Tensor& dz,
+                              bool accumulate) {
   checkSame("actBackward", z, dz);
   checkSame("actBackward", dy, dz);
   checkSame("actBackward", y, dz);
@@ -500,7 +501,8 @@ void CudaBackend::loss(LossKind kind, const Tensor& pred, const Tensor& target, 
   note("loss", int(kind), pred, target, value, g);
   double* rowTerms = nullptr;
   if (kind == LossKind::CrossEntropy)
-    rowTerms = static_cast<double*>(scratch(size_t(std::max<int64_t>(1, pred.rows())) * sizeof(double)));
+    rowTerms =
+        static_cast<double*>(scratch(size_t(std::max<int64_t>(1, pred.rows())) * sizeof(double)));
   note("loss scratch", rowTerms, partials_.ptr);
   ops::loss(kind, data(pred, "loss"), data(target, "loss"), pred.rows(), pred.cols(),
             data(value, "loss"), g, static_cast<double*>(partials_.ptr), rowTerms, reportsDev_,
@@ -535,8 +537,8 @@ void CudaBackend::dropoutBackward(const Tensor& dy, const Tensor& mask, double r
   use();
   note("dropoutBackward", dy, mask, rate, dx, accumulate);
   ops::dropoutApply(data(dy, "dropoutBackward"), data(mask, "dropoutBackward"),
-                    float(1.0 / (1.0 - rate)), data(dx, "dropoutBackward"), dy.numel(),
-                    accumulate, stream_);
+                    float(1.0 / (1.0 - rate)), data(dx, "dropoutBackward"), dy.numel(), accumulate,
+                    stream_);
 }
 
 // --- optimizers --------------------------------------------------------------------------------
@@ -549,8 +551,8 @@ void CudaBackend::optimizerUpdate(OptimKind kind, const OptimHyper& h, int64_t s
   if (needS1) checkSame("optimizerUpdate", w, s1);
   if (needS2) checkSame("optimizerUpdate", w, s2);
   use();
-  note("optimizerUpdate", int(kind), h.lr, h.momentum, h.beta1, h.beta2, h.rho, h.eps, step, w,
-       g, needS1 ? word(s1) : 0, needS2 ? word(s2) : 0);
+  note("optimizerUpdate", int(kind), h.lr, h.momentum, h.beta1, h.beta2, h.rho, h.eps, step, w, g,
+       needS1 ? word(s1) : 0, needS2 ? word(s2) : 0);
   ops::optimizerUpdate(kind, h, step, data(w, "optimizerUpdate"), data(g, "optimizerUpdate"),
                        needS1 ? data(s1, "optimizerUpdate") : nullptr,
                        needS2 ? data(s2, "optimizerUpdate") : nullptr, w.numel(), stream_);
@@ -559,8 +561,8 @@ void CudaBackend::optimizerUpdate(OptimKind kind, const OptimHyper& h, int64_t s
 // --- recurrent ---------------------------------------------------------------------------------
 
 void CudaBackend::transpose01(const Tensor& src, Tensor& dst, bool accumulate) {
-  if (src.rank() < 2 || dst.rank() < 2 || src.dim(0) != dst.dim(1) ||
-      src.dim(1) != dst.dim(0) || src.numel() != dst.numel() || src.dtype() != dst.dtype())
+  if (src.rank() < 2 || dst.rank() < 2 || src.dim(0) != dst.dim(1) || src.dim(1) != dst.dim(0) ||
+      src.numel() != dst.numel() || src.dtype() != dst.dtype())
     throw Error("cuda transpose01: " + toString(src.shape()) + " does not fit " +
                 toString(dst.shape()) + " with the first two extents swapped");
   const int64_t a = src.dim(0), b = src.dim(1);
@@ -640,8 +642,8 @@ void CudaBackend::gruCandidateBackward(const Tensor& dh, const Tensor& rz, const
   note("gruCandidateBackward", dh, rz, g, hPrev, drz, dg);
   ops::gruCandidateBackward(data(dh, "gruCandidateBackward"), data(rz, "gruCandidateBackward"),
                             data(g, "gruCandidateBackward"), data(hPrev, "gruCandidateBackward"),
-                            data(drz, "gruCandidateBackward"), data(dg, "gruCandidateBackward"),
-                            B, H, stream_);
+                            data(drz, "gruCandidateBackward"), data(dg, "gruCandidateBackward"), B,
+                            H, stream_);
 }
 
 void CudaBackend::gruResetBackward(const Tensor& dh, const Tensor& drh, const Tensor& rz,

@@ -78,9 +78,8 @@ class CudaBackend final : public Backend {
             Tensor& C) override;
   void addRowVector(Tensor& y, const Tensor& b) override;
   void sumRows(const Tensor& dy, double beta, Tensor& db) override;
-  void copyColumns(const Tensor& src, int64_t srcCols, int64_t srcCol, Tensor& dst,
-                   int64_t dstCols, int64_t dstCol, int64_t rows, int64_t width,
-                   bool accumulate) override;
+  void copyColumns(const Tensor& src, int64_t srcCols, int64_t srcCol, Tensor& dst, int64_t dstCols,
+                   int64_t dstCol, int64_t rows, int64_t width, bool accumulate) override;
 
   void actForward(Act f, const Tensor& z, Tensor& y) override;
   void actBackward(Act f, const Tensor& z, const Tensor& y, const Tensor& dy, Tensor& dz,
@@ -90,8 +89,7 @@ class CudaBackend final : public Backend {
             Tensor* grad) override;
 
   // cuda_conv.cpp (cuDNN)
-  void conv2dForward(const Tensor& x, const Tensor& w, const Conv2dGeometry& g,
-                     Tensor& y) override;
+  void conv2dForward(const Tensor& x, const Tensor& w, const Conv2dGeometry& g, Tensor& y) override;
   void conv2dBackwardData(const Tensor& w, const Tensor& dy, const Conv2dGeometry& g, Tensor& dx,
                           bool accumulate) override;
   void conv2dBackwardFilter(const Tensor& x, const Tensor& dy, const Conv2dGeometry& g,
@@ -125,17 +123,16 @@ class CudaBackend final : public Backend {
   // cuda_backend.cpp, kernels in recurrent.cu
   void transpose01(const Tensor& src, Tensor& dst, bool accumulate) override;
   void lstmCellForward(Tensor& gates, const Tensor& cPrev, Tensor& c, Tensor& h) override;
-  void lstmCellBackward(const Tensor& gates, const Tensor& cPrev, const Tensor& c,
-                        const Tensor& dh, Tensor& dc, Tensor& dgates) override;
+  void lstmCellBackward(const Tensor& gates, const Tensor& cPrev, const Tensor& c, const Tensor& dh,
+                        Tensor& dc, Tensor& dgates) override;
   void gruGatesForward(const Tensor& xp, const Tensor& hh, const Tensor& hPrev, Tensor& rz,
                        Tensor& rh) override;
   void gruCandidateForward(const Tensor& xp, const Tensor& hg, const Tensor& rz,
                            const Tensor& hPrev, Tensor& g, Tensor& h) override;
   void gruCandidateBackward(const Tensor& dh, const Tensor& rz, const Tensor& g,
                             const Tensor& hPrev, Tensor& drz, Tensor& dg) override;
-  void gruResetBackward(const Tensor& dh, const Tensor& drh, const Tensor& rz,
-                        const Tensor& hPrev, Tensor& drz, Tensor& dhPrev,
-                        bool accumulate) override;
+  void gruResetBackward(const Tensor& dh, const Tensor& drh, const Tensor& rz, const Tensor& hPrev,
+                        Tensor& drz, Tensor& dhPrev, bool accumulate) override;
 
   std::unique_ptr<StepRecording> newRecording() override;
 

@@ -16,14 +16,16 @@ std::string where(const char* call, const char* file, int line) {
 const char* describe(cudaError_t e) {
   switch (e) {
     case cudaErrorMemoryAllocation: return "out of GPU memory";
-    case cudaErrorLaunchOutOfResources: return "a kernel launch asked for more resources than the GPU has";
+    case cudaErrorLaunchOutOfResources:
+      return "a kernel launch asked for more resources than the GPU has";
     case cudaErrorIllegalAddress: return "an illegal memory access on the GPU";
     case cudaErrorLaunchFailure: return "a kernel launch failed on the GPU";
     case cudaErrorLaunchTimeout: return "a kernel ran too long and was stopped (display watchdog)";
     case cudaErrorECCUncorrectable: return "an uncorrectable ECC memory error on the GPU";
     case cudaErrorNoDevice: return "no CUDA device found";
     case cudaErrorInsufficientDriver: return "the NVIDIA driver is missing or too old";
-    case cudaErrorNoKernelImageForDevice: return "the GPU is not supported by this build (no kernel image for it)";
+    case cudaErrorNoKernelImageForDevice:
+      return "the GPU is not supported by this build (no kernel image for it)";
     case cudaErrorDevicesUnavailable: return "the GPU is busy or unavailable (exclusive mode?)";
     case cudaErrorStreamCaptureInvalidated:
     case cudaErrorStreamCaptureUnsupported: return "a CUDA graph capture failed";
@@ -57,10 +59,11 @@ void throwCuda(cudaError_t e, const char* call, const char* file, int line) {
 }
 
 void throwCublas(cublasStatus_t s, const char* call, const char* file, int line) {
-  const std::string cause = s == CUBLAS_STATUS_ALLOC_FAILED ? "out of GPU memory" : "a cuBLAS call failed";
+  const std::string cause =
+      s == CUBLAS_STATUS_ALLOC_FAILED ? "out of GPU memory" : "a cuBLAS call failed";
   throw DeviceError(cause,
-                    cause + " (" + libs().cublasGetStatusName(s) + ": " + libs().cublasGetStatusString(s) +
-                        ", in " + where(call, file, line) + ")",
+                    cause + " (" + libs().cublasGetStatusName(s) + ": " +
+                        libs().cublasGetStatusString(s) + ", in " + where(call, file, line) + ")",
                     s == CUBLAS_STATUS_EXECUTION_FAILED || s == CUBLAS_STATUS_INTERNAL_ERROR);
 }
 
@@ -72,7 +75,8 @@ void throwCudnn(cudnnStatus_t s, const char* call, const char* file, int line) {
     cause = "a cuDNN library is missing (libcudnn_*.so.9)";
   char detail[512] = {};
   libs().cudnnGetLastErrorString(detail, sizeof detail);
-  std::string msg = cause + " (" + libs().cudnnGetErrorString(s) + ", in " + where(call, file, line);
+  std::string msg =
+      cause + " (" + libs().cudnnGetErrorString(s) + ", in " + where(call, file, line);
   if (detail[0]) msg += std::string(": ") + detail;
   throw DeviceError(cause, msg + ")", CUDNN_STATUS_CATEGORY(s) == CUDNN_STATUS_EXECUTION_FAILED);
 }

@@ -28,27 +28,27 @@ bool isSticky(cudaError_t error);
 
 }  // namespace gradlab::cuda
 
-#define CUDA_CHECK(call)                                                      \
-  do {                                                                        \
-    const cudaError_t gradlabErr_ = (call);                                   \
-    if (gradlabErr_ != cudaSuccess)                                           \
-      ::gradlab::cuda::throwCuda(gradlabErr_, #call, __FILE__, __LINE__);     \
+#define CUDA_CHECK(call)                                                  \
+  do {                                                                    \
+    const cudaError_t gradlabErr_ = (call);                               \
+    if (gradlabErr_ != cudaSuccess)                                       \
+      ::gradlab::cuda::throwCuda(gradlabErr_, #call, __FILE__, __LINE__); \
   } while (0)
 
 // After a kernel launch: reports a bad launch configuration at once (failures inside the
 // kernel surface at the next synchronising call).
 #define CUDA_CHECK_LAUNCH() CUDA_CHECK(cudaGetLastError())
 
-#define CUBLAS_CHECK(call)                                                    \
-  do {                                                                        \
-    const cublasStatus_t gradlabSt_ = (call);                                 \
-    if (gradlabSt_ != CUBLAS_STATUS_SUCCESS)                                  \
-      ::gradlab::cuda::throwCublas(gradlabSt_, #call, __FILE__, __LINE__);    \
+#define CUBLAS_CHECK(call)                                                 \
+  do {                                                                     \
+    const cublasStatus_t gradlabSt_ = (call);                              \
+    if (gradlabSt_ != CUBLAS_STATUS_SUCCESS)                               \
+      ::gradlab::cuda::throwCublas(gradlabSt_, #call, __FILE__, __LINE__); \
   } while (0)
 
-#define CUDNN_CHECK(call)                                                     \
-  do {                                                                        \
-    const cudnnStatus_t gradlabSt_ = (call);                                  \
-    if (gradlabSt_ != CUDNN_STATUS_SUCCESS)                                   \
-      ::gradlab::cuda::throwCudnn(gradlabSt_, #call, __FILE__, __LINE__);     \
+#define CUDNN_CHECK(call)                                                 \
+  do {                                                                    \
+    const cudnnStatus_t gradlabSt_ = (call);                              \
+    if (gradlabSt_ != CUDNN_STATUS_SUCCESS)                               \
+      ::gradlab::cuda::throwCudnn(gradlabSt_, #call, __FILE__, __LINE__); \
   } while (0)

@@ -47,12 +47,12 @@ void checkConv(const char* op, const Tensor& x, const Tensor& w, const Tensor& y
   const bool ok = g.valid() && x.rank() == 4 && y.rank() == 4 && w.rank() == 4 &&
                   x.shape() == Shape{n, g.inChannels, g.inH, g.inW} &&
                   w.shape() == Shape{g.outChannels, g.inChannels, g.kernelH, g.kernelW} &&
-                  y.shape() == Shape{n, g.outChannels, g.outH, g.outW} &&
-                  x.dtype() == w.dtype() && y.dtype() == w.dtype();
+                  y.shape() == Shape{n, g.outChannels, g.outH, g.outW} && x.dtype() == w.dtype() &&
+                  y.dtype() == w.dtype();
   if (!ok)
     throw Error(std::string("cuda ") + op + ": tensors do not fit the geometry (x " +
-                toString(x.shape()) + ", w " + toString(w.shape()) + ", y " +
-                toString(y.shape()) + ")");
+                toString(x.shape()) + ", w " + toString(w.shape()) + ", y " + toString(y.shape()) +
+                ")");
 }
 
 // [N, C, rest] as N × C × rest × 1, for per-channel ops on any rank ≥ 2.
@@ -65,39 +65,39 @@ void describeChannels(TensorDesc& d, const Tensor& t) {
 
 void TensorDesc::set(int64_t n, int64_t c, int64_t h, int64_t w) {
   CUDNN_CHECK(libs().cudnnSetTensor4dDescriptor(d, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT,
-                                         toInt(n, "batch"), toInt(c, "channels"),
-                                         toInt(h, "height"), toInt(w, "width")));
+                                                toInt(n, "batch"), toInt(c, "channels"),
+                                                toInt(h, "height"), toInt(w, "width")));
 }
 
 ConvPlan::ConvPlan(cudnnHandle_t handle, const Conv2dGeometry& g, int64_t batch) {
   x.set(batch, g.inChannels, g.inH, g.inW);
   y.set(batch, g.outChannels, g.outH, g.outW);
-  CUDNN_CHECK(libs().cudnnSetFilter4dDescriptor(w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW,
-                                         toInt(g.outChannels, "out channels"),
-                                         toInt(g.inChannels, "in channels"),
-                                         toInt(g.kernelH, "kernel"), toInt(g.kernelW, "kernel")));
-  CUDNN_CHECK(libs().cudnnSetConvolution2dDescriptor(conv, toInt(g.padH, "padding"),
-                                              toInt(g.padW, "padding"), toInt(g.strideH, "stride"),
-                                              toInt(g.strideW, "stride"), 1, 1,
-                                              CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
-  CUDNN_CHECK(libs().cudnnSetConvolutionMathType(conv, allowTf32() ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH));
+  CUDNN_CHECK(libs().cudnnSetFilter4dDescriptor(
+      w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, toInt(g.outChannels, "out channels"),
+      toInt(g.inChannels, "in channels"), toInt(g.kernelH, "kernel"), toInt(g.kernelW, "kernel")));
+  CUDNN_CHECK(libs().cudnnSetConvolution2dDescriptor(
+      conv, toInt(g.padH, "padding"), toInt(g.padW, "padding"), toInt(g.strideH, "stride"),
+      toInt(g.strideW, "stride"), 1, 1, CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
+  CUDNN_CHECK(
+      libs().cudnnSetConvolutionMathType(conv, allowTf32() ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH));
   int n = 0, c = 0, h = 0, wd = 0;
   CUDNN_CHECK(libs().cudnnGetConvolution2dForwardOutputDim(conv, x, w, &n, &c, &h, &wd));
   if (n != batch || c != g.outChannels || h != g.outH || wd != g.outW)
     throw Error("cuda conv2d: cuDNN computes a " + std::to_string(h) + "\u00d7" +
-                std::to_string(wd) + " output where the geometry says " +
-                std::to_string(g.outH) + "\u00d7" + std::to_string(g.outW));
+                std::to_string(wd) + " output where the geometry says " + std::to_string(g.outH) +
+                "\u00d7" + std::to_string(g.outW));
 
   int count = 0;
   cudnnConvolutionFwdAlgoPerf_t fp[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
-  CUDNN_CHECK(libs().cudnnGetConvolutionForwardAlgorithm_v7(handle, x, w, conv, y,
-                                                     CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &count, fp));
+  CUDNN_CHECK(libs().cudnnGetConvolutionForwardAlgorithm_v7(
+      handle, x, w, conv, y, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &count, fp));
   const auto* f = pick(fp, count);
   if (!f) throw Error("cuda conv2d: cuDNN has no forward algorithm for this shape");
   fwd = f->algo;
   fwdMath = f->mathType;
   CUDNN_CHECK(libs().cudnnSetConvolutionMathType(conv, fwdMath));
-  CUDNN_CHECK(libs().cudnnGetConvolutionForwardWorkspaceSize(handle, x, w, conv, y, fwd, &fwdBytes));
+  CUDNN_CHECK(
+      libs().cudnnGetConvolutionForwardWorkspaceSize(handle, x, w, conv, y, fwd, &fwdBytes));
 
   cudnnConvolutionBwdDataAlgoPerf_t dp[CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT];
   CUDNN_CHECK(libs().cudnnGetConvolutionBackwardDataAlgorithm_v7(
@@ -108,7 +108,7 @@ ConvPlan::ConvPlan(cudnnHandle_t handle, const Conv2dGeometry& g, int64_t batch)
   bwdDataMath = d->mathType;
   CUDNN_CHECK(libs().cudnnSetConvolutionMathType(conv, bwdDataMath));
   CUDNN_CHECK(libs().cudnnGetConvolutionBackwardDataWorkspaceSize(handle, w, y, conv, x, bwdData,
-                                                           &bwdDataBytes));
+                                                                  &bwdDataBytes));
 
   cudnnConvolutionBwdFilterAlgoPerf_t wp[CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT];
   CUDNN_CHECK(libs().cudnnGetConvolutionBackwardFilterAlgorithm_v7(
@@ -118,8 +118,8 @@ ConvPlan::ConvPlan(cudnnHandle_t handle, const Conv2dGeometry& g, int64_t batch)
   bwdFilter = b->algo;
   bwdFilterMath = b->mathType;
   CUDNN_CHECK(libs().cudnnSetConvolutionMathType(conv, bwdFilterMath));
-  CUDNN_CHECK(libs().cudnnGetConvolutionBackwardFilterWorkspaceSize(handle, x, y, conv, w, bwdFilter,
-                                                             &bwdFilterBytes));
+  CUDNN_CHECK(libs().cudnnGetConvolutionBackwardFilterWorkspaceSize(handle, x, y, conv, w,
+                                                                    bwdFilter, &bwdFilterBytes));
 }
 
 ConvPlan& CudaBackend::convPlan(const Conv2dGeometry& g, int64_t batch) {
@@ -145,7 +145,7 @@ void CudaBackend::conv2dForward(const Tensor& x, const Tensor& w, const Conv2dGe
   const float one = 1.f, zero = 0.f;
   CUDNN_CHECK(libs().cudnnSetConvolutionMathType(p.conv, p.fwdMath));
   CUDNN_CHECK(libs().cudnnConvolutionForward(cudnn_, &one, p.x, xp, p.w, wp, p.conv, p.fwd, ws,
-                                      p.fwdBytes, &zero, p.y, yp));
+                                             p.fwdBytes, &zero, p.y, yp));
 }
 
 void CudaBackend::conv2dBackwardData(const Tensor& w, const Tensor& dy, const Conv2dGeometry& g,
@@ -161,12 +161,12 @@ void CudaBackend::conv2dBackwardData(const Tensor& w, const Tensor& dy, const Co
   note("conv2dBackwardData", w, dy, dx, accumulate, int(p.bwdData), ws);
   const float one = 1.f, beta = accumulate ? 1.f : 0.f;
   CUDNN_CHECK(libs().cudnnSetConvolutionMathType(p.conv, p.bwdDataMath));
-  CUDNN_CHECK(libs().cudnnConvolutionBackwardData(cudnn_, &one, p.w, wp, p.y, dyp, p.conv, p.bwdData, ws,
-                                           p.bwdDataBytes, &beta, p.x, dxp));
+  CUDNN_CHECK(libs().cudnnConvolutionBackwardData(cudnn_, &one, p.w, wp, p.y, dyp, p.conv,
+                                                  p.bwdData, ws, p.bwdDataBytes, &beta, p.x, dxp));
 }
 
-void CudaBackend::conv2dBackwardFilter(const Tensor& x, const Tensor& dy,
-                                       const Conv2dGeometry& g, Tensor& dw) {
+void CudaBackend::conv2dBackwardFilter(const Tensor& x, const Tensor& dy, const Conv2dGeometry& g,
+                                       Tensor& dw) {
   checkConv("conv2dBackwardFilter", x, dw, dy, g);
   const float* xp = data(x, "conv2dBackwardFilter");
   const float* dyp = data(dy, "conv2dBackwardFilter");
@@ -181,8 +181,8 @@ void CudaBackend::conv2dBackwardFilter(const Tensor& x, const Tensor& dy,
   note("conv2dBackwardFilter", x, dy, dw, int(p.bwdFilter), ws);
   const float one = 1.f, zero = 0.f;
   CUDNN_CHECK(libs().cudnnSetConvolutionMathType(p.conv, p.bwdFilterMath));
-  CUDNN_CHECK(libs().cudnnConvolutionBackwardFilter(cudnn_, &one, p.x, xp, p.y, dyp, p.conv, p.bwdFilter,
-                                             ws, p.bwdFilterBytes, &zero, p.w, dwp));
+  CUDNN_CHECK(libs().cudnnConvolutionBackwardFilter(
+      cudnn_, &one, p.x, xp, p.y, dyp, p.conv, p.bwdFilter, ws, p.bwdFilterBytes, &zero, p.w, dwp));
 }
 
 // y[n, c, …] += b[c]: cudnnAddTensor broadcasting a 1×C×1×1 bias.

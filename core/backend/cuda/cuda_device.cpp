@@ -35,7 +35,8 @@ std::string whyNoDevice(cudaError_t e) {
       int driver = 0, runtime = 0;
       cudaDriverGetVersion(&driver);
       cudaRuntimeGetVersion(&runtime);
-      if (driver == 0) return "the NVIDIA driver is installed but not loaded (is the kernel module loaded?)";
+      if (driver == 0)
+        return "the NVIDIA driver is installed but not loaded (is the kernel module loaded?)";
       return "the NVIDIA driver supports CUDA " + version(driver) + ", this build needs CUDA " +
              version(runtime) + " — update the driver";
     }
@@ -120,7 +121,7 @@ std::vector<DeviceInfo> probeDevices(std::string& whyNone, bool withFreeMemory) 
     out.push_back(d);
   }
   if (!anyUsable) {
-    whyNone = !cudnn.empty() ? cudnn
+    whyNone = !cudnn.empty()    ? cudnn
               : out.size() == 1 ? out[0].name + ": " + out[0].reason
                                 : "none of the " + std::to_string(out.size()) +
                                       " CUDA devices is usable (see gradlab-cli devices)";

@@ -51,7 +51,7 @@ class CudaRecording final : public StepRecording {
   void* exec_ = nullptr;  // cudaGraphExec_t (kept opaque here: no CUDA header)
   bool capturing_ = false;
   bool interrupted_ = false;
-  bool launched_ = false;    // the executable holds this recording's ops
+  bool launched_ = false;  // the executable holds this recording's ops
   bool replayable_ = false;
   uint64_t fingerprint_ = 0, previous_ = 0;
   bool havePrevious_ = false;

@@ -24,8 +24,8 @@
 namespace gradlab::cuda {
 
 // --- launch shapes --------------------------------------------------------------------------
-constexpr int kThreads = 256;          // threads per block of element-wise kernels
-constexpr int64_t kMaxBlocks = 4096;   // element-wise kernels loop (grid-stride) beyond this
+constexpr int kThreads = 256;         // threads per block of element-wise kernels
+constexpr int64_t kMaxBlocks = 4096;  // element-wise kernels loop (grid-stride) beyond this
 
 GRADLAB_HOST_DEVICE inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -44,7 +44,7 @@ constexpr int kReduceThreads = 256;
 constexpr int64_t kMaxReduceBlocks = 512;
 struct ReducePlan {
   int64_t blocks = 1;
-  int64_t chunk = 0;   // elements per block, a multiple of kReduceThreads
+  int64_t chunk = 0;  // elements per block, a multiple of kReduceThreads
 };
 GRADLAB_HOST_DEVICE inline ReducePlan reducePlan(int64_t n) {
   ReducePlan p;
@@ -60,7 +60,9 @@ GRADLAB_HOST_DEVICE inline ReducePlan reducePlan(int64_t n) {
   return p;
 }
 // [begin, end) of block b's elements.
-GRADLAB_HOST_DEVICE inline int64_t reduceBegin(const ReducePlan& p, int64_t b) { return b * p.chunk; }
+GRADLAB_HOST_DEVICE inline int64_t reduceBegin(const ReducePlan& p, int64_t b) {
+  return b * p.chunk;
+}
 GRADLAB_HOST_DEVICE inline int64_t reduceEnd(const ReducePlan& p, int64_t b, int64_t n) {
   const int64_t e = (b + 1) * p.chunk;
   return e < n ? e : n;
@@ -73,7 +75,9 @@ GRADLAB_HOST_DEVICE inline int64_t reduceEnd(const ReducePlan& p, int64_t b, int
 constexpr int kColTile = 32;
 constexpr int kRowLanes = 8;
 GRADLAB_HOST_DEVICE inline int64_t columnTiles(int64_t cols) { return ceilDiv(cols, kColTile); }
-GRADLAB_HOST_DEVICE inline int64_t tileColumn(int64_t tile, int64_t lane) { return tile * kColTile + lane; }
+GRADLAB_HOST_DEVICE inline int64_t tileColumn(int64_t tile, int64_t lane) {
+  return tile * kColTile + lane;
+}
 
 // --- rows of a matrix (softmax, cross-entropy) ----------------------------------------------
 // One block per row; a row longer than the block is walked with a stride of the block size.
@@ -89,8 +93,9 @@ struct ColumnBlockIndex {
   int64_t src = 0, dst = 0;
 };
 // Element i (row-major over rows × width) of the block: its source and destination offsets.
-GRADLAB_HOST_DEVICE inline ColumnBlockIndex columnBlockIndex(int64_t i, int64_t width, int64_t srcCols,
-                                             int64_t srcCol, int64_t dstCols, int64_t dstCol) {
+GRADLAB_HOST_DEVICE inline ColumnBlockIndex columnBlockIndex(int64_t i, int64_t width,
+                                                             int64_t srcCols, int64_t srcCol,
+                                                             int64_t dstCols, int64_t dstCol) {
   const int64_t r = i / width, j = i - r * width;
   return {r * srcCols + srcCol + j, r * dstCols + dstCol + j};
 }
@@ -104,7 +109,8 @@ GRADLAB_HOST_DEVICE inline int64_t channelOf(int64_t i, int64_t channels, int64_
 // --- recurrent cells ------------------------------------------------------------------------
 // Gates of a recurrent cell are stored [B, G·H]: sample b, gate g, unit j at b·G·H + g·H + j
 // (PyTorch's order: LSTM i, f, g, o; GRU r, z, n).
-GRADLAB_HOST_DEVICE inline int64_t gateIndex(int64_t b, int64_t g, int64_t j, int64_t gates, int64_t hidden) {
+GRADLAB_HOST_DEVICE inline int64_t gateIndex(int64_t b, int64_t g, int64_t j, int64_t gates,
+                                             int64_t hidden) {
   return (b * gates + g) * hidden + j;
 }
 

@@ -18,7 +18,8 @@ void* open(const std::string& soname, const char* buildDir, std::string& error) 
   void* h = dlopen(soname.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (h) return h;
   error = dlerror();
-  if (buildDir && *buildDir) h = dlopen((std::string(buildDir) + "/" + soname).c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (buildDir && *buildDir)
+    h = dlopen((std::string(buildDir) + "/" + soname).c_str(), RTLD_NOW | RTLD_LOCAL);
   return h;
 }
 
@@ -51,12 +52,12 @@ Loaded load() {
               " not found: " + error + ")";
     return out;
   }
-#define GRADLAB_LIBS_LOAD(lib, fn)                                                    \
-  out.libs.fn = reinterpret_cast<decltype(&::fn)>(dlsym(lib, #fn));                   \
-  if (!out.libs.fn) {                                                                 \
+#define GRADLAB_LIBS_LOAD(lib, fn)                                                                \
+  out.libs.fn = reinterpret_cast<decltype(&::fn)>(dlsym(lib, #fn));                               \
+  if (!out.libs.fn) {                                                                             \
     out.why = std::string(#fn) + " is missing from " + (lib == cublas ? cublasName : cudnnName) + \
-              " (an incompatible version?)";                                          \
-    return out;                                                                       \
+              " (an incompatible version?)";                                                      \
+    return out;                                                                                   \
   }
 #define GRADLAB_LOAD_CUBLAS(fn) GRADLAB_LIBS_LOAD(cublas, fn)
 #define GRADLAB_LOAD_CUDNN(fn) GRADLAB_LIBS_LOAD(cudnn, fn)
@@ -68,8 +69,8 @@ Loaded load() {
   const size_t v = out.libs.cudnnGetVersion();
   if (v / 10000 != CUDNN_MAJOR)
     out.why = "cuDNN " + std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) +
-              " does not match: Gradlab was built with cuDNN " + std::to_string(CUDNN_MAJOR) +
-              "." + std::to_string(CUDNN_MINOR);
+              " does not match: Gradlab was built with cuDNN " + std::to_string(CUDNN_MAJOR) + "." +
+              std::to_string(CUDNN_MINOR);
   return out;
 }
 

@@ -15,27 +15,54 @@
 
 namespace gradlab::cuda {
 
-#define GRADLAB_CUBLAS_API(X)                                                          \
-  X(cublasCreate_v2) X(cublasDestroy_v2) X(cublasSetStream_v2) X(cublasSetWorkspace_v2) \
-  X(cublasSgemm_v2) X(cublasGetStatusName) X(cublasGetStatusString)
+// clang-format off
+#define GRADLAB_CUBLAS_API(X) \
+  X(cublasCreate_v2)          \
+  X(cublasDestroy_v2)         \
+  X(cublasSetStream_v2)       \
+  X(cublasSetWorkspace_v2)    \
+  X(cublasSgemm_v2)           \
+  X(cublasGetStatusName)      \
+  X(cublasGetStatusString)
 
-#define GRADLAB_CUDNN_API(X)                                                                  \
-  X(cudnnGetVersion) X(cudnnGetErrorString) X(cudnnGetLastErrorString) X(cudnnCreate)         \
-  X(cudnnDestroy) X(cudnnSetStream) X(cudnnCreateTensorDescriptor)                            \
-  X(cudnnDestroyTensorDescriptor) X(cudnnSetTensor4dDescriptor) X(cudnnCreateFilterDescriptor) \
-  X(cudnnDestroyFilterDescriptor) X(cudnnSetFilter4dDescriptor)                               \
-  X(cudnnCreateConvolutionDescriptor) X(cudnnDestroyConvolutionDescriptor)                    \
-  X(cudnnSetConvolution2dDescriptor) X(cudnnSetConvolutionMathType)                           \
-  X(cudnnGetConvolution2dForwardOutputDim) X(cudnnGetConvolutionForwardAlgorithm_v7)          \
-  X(cudnnGetConvolutionBackwardDataAlgorithm_v7)                                              \
-  X(cudnnGetConvolutionBackwardFilterAlgorithm_v7) X(cudnnGetConvolutionForwardWorkspaceSize) \
-  X(cudnnGetConvolutionBackwardDataWorkspaceSize)                                             \
-  X(cudnnGetConvolutionBackwardFilterWorkspaceSize) X(cudnnConvolutionForward)                \
-  X(cudnnConvolutionBackwardData) X(cudnnConvolutionBackwardFilter)                           \
-  X(cudnnConvolutionBackwardBias) X(cudnnAddTensor) X(cudnnCreatePoolingDescriptor)           \
-  X(cudnnDestroyPoolingDescriptor) X(cudnnSetPooling2dDescriptor) X(cudnnPoolingForward)      \
-  X(cudnnPoolingBackward) X(cudnnBatchNormalizationForwardTraining)                           \
-  X(cudnnBatchNormalizationForwardInference) X(cudnnBatchNormalizationBackward)
+#define GRADLAB_CUDNN_API(X)                        \
+  X(cudnnGetVersion)                                \
+  X(cudnnGetErrorString)                            \
+  X(cudnnGetLastErrorString)                        \
+  X(cudnnCreate)                                    \
+  X(cudnnDestroy)                                   \
+  X(cudnnSetStream)                                 \
+  X(cudnnCreateTensorDescriptor)                    \
+  X(cudnnDestroyTensorDescriptor)                   \
+  X(cudnnSetTensor4dDescriptor)                     \
+  X(cudnnCreateFilterDescriptor)                    \
+  X(cudnnDestroyFilterDescriptor)                   \
+  X(cudnnSetFilter4dDescriptor)                     \
+  X(cudnnCreateConvolutionDescriptor)               \
+  X(cudnnDestroyConvolutionDescriptor)              \
+  X(cudnnSetConvolution2dDescriptor)                \
+  X(cudnnSetConvolutionMathType)                    \
+  X(cudnnGetConvolution2dForwardOutputDim)          \
+  X(cudnnGetConvolutionForwardAlgorithm_v7)         \
+  X(cudnnGetConvolutionBackwardDataAlgorithm_v7)    \
+  X(cudnnGetConvolutionBackwardFilterAlgorithm_v7)  \
+  X(cudnnGetConvolutionForwardWorkspaceSize)        \
+  X(cudnnGetConvolutionBackwardDataWorkspaceSize)   \
+  X(cudnnGetConvolutionBackwardFilterWorkspaceSize) \
+  X(cudnnConvolutionForward)                        \
+  X(cudnnConvolutionBackwardData)                   \
+  X(cudnnConvolutionBackwardFilter)                 \
+  X(cudnnConvolutionBackwardBias)                   \
+  X(cudnnAddTensor)                                 \
+  X(cudnnCreatePoolingDescriptor)                   \
+  X(cudnnDestroyPoolingDescriptor)                  \
+  X(cudnnSetPooling2dDescriptor)                    \
+  X(cudnnPoolingForward)                            \
+  X(cudnnPoolingBackward)                           \
+  X(cudnnBatchNormalizationForwardTraining)         \
+  X(cudnnBatchNormalizationForwardInference)        \
+  X(cudnnBatchNormalizationBackward)
+// clang-format on
 
 struct Libs {
 #define GRADLAB_LIBS_MEMBER(fn) decltype(&::fn) fn = nullptr;

@@ -21,8 +21,8 @@ Layout layoutOf(const char* op, const Tensor& x, std::initializer_list<const Ten
   Layout l{x.dim(0), x.dim(1), x.rank() == 4 ? x.dim(2) * x.dim(3) : 1};
   for (const Tensor* t : perChannel)
     if (t->numel() != l.c || t->dtype() != x.dtype())
-      throw Error(std::string("cuda ") + op + ": a per-channel tensor is " +
-                  toString(t->shape()) + ", expected " + std::to_string(l.c) + " values");
+      throw Error(std::string("cuda ") + op + ": a per-channel tensor is " + toString(t->shape()) +
+                  ", expected " + std::to_string(l.c) + " values");
   return l;
 }
 
@@ -38,10 +38,10 @@ void describe(TensorDesc& xd, TensorDesc& pd, const Layout& l) {
 }
 }  // namespace
 
-void CudaBackend::batchNormForwardTraining(const Tensor& x, const Tensor& gamma,
-                                           const Tensor& beta, double momentum, double eps,
-                                           Tensor& runningMean, Tensor& runningVar, Tensor& y,
-                                           Tensor& saveMean, Tensor& saveVar) {
+void CudaBackend::batchNormForwardTraining(const Tensor& x, const Tensor& gamma, const Tensor& beta,
+                                           double momentum, double eps, Tensor& runningMean,
+                                           Tensor& runningVar, Tensor& y, Tensor& saveMean,
+                                           Tensor& saveVar) {
   const Layout l = layoutOf("batchNormForwardTraining", x,
                             {&gamma, &beta, &runningMean, &runningVar, &saveMean, &saveVar});
   checkSameShape("batchNormForwardTraining", x, y);
@@ -86,8 +86,7 @@ void CudaBackend::batchNormForwardInference(const Tensor& x, const Tensor& gamma
 void CudaBackend::batchNormBackward(const Tensor& x, const Tensor& dy, const Tensor& gamma,
                                     const Tensor& saveMean, const Tensor& saveVar, double eps,
                                     Tensor& dx, Tensor& dgamma, Tensor& dbeta, bool accumulate) {
-  const Layout l =
-      layoutOf("batchNormBackward", x, {&gamma, &saveMean, &saveVar, &dgamma, &dbeta});
+  const Layout l = layoutOf("batchNormBackward", x, {&gamma, &saveMean, &saveVar, &dgamma, &dbeta});
   checkSameShape("batchNormBackward", x, dy);
   const bool wantDx = dx.defined();
   if (wantDx) checkSameShape("batchNormBackward", x, dx);
@@ -95,7 +94,8 @@ void CudaBackend::batchNormBackward(const Tensor& x, const Tensor& dy, const Ten
   use();
   // cuDNN wants 1/√(σ² + ε), and always writes a dx: scratch holds both when dx is not wanted.
   const size_t invBytes = (size_t(l.c) * sizeof(float) + 255) / 256 * 256;
-  char* tmp = static_cast<char*>(scratch(invBytes + (wantDx ? 0 : size_t(x.numel()) * sizeof(float))));
+  char* tmp =
+      static_cast<char*>(scratch(invBytes + (wantDx ? 0 : size_t(x.numel()) * sizeof(float))));
   float* invStd = reinterpret_cast<float*>(tmp);
   float* dxp = wantDx ? data(dx, "batchNormBackward") : reinterpret_cast<float*>(tmp + invBytes);
   note("batchNormBackward", x, dy, gamma, saveMean, saveVar, eps, dxp, dgamma, dbeta, accumulate,

@@ -49,8 +49,8 @@ void CudaBackend::pool2dBackward(PoolMode mode, const Pool2dGeometry& g, const T
   checkPool("pool2dBackward", x, y, g);
   if (dy.shape() != y.shape() || dx.shape() != x.shape() || dy.dtype() != y.dtype() ||
       dx.dtype() != x.dtype())
-    throw Error("cuda pool2dBackward: gradients do not fit (dy " + toString(dy.shape()) +
-                ", dx " + toString(dx.shape()) + ")");
+    throw Error("cuda pool2dBackward: gradients do not fit (dy " + toString(dy.shape()) + ", dx " +
+                toString(dx.shape()) + ")");
   const float* xp = data(x, "pool2dBackward");
   const float* yp = data(y, "pool2dBackward");
   const float* dyp = data(dy, "pool2dBackward");
@@ -69,7 +69,8 @@ void CudaBackend::pool2dBackward(PoolMode mode, const Pool2dGeometry& g, const T
   xd.set(x.dim(0), g.channels, g.inH, g.inW);
   yd.set(x.dim(0), g.channels, g.outH, g.outW);
   const float one = 1.f, beta = accumulate ? 1.f : 0.f;
-  CUDNN_CHECK(libs().cudnnPoolingBackward(cudnn_, pd, &one, yd, yp, yd, dyp, xd, xp, &beta, xd, dxp));
+  CUDNN_CHECK(
+      libs().cudnnPoolingBackward(cudnn_, pd, &one, yd, yp, yd, dyp, xd, xp, &beta, xd, dxp));
 }
 
 }  // namespace gradlab::cuda

@@ -8,17 +8,21 @@
 namespace gradlab::cuda {
 
 // for (i : GRID_STRIDE(n)): every index in [0, n), spread over the whole grid.
-#define GRADLAB_GRID_LOOP(i, n)                                                   \
-  for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < (n);       \
+#define GRADLAB_GRID_LOOP(i, n)                                             \
+  for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); \
        i += int64_t(blockDim.x) * gridDim.x)
 
 struct SumOp {
   template <class T>
-  __device__ T operator()(T a, T b) const { return a + b; }
+  __device__ T operator()(T a, T b) const {
+    return a + b;
+  }
 };
 struct MaxOp {
   template <class T>
-  __device__ T operator()(T a, T b) const { return a > b ? a : b; }
+  __device__ T operator()(T a, T b) const {
+    return a > b ? a : b;
+  }
 };
 
 // Reduces v over the block (blockDim.x a power of two ≤ 1024) in a fixed tree order and returns

@@ -10,8 +10,8 @@ __global__ void maskKernel(uint64_t key, double rate, float* mask, int64_t n) {
   GRADLAB_GRID_LOOP(i, n) mask[i] = dropoutUniform(key, uint64_t(i)) >= rate ? 1.f : 0.f;
 }
 
-__global__ void applyKernel(const float* in, const float* mask, float scale, float* out,
-                            int64_t n, bool accumulate) {
+__global__ void applyKernel(const float* in, const float* mask, float scale, float* out, int64_t n,
+                            bool accumulate) {
   GRADLAB_GRID_LOOP(i, n) {
     const float v = in[i] * mask[i] * scale;
     out[i] = accumulate ? out[i] + v : v;

@@ -5,15 +5,11 @@
 namespace gradlab::cuda::ops {
 
 namespace {
-__global__ void fillKernel(float* x, int64_t n, float v) {
-  GRADLAB_GRID_LOOP(i, n) x[i] = v;
-}
+__global__ void fillKernel(float* x, int64_t n, float v) { GRADLAB_GRID_LOOP(i, n) x[i] = v; }
 __global__ void axpyKernel(float a, const float* x, float* y, int64_t n) {
   GRADLAB_GRID_LOOP(i, n) y[i] += a * x[i];
 }
-__global__ void scaleKernel(float* x, float a, int64_t n) {
-  GRADLAB_GRID_LOOP(i, n) x[i] *= a;
-}
+__global__ void scaleKernel(float* x, float a, int64_t n) { GRADLAB_GRID_LOOP(i, n) x[i] *= a; }
 __global__ void addSignKernel(float a, const float* x, float* y, int64_t n) {
   GRADLAB_GRID_LOOP(i, n) {
     const float v = x[i];

@@ -39,7 +39,8 @@ __global__ void elementLossKernel(LossKind k, const float* pred, const float* ta
   if (threadIdx.x == 0) partials[blockIdx.x] = acc;
 }
 
-// One block per row: logZ = m + log Σ e^(z − m); term = logZ − z[t]; g = (e^(z − logZ) − [j = t]) / B.
+// One block per row: logZ = m + log Σ e^(z − m); term = logZ − z[t]; g = (e^(z − logZ) − [j = t]) /
+// B.
 __global__ void crossEntropyKernel(const float* pred, const float* target, int64_t rows,
                                    int64_t cols, float* grad, double* rowTerms,
                                    TargetError* error) {
@@ -105,8 +106,8 @@ void loss(LossKind k, const float* pred, const float* target, int64_t rows, int6
   }
   const int64_t n = rows * cols;
   const ReducePlan plan = reducePlan(n);
-  elementLossKernel<<<unsigned(plan.blocks), kReduceThreads, 0, s>>>(k, pred, target, n, plan,
-                                                                     grad, partials);
+  elementLossKernel<<<unsigned(plan.blocks), kReduceThreads, 0, s>>>(k, pred, target, n, plan, grad,
+                                                                     partials);
   CUDA_CHECK_LAUNCH();
   finishSum(partials, plan.blocks, double(n), value, nullptr, s);
 }

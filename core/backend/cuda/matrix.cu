@@ -10,8 +10,7 @@ __global__ void addRowVectorKernel(float* y, const float* b, int64_t n, int64_t 
 }
 
 // Block (kColTile × kRowLanes): column tileColumn(blockIdx.x, threadIdx.x), lane threadIdx.y.
-__global__ void sumRowsKernel(const float* dy, int64_t rows, int64_t cols, float beta,
-                              float* db) {
+__global__ void sumRowsKernel(const float* dy, int64_t rows, int64_t cols, float beta, float* db) {
   __shared__ float part[kRowLanes][kColTile];
   const int64_t c = tileColumn(blockIdx.x, threadIdx.x);
   float s = 0.f;
@@ -57,9 +56,8 @@ void copyColumns(const float* src, int64_t srcCols, int64_t srcCol, float* dst, 
                  int64_t dstCol, int64_t rows, int64_t width, bool accumulate, cudaStream_t s) {
   const int64_t n = rows * width;
   if (n <= 0) return;
-  copyColumnsKernel<<<unsigned(blocksFor(n)), kThreads, 0, s>>>(src, srcCols, srcCol, dst,
-                                                                dstCols, dstCol, n, width,
-                                                                accumulate);
+  copyColumnsKernel<<<unsigned(blocksFor(n)), kThreads, 0, s>>>(src, srcCols, srcCol, dst, dstCols,
+                                                                dstCol, n, width, accumulate);
   CUDA_CHECK_LAUNCH();
 }
 

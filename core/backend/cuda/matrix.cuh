@@ -14,7 +14,6 @@ void addRowVector(float* y, const float* b, int64_t rows, int64_t cols, cudaStre
 void sumRows(const float* dy, int64_t rows, int64_t cols, float beta, float* db,
              cudaStream_t stream);
 void copyColumns(const float* src, int64_t srcCols, int64_t srcCol, float* dst, int64_t dstCols,
-                 int64_t dstCol, int64_t rows, int64_t width, bool accumulate,
-                 cudaStream_t stream);
+                 int64_t dstCol, int64_t rows, int64_t width, bool accumulate, cudaStream_t stream);
 
 }  // namespace gradlab::cuda::ops

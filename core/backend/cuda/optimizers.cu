@@ -38,8 +38,7 @@ __global__ void adagradKernel(Coeffs c, float* w, const float* g, float* s, int6
 }
 
 // adadelta: s ← ρ s + (1−ρ) g²; Δ = √(u + ε)/√(s + ε) · g; u ← ρ u + (1−ρ) Δ²; w ← w − η Δ
-__global__ void adadeltaKernel(Coeffs c, float* w, const float* g, float* s, float* u,
-                               int64_t n) {
+__global__ void adadeltaKernel(Coeffs c, float* w, const float* g, float* s, float* u, int64_t n) {
   GRADLAB_GRID_LOOP(i, n) {
     const float gi = g[i];
     const float si = c.rho * s[i] + (1.f - c.rho) * gi * gi;

@@ -7,8 +7,8 @@ namespace gradlab::cuda::ops {
 namespace {
 __device__ float sigmoid(float x) { return 1.f / (1.f + expf(-x)); }
 
-__global__ void transpose01Kernel(const float* src, float* dst, int64_t a, int64_t b,
-                                  int64_t inner, bool accumulate) {
+__global__ void transpose01Kernel(const float* src, float* dst, int64_t a, int64_t b, int64_t inner,
+                                  bool accumulate) {
   const int64_t n = a * b * inner;
   GRADLAB_GRID_LOOP(e, n) {
     const int64_t k = e % inner, ij = e / inner;
@@ -87,8 +87,8 @@ __global__ void gruCandidateKernel(const float* xp, const float* hg, const float
 
 // d(a_z) = dh⊙(h_prev − g)⊙z(1−z) → drz[:, H:2H];  d(a_g) = dh⊙(1 − z)⊙(1 − g²) → dg
 __global__ void gruCandidateBackwardKernel(const float* dh, const float* rz, const float* g,
-                                           const float* hPrev, float* drz, float* dg,
-                                           int64_t batch, int64_t hidden) {
+                                           const float* hPrev, float* drz, float* dg, int64_t batch,
+                                           int64_t hidden) {
   GRADLAB_GRID_LOOP(e, batch * hidden) {
     const int64_t b = e / hidden, j = e % hidden;
     const float d = dh[e], z = rz[gateIndex(b, 1, j, 2, hidden)], gt = g[e];
@@ -99,8 +99,8 @@ __global__ void gruCandidateBackwardKernel(const float* dh, const float* rz, con
 
 // d(a_r) = drh⊙h_prev⊙r(1−r) → drz[:, 0:H];  dh_prev (+)= dh⊙z + drh⊙r
 __global__ void gruResetBackwardKernel(const float* dh, const float* drh, const float* rz,
-                                       const float* hPrev, float* drz, float* dhPrev,
-                                       int64_t batch, int64_t hidden, bool accumulate) {
+                                       const float* hPrev, float* drz, float* dhPrev, int64_t batch,
+                                       int64_t hidden, bool accumulate) {
   GRADLAB_GRID_LOOP(e, batch * hidden) {
     const int64_t b = e / hidden, j = e % hidden;
     const float r = rz[gateIndex(b, 0, j, 2, hidden)], z = rz[gateIndex(b, 1, j, 2, hidden)];
@@ -114,8 +114,8 @@ __global__ void gruResetBackwardKernel(const float* dh, const float* drh, const 
 unsigned blocks(int64_t n) { return unsigned(blocksFor(n)); }
 }  // namespace
 
-void transpose01(const float* src, float* dst, int64_t a, int64_t b, int64_t inner,
-                 bool accumulate, cudaStream_t s) {
+void transpose01(const float* src, float* dst, int64_t a, int64_t b, int64_t inner, bool accumulate,
+                 cudaStream_t s) {
   if (a * b * inner <= 0) return;
   transpose01Kernel<<<blocks(a * b * inner), kThreads, 0, s>>>(src, dst, a, b, inner, accumulate);
   CUDA_CHECK_LAUNCH();
@@ -163,9 +163,8 @@ void gruResetBackward(const float* dh, const float* drh, const float* rz, const 
                       float* drz, float* dhPrev, int64_t batch, int64_t hidden, bool accumulate,
                       cudaStream_t s) {
   if (batch * hidden <= 0) return;
-  gruResetBackwardKernel<<<blocks(batch * hidden), kThreads, 0, s>>>(dh, drh, rz, hPrev, drz,
-                                                                     dhPrev, batch, hidden,
-                                                                     accumulate);
+  gruResetBackwardKernel<<<blocks(batch * hidden), kThreads, 0, s>>>(
+      dh, drh, rz, hPrev, drz, dhPrev, batch, hidden, accumulate);
   CUDA_CHECK_LAUNCH();
 }
 

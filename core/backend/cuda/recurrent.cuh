@@ -10,13 +10,12 @@
 namespace gradlab::cuda::ops {
 
 // dst[j, i, k] (+)= src[i, j, k] for i < a, j < b, k < inner.
-void transpose01(const float* src, float* dst, int64_t a, int64_t b, int64_t inner,
-                 bool accumulate, cudaStream_t stream);
+void transpose01(const float* src, float* dst, int64_t a, int64_t b, int64_t inner, bool accumulate,
+                 cudaStream_t stream);
 void lstmCellForward(float* gates, const float* cPrev, float* c, float* h, int64_t batch,
                      int64_t hidden, cudaStream_t stream);
 void lstmCellBackward(const float* gates, const float* cPrev, const float* c, const float* dh,
-                      float* dc, float* dgates, int64_t batch, int64_t hidden,
-                      cudaStream_t stream);
+                      float* dc, float* dgates, int64_t batch, int64_t hidden, cudaStream_t stream);
 void gruGatesForward(const float* xp, const float* hh, const float* hPrev, float* rz, float* rh,
                      int64_t batch, int64_t hidden, cudaStream_t stream);
 void gruCandidateForward(const float* xp, const float* hg, const float* rz, const float* hPrev,

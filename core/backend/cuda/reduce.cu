@@ -40,8 +40,7 @@ __global__ void reducePass1(ReduceKind k, const float* x, int64_t n, ReducePlan 
 __global__ void reducePass2(ReduceKind k, const double* partials, int64_t count, double* result) {
   __shared__ double shared[kReduceThreads];
   double acc = 0.0;
-  for (int64_t i = threadIdx.x; i < count; i += kReduceThreads)
-    acc = combine(k, acc, partials[i]);
+  for (int64_t i = threadIdx.x; i < count; i += kReduceThreads) acc = combine(k, acc, partials[i]);
   if (k == ReduceKind::MaxAbs)
     acc = blockReduce(acc, shared, MaxOp{});
   else
@@ -50,8 +49,8 @@ __global__ void reducePass2(ReduceKind k, const double* partials, int64_t count,
 }
 
 // Multi-array sum of squares: block (a, c) takes chunk c of array a.
-__global__ void sumSquaresManyPass1(const float* const* arrays, const int64_t* sizes,
-                                    int64_t chunk, int64_t chunksPerArray, double* partials) {
+__global__ void sumSquaresManyPass1(const float* const* arrays, const int64_t* sizes, int64_t chunk,
+                                    int64_t chunksPerArray, double* partials) {
   __shared__ double shared[kReduceThreads];
   const int64_t a = blockIdx.x / chunksPerArray, c = blockIdx.x % chunksPerArray;
   const int64_t n = sizes[a];
@@ -66,8 +65,8 @@ __global__ void sumSquaresManyPass1(const float* const* arrays, const int64_t* s
   if (threadIdx.x == 0) partials[blockIdx.x] = acc;
 }
 
-__global__ void finishSumKernel(const double* partials, int64_t count, double divisor,
-                                float* value, double* exact) {
+__global__ void finishSumKernel(const double* partials, int64_t count, double divisor, float* value,
+                                double* exact) {
   __shared__ double shared[kReduceThreads];
   double acc = 0.0;
   for (int64_t i = threadIdx.x; i < count; i += kReduceThreads) acc += partials[i];
@@ -104,14 +103,14 @@ void sumSquaresMany(const float* const* arrays, const int64_t* sizes, int count,
   chunksPerArray = ceilDiv(maxSize < 1 ? 1 : maxSize, chunk);
   const int64_t blocks = chunksPerArray * count;
   sumSquaresManyPass1<<<unsigned(blocks), kReduceThreads, 0, s>>>(arrays, sizes, chunk,
-                                                                   chunksPerArray, partials);
+                                                                  chunksPerArray, partials);
   CUDA_CHECK_LAUNCH();
   finishSumKernel<<<1, kReduceThreads, 0, s>>>(partials, blocks, 1.0, nullptr, result);
   CUDA_CHECK_LAUNCH();
 }
 
-void finishSum(const double* partials, int64_t count, double divisor, float* value,
-               double* exact, cudaStream_t s) {
+void finishSum(const double* partials, int64_t count, double divisor, float* value, double* exact,
+               cudaStream_t s) {
   finishSumKernel<<<1, kReduceThreads, 0, s>>>(partials, count, divisor, value, exact);
   CUDA_CHECK_LAUNCH();
 }

@@ -16,13 +16,12 @@ void reduce(ReduceKind kind, const float* x, int64_t n, double* partials, double
 
 // Σ x² over several arrays at once (a global gradient norm): `count` arrays given by device
 // tables of pointers and sizes; *result ← the sum. One pass-1 block per (array, chunk).
-void sumSquaresMany(const float* const* arrays, const int64_t* sizes, int count,
-                    int64_t maxSize, double* partials, int64_t partialCount, double* result,
-                    cudaStream_t stream);
+void sumSquaresMany(const float* const* arrays, const int64_t* sizes, int count, int64_t maxSize,
+                    double* partials, int64_t partialCount, double* result, cudaStream_t stream);
 
 // Second pass shared with the losses: *value ← float(Σ partials[0, count) / divisor), and
 // *exact ← the same in double (either may be null).
-void finishSum(const double* partials, int64_t count, double divisor, float* value,
-               double* exact, cudaStream_t stream);
+void finishSum(const double* partials, int64_t count, double divisor, float* value, double* exact,
+               cudaStream_t stream);
 
 }  // namespace gradlab::cuda::ops
