@@ -109,9 +109,10 @@ BlockInfo conv2dInfo() {
        "kernels) or a number per side"},
       {"activation", K::Choice, "identity", activationNames(), 0, 0, "activation function f"},
       {"use_bias", K::Bool, true, {}, 0, 0, "add a learned bias per filter"},
-      {"init", K::Choice, "glorot_uniform",
-       {"glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "uniform", "zeros"}, 0, 0,
-       "how the weights start (uniform = PyTorch's default)"},
+      {"init", K::Choice, "uniform",
+       {"uniform", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "zeros"}, 0, 0,
+       "how the weights start; uniform is PyTorch's default, U(−1/√in, 1/√in) with "
+       "in = channels·k·k"},
   };
   info.infer = [](const BlockSpec& s, const std::vector<Shape>& in) -> Shape {
     const Conv2dGeometry g = conv2dGeometryOf(s, in[0]);
@@ -123,8 +124,11 @@ BlockInfo conv2dInfo() {
     const int64_t fanIn = g.inChannels * area, fanOut = g.outChannels * area;
     std::vector<ParamDecl> p{{"weight", {g.outChannels, g.inChannels, g.kernelH, g.kernelW},
                               paramString(s, "init"), fanIn, fanOut}};
+    // PyTorch's Conv2d draws its bias like its weights, U(−1/√in, 1/√in); the other
+    // initialisers start the bias at zero.
+    const std::string biasInit = paramString(s, "init") == "uniform" ? "uniform" : "zeros";
     if (paramBool(s, "use_bias"))
-      p.push_back({"bias", {g.outChannels}, "zeros", fanIn, fanOut, false});
+      p.push_back({"bias", {g.outChannels}, biasInit, fanIn, fanOut, false});
     return p;
   };
   info.create = [](const BlockArgs& a) { return std::make_unique<Conv2DBlock>(a); };

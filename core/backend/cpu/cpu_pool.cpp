@@ -159,8 +159,10 @@ T* cornersOf(int64_t outPlane) {
   return buf.data();
 }
 
-int teamSize(int threads, int64_t items) {
-  return int(std::max<int64_t>(1, std::min<int64_t>(threads, items)));
+// Threads for a pass over `values` input values: pooling is a light pass over memory, so a
+// second thread only pays for its start and its wait at the end above about a million values.
+int teamSize(int threads, int64_t values) {
+  return int(std::max<int64_t>(1, std::min<int64_t>(threads, values >> 20)));
 }
 
 }  // namespace
@@ -175,7 +177,7 @@ void CpuBackend::pool2dForward(PoolMode mode, const Pool2dGeometry& g, const Ten
     using T = decltype(tag);
     const T* xp = ptr<T>(x);
     T* yp = ptr<T>(y);
-#pragma omp parallel for num_threads(teamSize(threads_, planes / 8)) schedule(static)
+#pragma omp parallel for num_threads(teamSize(threads_, planes * g.inPlane())) schedule(static)
     for (int64_t k = 0; k < planes; ++k) {
       if (fast)
         forwardMax2x2(g, xp + k * g.inPlane(), yp + k * g.outPlane());
@@ -198,7 +200,7 @@ void CpuBackend::pool2dBackward(PoolMode mode, const Pool2dGeometry& g, const Te
     const T* xp = ptr<T>(x);
     const T* dyp = ptr<T>(dy);
     T* dxp = ptr<T>(dx);
-#pragma omp parallel for num_threads(teamSize(threads_, planes / 8)) schedule(static)
+#pragma omp parallel for num_threads(teamSize(threads_, planes * g.inPlane())) schedule(static)
     for (int64_t k = 0; k < planes; ++k) {
       T* d = dxp + k * g.inPlane();
       if (!accumulate) std::fill(d, d + g.inPlane(), T(0));
