@@ -35,18 +35,21 @@ namespace gradlab {
 class GruBlock : public RecurrentBlock {
  public:
   explicit GruBlock(const BlockArgs& a);
-  void forward(std::span<const Tensor> in, Tensor& out, bool training) override;
-  void backward(std::span<const Tensor> in, const Tensor& out, const Tensor& dout,
-                std::span<Tensor> din) override;
   void resize(int64_t batch) override;
   void internals(std::vector<std::pair<std::string, Tensor>>& out) const override;
 
+ protected:
+  void forwardLane(size_t l) override;
+  void backwardLane(size_t l) override;
+  void weightGradsLane(size_t l, std::span<Tensor> g) override;
+  void inputGradLane(size_t l, Tensor& dxs) override;
+
  private:
-  // Per step (time-major, [T, B, ·]): xp = x_t's part of [a_r a_z a_g] (3H), rz = [r z] (2H),
-  // g, rh = r⊙h_{t−1}; their gradients drz = [δ_r δ_z], dg = δ_g. Scratch [B, ·]: hh, hg, drh,
-  // dh0 (the unused ∂L/∂h_0).
-  Tensor xp_, rz_, g_, rh_, drz_, dg_, hh_, hg_, drh_, dh0_;
-  std::vector<Tensor> xpStep_, rzStep_, gStep_, rhStep_, drzStep_, dgStep_;
+  // Per step ([T, B, ·]): xp = x_t's part of [a_r a_z a_g] (3H), rz = [r z] (2H), g,
+  // rh = r⊙h_{t−1}; their gradients drz = [δ_r δ_z], dg = δ_g.
+  Sequence xp_, rz_, g_, rh_, drz_, dg_;
+  // Scratch [B, ·]: hh = h_{t−1}·[W_hr; W_hz]ᵀ, hg = rh·W_hgᵀ, drh = ∂L/∂rh, dh0 (∂L/∂h_0, unused).
+  Tensor hh_, hg_, drh_, dh0_;
 };
 
 BlockInfo gruInfo();

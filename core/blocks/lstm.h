@@ -12,7 +12,7 @@
 // i, f, g, o: weight_ih_l0 [4H, I] = [W_ii; W_if; W_ig; W_io], weight_hh_l0 [4H, H],
 // bias_ih_l0 [4H], bias_hh_l0 [4H]; a file loads into nn.LSTM(I, H, batch_first=True).
 //
-// Per step the four gates' pre-activations a_t = [a_i a_f a_g a_o] are ONE [B, 4H] matrix:
+// Per step the four gates' pre-activations a_t = [a_i a_f a_g a_o] are ONE [n, 4H] matrix:
 // the input part of every step comes from one gemm up front, the h_{t−1}·W_hhᵀ part from one
 // gemm per step, and Backend::lstmCellForward applies σ/tanh and the cell update.
 //
@@ -31,15 +31,17 @@ namespace gradlab {
 class LstmBlock : public RecurrentBlock {
  public:
   explicit LstmBlock(const BlockArgs& a);
-  void forward(std::span<const Tensor> in, Tensor& out, bool training) override;
-  void backward(std::span<const Tensor> in, const Tensor& out, const Tensor& dout,
-                std::span<Tensor> din) override;
   void resize(int64_t batch) override;
   void internals(std::vector<std::pair<std::string, Tensor>>& out) const override;
 
+ protected:
+  void forwardLane(size_t l) override;
+  void backwardLane(size_t l) override;
+
  private:
-  Tensor gates_, cells_, delta_, dc_;  // [T, B, 4H], [T, B, H], [T, B, 4H], [B, H]
-  std::vector<Tensor> gateStep_, cellStep_, deltaStep_;
+  Sequence gates_;  // [T, B, 4H]: a_t = x_t's projection, then h_{t−1}'s part added; then i f g o
+  Sequence cells_;  // [T, B, H]: c_t
+  Tensor dc_;       // [B, H]: ∂L/∂c_t flowing back along the cell
 };
 
 BlockInfo lstmInfo();

@@ -17,16 +17,16 @@ namespace gradlab {
 class SimpleRnnBlock : public RecurrentBlock {
  public:
   explicit SimpleRnnBlock(const BlockArgs& a);
-  void forward(std::span<const Tensor> in, Tensor& out, bool training) override;
-  void backward(std::span<const Tensor> in, const Tensor& out, const Tensor& dout,
-                std::span<Tensor> din) override;
   void resize(int64_t batch) override;
   void internals(std::vector<std::pair<std::string, Tensor>>& out) const override;
 
+ protected:
+  void forwardLane(size_t l) override;
+  void backwardLane(size_t l) override;
+
  private:
   Act f_;
-  Tensor pre_, delta_;                       // a_t and δ_t, [T, B, H]
-  std::vector<Tensor> preStep_, deltaStep_;  // their per-step views
+  Sequence pre_;  // [T, B, H]: a_t (δ_t goes into delta_)
 };
 
 BlockInfo simpleRnnInfo();

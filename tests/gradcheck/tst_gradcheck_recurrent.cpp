@@ -76,8 +76,8 @@ class TestGradcheckRecurrent : public QObject {
     EXPECT_GRADS(checkBlock(block("GRU", {{"units", 3}}), {{8, 2}}, o));
   }
 
-  // With two threads the batch rows are split between threads (Backend::forRowBlocks), each
-  // running the whole loop over time: the gradients still check, and outputs and gradients
+  // With two threads the batch is cut into two lanes (Backend::forRowBlocks), each running
+  // a whole pass: the gradients still check, and outputs and gradients
   // equal the one-thread run's. Batch 5 splits unevenly (2 + 3 rows).
   void twoThreads_data() {
     QTest::addColumn<QString>("type");
@@ -113,12 +113,14 @@ class TestGradcheckRecurrent : public QObject {
     std::vector<double> xv(5 * 6 * 3), yv(5 * 2);
     for (auto& v : xv) v = rng.uniform(-1, 1);
     for (auto& v : yv) v = rng.uniform(-1, 1);
+    // One network, its thread count changed between steps (the lanes are re-cut).
+    be.setThreads(1);
+    Network n(fromJson(net, "net"), be, DType::F64, 3);
+    Tensor x = be.empty({5, 6, 3}, DType::F64), y = be.empty({5, 2}, DType::F64);
+    x.fromHost(std::span<const double>(xv));
+    y.fromHost(std::span<const double>(yv));
     auto run = [&](int threads) {
       be.setThreads(threads);
-      Network n(fromJson(net, "net"), be, DType::F64, 3);
-      Tensor x = be.empty({5, 6, 3}, DType::F64), y = be.empty({5, 2}, DType::F64);
-      x.fromHost(std::span<const double>(xv));
-      y.fromHost(std::span<const double>(yv));
       n.forward(x, true);
       n.loss(y, true);
       n.backward();
