@@ -54,6 +54,7 @@ class TstCliForward : public QObject {
  private slots:
   void initTestCase();
   void dumpsEveryBlockAndInternal();
+  void twoThreadsSameDump();
   void trainModeDumpsDropoutMask();
   void oneSampleWithoutWeights();
   void errors_data();
@@ -163,6 +164,27 @@ void TstCliForward::dumpsEveryBlockAndInternal() {
     for (int64_t u = 0; u < 3; ++u)
       QCOMPARE(ry[size_t(b * 3 + u)], rh[size_t((b * kSteps + kSteps - 1) * 3 + u)]);
   QVERIFY2(r.out.contains("lstm.gates.f"), qPrintable(r.out));
+}
+
+// With two threads the recurrent blocks cut the batch into two lanes; the dump (outputs and
+// internals gathered from both lanes) is the same.
+void TstCliForward::twoThreadsSameDump() {
+  const QStringList common{"forward", path("net.json"), "--weights", path("w.safetensors"),
+                           "--input", path("x.safetensors"), "--dtype", "f64"};
+  const CliResult one = runCli(common + QStringList{"--dump", path("t1.safetensors"), "--threads", "1"});
+  const CliResult two = runCli(common + QStringList{"--dump", path("t2.safetensors"), "--threads", "2"});
+  QVERIFY2(!one.crashed && one.exitCode == 0, qPrintable(describe(one)));
+  QVERIFY2(!two.crashed && two.exitCode == 0, qPrintable(describe(two)));
+  const TensorMap a = readSafetensors(path("t1.safetensors").toStdString());
+  const TensorMap b = readSafetensors(path("t2.safetensors").toStdString());
+  QCOMPARE(a.size(), b.size());
+  for (const auto& [name, t] : a) {
+    QVERIFY2(b.count(name), qPrintable(QString::fromStdString(name)));
+    QVERIFY(b.at(name).shape == t.shape);
+    for (size_t i = 0; i < t.values.size(); ++i)
+      QVERIFY2(std::abs(t.values[i] - b.at(name).values[i]) <= 1e-12,
+               qPrintable(QString("%1[%2]").arg(QString::fromStdString(name)).arg(i)));
+  }
 }
 
 void TstCliForward::trainModeDumpsDropoutMask() {
