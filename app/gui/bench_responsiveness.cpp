@@ -115,6 +115,8 @@ int runResponsivenessBench(double seconds) {
   std::printf("| views' frame rate (snapshots shown) | %.1f /s | >= 55 /s |\n", double(shown1 - shown0) / dt);
   std::printf("| decision-boundary replots | %.1f /s | |\n", boundaryReplots / dt);
   std::printf("| loss-plot replots | %.1f /s | |\n", lossReplots / dt);
+  std::printf("| replot time: boundary / loss (average) | %.1f ms / %.1f ms | |\n",
+              w.boundaryView()->plot()->replotTime(true), w.lossView()->plot()->replotTime(true));
   std::printf("| training, views open | %.0f steps/s | |\n", withViews);
   std::printf("| training, headless | %.0f steps/s | |\n", headless);
   std::printf("| throughput with views / headless | %.0f %% | >= 80 %% |\n", 100.0 * withViews / headless);

@@ -438,7 +438,7 @@ void TrainingSession::computeProbes() {
         }
         b.neurons[id] = std::move(maps);
       }
-      boundary_ = std::move(b);
+      boundary_ = std::make_shared<const BoundaryProbe>(std::move(b));
     }
     if (probes_.fit && in == Shape{1} && !data.train.isClassification()) {
       const int n = 200;
@@ -453,7 +453,7 @@ void TrainingSession::computeProbes() {
         f.xs.push_back(xs[size_t(i)]);
         f.ys.push_back(out[size_t(i * reader.k)]);
       }
-      fit_ = std::move(f);
+      fit_ = std::make_shared<const FitProbe>(std::move(f));
     }
     if (probes_.confusion && data.train.isClassification()) {
       const bool onTest = data.test.size() > 0;
@@ -477,7 +477,7 @@ void TrainingSession::computeProbes() {
             c.misses.push_back({b + i, truth, pred, reader.confidence(row)});
         }
       }
-      confusion_ = std::move(c);
+      confusion_ = std::make_shared<const ConfusionProbe>(std::move(c));
     }
   } catch (const std::exception& e) {
     message_ = std::string("A view could not be computed: ") + e.what();
@@ -575,8 +575,8 @@ void TrainingSession::run() {
     }
     const bool training = trainer_ && (running_ || pendingSteps_ > 0);
     // Budget: evaluation and probes take at most ~1/6 of the time while training.
-    const double evalEvery = std::max(0.1, evalCost_ * 6);
-    const double probeEvery = std::max(1.0 / 30, probeCost_ * 6);
+    const double evalEvery = std::max(0.04, evalCost_ * 8);
+    const double probeEvery = std::max(1.0 / 60, probeCost_ * 8);
     if (trainer_ && stepsAtEval_ != trainer_->steps() &&
         (!training || seconds(t - lastEval_) >= evalEvery))
       evaluateMetrics();

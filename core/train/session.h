@@ -99,9 +99,9 @@ class TrainingSession {
   double speed_ = 0;
   ProbeRequest probes_;
   std::vector<MetricPoint> metrics_;
-  std::optional<BoundaryProbe> boundary_;
-  std::optional<FitProbe> fit_;
-  std::optional<ConfusionProbe> confusion_;
+  std::shared_ptr<const BoundaryProbe> boundary_;
+  std::shared_ptr<const FitProbe> fit_;
+  std::shared_ptr<const ConfusionProbe> confusion_;
   double lastLoss_ = 0;
   double rangeX0_ = -1, rangeX1_ = 1, rangeY0_ = -1, rangeY1_ = 1;
   uint64_t serial_ = 0;

@@ -91,9 +91,10 @@ struct Snapshot {
   std::vector<MetricPoint> metrics;  // history, thinned to at most a few thousand points
   std::shared_ptr<const Split> data; // the data being trained on
 
-  std::optional<BoundaryProbe> boundary;
-  std::optional<FitProbe> fit;
-  std::optional<ConfusionProbe> confusion;
+  // Probes are shared between snapshots until recomputed (publishing copies no grids).
+  std::shared_ptr<const BoundaryProbe> boundary;
+  std::shared_ptr<const FitProbe> fit;
+  std::shared_ptr<const ConfusionProbe> confusion;
 };
 
 }  // namespace gradlab

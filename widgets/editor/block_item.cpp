@@ -114,6 +114,7 @@ void BlockItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
   QPainterPath header;
   header.addRoundedRect(QRectF(0, 0, kWidth, 26), 7, 7);
   header.addRect(QRectF(0, 13, kWidth, 13));
+  header.setFillRule(Qt::WindingFill);
   p->fillPath(header.simplified(), color);
 
   // Outline: red when there is a problem, thick when selected.

@@ -6,6 +6,7 @@
 #include <QMimeData>
 #include <QScrollBar>
 #include <QSet>
+#include <QTimer>
 #include <cmath>
 
 #include "blocks/registry.h"
@@ -233,8 +234,17 @@ void Canvas::zoomToFit() {
   for (BlockItem* b : std::as_const(blocks_)) r |= b->sceneBoundingRect();
   if (r.isEmpty()) return;
   fitInView(r.adjusted(-40, -40, 40, 40), Qt::KeepAspectRatio);
-  if (transform().m11() > 1.0) setTransform(QTransform());
+  const double s = std::clamp(transform().m11(), 0.4, 1.0);  // readable, never blown up
+  setTransform(QTransform::fromScale(s, s));
   centerOn(r.center());
+}
+
+void Canvas::showEvent(QShowEvent* e) {
+  QGraphicsView::showEvent(e);
+  if (!shownOnce_) {
+    shownOnce_ = true;
+    QTimer::singleShot(0, this, &Canvas::zoomToFit);  // once the window has its size
+  }
 }
 
 void Canvas::autoLayout() {

@@ -58,6 +58,7 @@ class Canvas : public QGraphicsView {
   void dragMoveEvent(QDragMoveEvent* e) override;
   void dropEvent(QDropEvent* e) override;
   void drawBackground(QPainter* p, const QRectF& rect) override;
+  void showEvent(QShowEvent* e) override;
 
  private:
   BlockItem* blockAt(QPointF scenePos) const;
@@ -76,6 +77,7 @@ class Canvas : public QGraphicsView {
   bool panning_ = false;
   QPoint panLast_;
   bool syncing_ = false;
+  bool shownOnce_ = false;
 };
 
 }  // namespace gradlab::widgets

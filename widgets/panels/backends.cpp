@@ -8,7 +8,7 @@ namespace gradlab::widgets {
 std::vector<BackendChoice> backendChoices() {
   Backend& cpu = cpuBackend();
   std::vector<BackendChoice> out{
-      {"cpu", QStringLiteral("CPU — ") + QString::fromStdString(cpu.description()), &cpu, {}}};
+      {"cpu", QString::fromStdString(cpu.description()), &cpu, {}}};
   // One entry per GPU (core/backend/select.h); the backend of a usable one starts here, once
   // per process. Without any: one disabled entry saying exactly why.
   std::string whyNone;

@@ -144,6 +144,8 @@ ControlsPanel::ControlsPanel(QAction* play, QAction* step, QAction* epoch, QActi
     model->appendRow(item);
   }
   backend_->setModel(model);
+  backend_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  backend_->setMinimumContentsLength(18);
   backend_->setToolTip(tr("Where training runs. Unavailable backends say why."));
   addLabelled(tr("Backend"), backend_);
   connect(backend_, &QComboBox::activated, this, [this] { emit backendChanged(backendName()); });

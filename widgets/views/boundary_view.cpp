@@ -108,8 +108,8 @@ void BoundaryView::showSnapshot(const Snapshot& s) {
     data_ = s.data.get();
     setPoints(*s.data);
   }
-  if (s.serial == serial_) return;
-  serial_ = s.serial;
+  if (s.boundary && s.boundary.get() == probe_) return;  // nothing new to draw
+  probe_ = s.boundary.get();
   if (!s.boundary) {
     setNote(s.ready ? tr("Computing…") : tr("Fix the network's problems to see its output here."));
     plot_->replot(QCustomPlot::rpQueuedReplot);

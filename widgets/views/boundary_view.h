@@ -44,7 +44,7 @@ class BoundaryView : public View {
   QAction* showTest_;
   const void* data_ = nullptr;
   int classes_ = -1;
-  uint64_t serial_ = 0;
+  const BoundaryProbe* probe_ = nullptr;
 };
 
 }  // namespace gradlab::widgets

@@ -102,11 +102,11 @@ void ConfusionView::showSnapshot(const Snapshot& s) {
     setNote(tr("The confusion matrix needs a classification dataset (classes to predict)."));
     return;
   }
-  if (s.serial == serial_ || !s.confusion) {
+  if (s.confusion.get() == probe_ || !s.confusion) {
     if (!s.confusion) setNote(s.ready ? tr("Computing…") : tr("Fix the network's problems first."));
     return;
   }
-  serial_ = s.serial;
+  probe_ = s.confusion.get();
   const ConfusionProbe& c = *s.confusion;
   const int k = c.numClasses;
   const Dataset& d = c.onTest ? s.data->test : s.data->train;

@@ -26,7 +26,7 @@ class ConfusionView : public View {
   QCPColorMap* map_;
   std::vector<QCPItemText*> labels_;
   MissGrid* grid_;
-  uint64_t serial_ = 0;
+  const ConfusionProbe* probe_ = nullptr;
   int k_ = 0;
   int64_t total_ = 0;
 };

@@ -74,8 +74,8 @@ void FitView::showSnapshot(const Snapshot& s) {
     }
     plot_->rescaleAxes();
   }
-  if (s.serial == serial_) return;
-  serial_ = s.serial;
+  if (s.fit && s.fit.get() == probe_) return;  // nothing new to draw
+  probe_ = s.fit.get();
   if (s.fit) {
     fit_->setData(QVector<double>(s.fit->xs.begin(), s.fit->xs.end()),
                   QVector<double>(s.fit->ys.begin(), s.fit->ys.end()), true);

@@ -23,7 +23,7 @@ class FitView : public View {
   QCPGraph *target_, *train_, *test_, *fit_;
   QString function_;
   const void* data_ = nullptr;
-  uint64_t serial_ = 0;
+  const FitProbe* probe_ = nullptr;
 };
 
 }  // namespace gradlab::widgets

@@ -33,8 +33,9 @@ LossView::LossView(QWidget* parent) : View(tr("Loss"), parent) {
   };
   trainLoss_ = graph(plot_->yAxis, QColor("#0877bd"), Qt::SolidLine, tr("train loss"));
   testLoss_ = graph(plot_->yAxis, QColor("#f59322"), Qt::SolidLine, tr("test loss"));
-  trainAcc_ = graph(plot_->yAxis2, QColor("#0877bd"), Qt::DashLine, tr("train accuracy"));
-  testAcc_ = graph(plot_->yAxis2, QColor("#f59322"), Qt::DashLine, tr("test accuracy"));
+  // Solid, light lines for accuracy: dashed pens are slow to draw 60 times a second.
+  trainAcc_ = graph(plot_->yAxis2, QColor("#8fc1e3"), Qt::SolidLine, tr("train accuracy"));
+  testAcc_ = graph(plot_->yAxis2, QColor("#f8c48a"), Qt::SolidLine, tr("test accuracy"));
   plot_->legend->setVisible(true);
   plot_->legend->setFont(QFont(font().family(), 8));
   plot_->legend->setBrush(QColor(255, 255, 255, 200));
@@ -98,6 +99,9 @@ void LossView::showSnapshot(const Snapshot& s) {
   const auto& m = s.metrics;
   const int64_t first = m.empty() ? -1 : m.front().step;
   // Same history growing: add the new points; otherwise (reset, thinning, new data) rebuild.
+  if (s.data.get() == data_ && first == firstStep_ && m.size() == lastCount_ &&
+      (m.empty() || m.back().step == lastStep_))
+    return;  // no new point: nothing to redraw
   const bool grows = s.data.get() == data_ && first == firstStep_ && m.size() >= lastCount_ &&
                      (lastCount_ == 0 || m[lastCount_ - 1].step == lastStep_);
   if (!grows)
@@ -117,7 +121,7 @@ void LossView::showSnapshot(const Snapshot& s) {
     testAcc_->addToLegend();
   }
   plot_->yAxis2->setVisible(haveAcc_);
-  plot_->xAxis->setRange(m.empty() ? 0 : double(m.front().step),
+  plot_->xAxis->setRange(0,
                          std::max(10.0, m.empty() ? 10.0 : double(m.back().step)));
   bool found = false;
   QCPRange r = trainLoss_->getValueRange(found, QCP::sdBoth);
