@@ -129,6 +129,31 @@ class TstConvOps : public QObject {
     QVERIFY2(relError(DX.toHost(), dx) < tolerance(t), "backward data (overwrite)");
   }
 
+  // Every image is computed the same way whoever computes it, and the filter gradient is summed
+  // per fixed chunk of images: one and two threads give the same bits.
+  void sameBitsOnOneAndTwoThreads() {
+    Backend& be = cpuBackend();
+    for (const auto& geom : {conv2dGeometry(8, 14, 14, 16, 5, 1, 2), conv2dGeometry(3, 9, 11, 4, 3, 2, 1)}) {
+      const int64_t N = 11;
+      const Shape xs{N, geom.inChannels, geom.inH, geom.inW},
+          ws{geom.outChannels, geom.inChannels, geom.kernelH, geom.kernelW},
+          ys{N, geom.outChannels, geom.outH, geom.outW};
+      Rng rng(8);
+      Tensor X = make(xs, DType::F32, random(numel(xs), rng)), W = make(ws, DType::F32, random(numel(ws), rng));
+      Tensor DY = make(ys, DType::F32, random(numel(ys), rng));
+      std::vector<std::vector<double>> results[2];
+      for (int threads : {1, 2}) {
+        be.setThreads(threads);
+        Tensor Y = be.empty(ys, DType::F32), DX = be.empty(xs, DType::F32), DW = be.empty(ws, DType::F32);
+        be.conv2dForward(X, W, geom, Y);
+        be.conv2dBackwardData(W, DY, geom, DX, false);
+        be.conv2dBackwardFilter(X, DY, geom, DW);
+        results[threads - 1] = {Y.toHost(), DX.toHost(), DW.toHost()};
+      }
+      QVERIFY(results[0] == results[1]);
+    }
+  }
+
   void channelBias() {
     Backend& be = cpuBackend();
     Rng rng(2);
