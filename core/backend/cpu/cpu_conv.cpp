@@ -397,6 +397,10 @@ void CpuBackend::conv2dBackwardFilter(const Tensor& x, const Tensor& dy, const C
     const T* xp = ptr<T>(x);
     const T* dyp = ptr<T>(dy);
     T* out = ptr<T>(dw);
+    if (N == 0) {  // an empty batch: no gradient
+      std::fill(out, out + O * K, T(0));
+      return;
+    }
     if (Direct<T>::suits(g)) {
       const Direct<T> d(g);
       // Output channels in groups of NR (one SIMD vector of 16, or 8 for narrow layers).
