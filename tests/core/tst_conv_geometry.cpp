@@ -83,8 +83,15 @@ class TstConvGeometry : public QObject {
               if (b >= e) b = e = 0;
               QVERIFY2(b == lo && e == hi,
                        qPrintable(QString("in %1 k %2 s %3 pad %4 x %5: [%6, %7) vs [%8, %9)")
-                                      .arg(in).arg(k).arg(s).arg(pad).arg(x)
-                                      .arg(b).arg(e).arg(lo).arg(hi)));
+                                      .arg(in)
+                                      .arg(k)
+                                      .arg(s)
+                                      .arg(pad)
+                                      .arg(x)
+                                      .arg(b)
+                                      .arg(e)
+                                      .arg(lo)
+                                      .arg(hi)));
             }
           }
   }

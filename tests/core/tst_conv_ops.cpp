@@ -87,8 +87,15 @@ class TstConvOps : public QObject {
       for (int threads : {1, 2})
         for (const auto& g : geoms) {
           QString name = QString("%1 %2t C%3 %4x%5 O%6 k%7 s%8 p%9")
-                             .arg(t ? "f64" : "f32").arg(threads)
-                             .arg(g[0]).arg(g[1]).arg(g[2]).arg(g[3]).arg(g[4]).arg(g[5]).arg(g[6]);
+                             .arg(t ? "f64" : "f32")
+                             .arg(threads)
+                             .arg(g[0])
+                             .arg(g[1])
+                             .arg(g[2])
+                             .arg(g[3])
+                             .arg(g[4])
+                             .arg(g[5])
+                             .arg(g[6]);
           QTest::newRow(qPrintable(name)) << t << threads << 3 << g;
         }
   }
@@ -100,14 +107,17 @@ class TstConvOps : public QObject {
     const DType t = dtype ? DType::F64 : DType::F32;
     Backend& be = cpuBackend();
     be.setThreads(threads);
-    const Conv2dGeometry g = conv2dGeometry(geom[0], geom[1], geom[2], geom[3], geom[4], geom[5], geom[6]);
+    const Conv2dGeometry g =
+        conv2dGeometry(geom[0], geom[1], geom[2], geom[3], geom[4], geom[5], geom[6]);
     QVERIFY(g.valid());
-    const Shape xs{batch, g.inChannels, g.inH, g.inW}, ws{g.outChannels, g.inChannels, g.kernelH, g.kernelW},
+    const Shape xs{batch, g.inChannels, g.inH, g.inW},
+        ws{g.outChannels, g.inChannels, g.kernelH, g.kernelW},
         ys{batch, g.outChannels, g.outH, g.outW};
     Rng rng(5);
     const auto x = random(numel(xs), rng), w = random(numel(ws), rng), dy = random(numel(ys), rng);
     const auto prior = random(numel(xs), rng);
-    std::vector<double> y(static_cast<size_t>(numel(ys))), dx = prior, dw(static_cast<size_t>(numel(ws)));
+    std::vector<double> y(static_cast<size_t>(numel(ys))), dx = prior,
+                                                           dw(static_cast<size_t>(numel(ws)));
     Naive nv{g, batch};
     nv.each([&](int64_t xi, int64_t wi, int64_t yi) {
       y[size_t(yi)] += w[size_t(wi)] * x[size_t(xi)];
@@ -133,18 +143,21 @@ class TstConvOps : public QObject {
   // per fixed chunk of images: one and two threads give the same bits.
   void sameBitsOnOneAndTwoThreads() {
     Backend& be = cpuBackend();
-    for (const auto& geom : {conv2dGeometry(8, 14, 14, 16, 5, 1, 2), conv2dGeometry(3, 9, 11, 4, 3, 2, 1)}) {
+    for (const auto& geom :
+         {conv2dGeometry(8, 14, 14, 16, 5, 1, 2), conv2dGeometry(3, 9, 11, 4, 3, 2, 1)}) {
       const int64_t N = 11;
       const Shape xs{N, geom.inChannels, geom.inH, geom.inW},
           ws{geom.outChannels, geom.inChannels, geom.kernelH, geom.kernelW},
           ys{N, geom.outChannels, geom.outH, geom.outW};
       Rng rng(8);
-      Tensor X = make(xs, DType::F32, random(numel(xs), rng)), W = make(ws, DType::F32, random(numel(ws), rng));
+      Tensor X = make(xs, DType::F32, random(numel(xs), rng)),
+             W = make(ws, DType::F32, random(numel(ws), rng));
       Tensor DY = make(ys, DType::F32, random(numel(ys), rng));
       std::vector<std::vector<double>> results[2];
       for (int threads : {1, 2}) {
         be.setThreads(threads);
-        Tensor Y = be.empty(ys, DType::F32), DX = be.empty(xs, DType::F32), DW = be.empty(ws, DType::F32);
+        Tensor Y = be.empty(ys, DType::F32), DX = be.empty(xs, DType::F32),
+               DW = be.empty(ws, DType::F32);
         be.conv2dForward(X, W, geom, Y);
         be.conv2dBackwardData(W, DY, geom, DX, false);
         be.conv2dBackwardFilter(X, DY, geom, DW);
@@ -159,7 +172,8 @@ class TstConvOps : public QObject {
     Rng rng(2);
     const Shape ys{3, 4, 2, 5};
     const auto y = random(numel(ys), rng), b = random(4, rng);
-    Tensor Y = make(ys, DType::F64, y), B = make({4}, DType::F64, b), DB = be.empty({4}, DType::F64);
+    Tensor Y = make(ys, DType::F64, y), B = make({4}, DType::F64, b),
+           DB = be.empty({4}, DType::F64);
     be.addChannelBias(Y, B);
     be.conv2dBackwardBias(Y, DB);
     const auto got = Y.toHost(), db = DB.toHost();
@@ -177,14 +191,21 @@ class TstConvOps : public QObject {
     QTest::addColumn<int>("dtype");
     QTest::addColumn<int>("threads");
     QTest::addColumn<QList<int>>("geom");  // C H W size stride
-    const QList<QList<int>> geoms{{3, 28, 28, 2, 2}, {2, 7, 9, 3, 2}, {2, 8, 8, 2, 3}, {1, 6, 5, 3, 1}};
+    const QList<QList<int>> geoms{
+        {3, 28, 28, 2, 2}, {2, 7, 9, 3, 2}, {2, 8, 8, 2, 3}, {1, 6, 5, 3, 1}};
     for (int mode : {0, 1})
       for (int t : {0, 1})
         for (int threads : {1, 2})
           for (const auto& g : geoms)
             QTest::newRow(qPrintable(QString("%1 %2 %3t C%4 %5x%6 k%7 s%8")
-                                         .arg(mode ? "avg" : "max").arg(t ? "f64" : "f32")
-                                         .arg(threads).arg(g[0]).arg(g[1]).arg(g[2]).arg(g[3]).arg(g[4])))
+                                         .arg(mode ? "avg" : "max")
+                                         .arg(t ? "f64" : "f32")
+                                         .arg(threads)
+                                         .arg(g[0])
+                                         .arg(g[1])
+                                         .arg(g[2])
+                                         .arg(g[3])
+                                         .arg(g[4])))
                 << mode << t << threads << g;
   }
   void pool() {
@@ -227,7 +248,8 @@ class TstConvOps : public QObject {
           } else {
             for (int64_t p = 0; p < g.windowH; ++p)
               for (int64_t q = 0; q < g.windowW; ++q)
-                dx[size_t((k * g.inH + i * g.strideH + p) * g.inW + j * g.strideW + q)] += dy[yi] / area;
+                dx[size_t((k * g.inH + i * g.strideH + p) * g.inW + j * g.strideW + q)] +=
+                    dy[yi] / area;
           }
         }
     Tensor X = make(xs, t, x), DY = make(ys, t, dy), Y = be.empty(ys, t);
@@ -274,15 +296,17 @@ class TstConvOps : public QObject {
     const auto x = random(numel(xs), rng, -1, 3), dy = random(numel(xs), rng);
     const auto gamma = random(C, rng, 0.5, 1.5), beta = random(C, rng);
     const auto rm0 = random(C, rng), rv0 = random(C, rng, 0.5, 2);
-    std::vector<double> y(x.size()), dx(x.size()), dg(static_cast<size_t>(C)), db(static_cast<size_t>(C)), rm = rm0, rv = rv0,
-        mean(static_cast<size_t>(C)), var(static_cast<size_t>(C)), yEval(x.size());
+    std::vector<double> y(x.size()), dx(x.size()), dg(static_cast<size_t>(C)),
+        db(static_cast<size_t>(C)), rm = rm0, rv = rv0, mean(static_cast<size_t>(C)),
+                                    var(static_cast<size_t>(C)), yEval(x.size());
     auto at = [&](int64_t n, int64_t c, int64_t s) { return size_t((n * C + c) * S + s); };
     for (int64_t c = 0; c < C; ++c) {
       double mu = 0, v = 0;
       for (int64_t n = 0; n < N; ++n)
         for (int64_t s = 0; s < S; ++s) mu += x[at(n, c, s)] / double(m);
       for (int64_t n = 0; n < N; ++n)
-        for (int64_t s = 0; s < S; ++s) v += (x[at(n, c, s)] - mu) * (x[at(n, c, s)] - mu) / double(m);
+        for (int64_t s = 0; s < S; ++s)
+          v += (x[at(n, c, s)] - mu) * (x[at(n, c, s)] - mu) / double(m);
       mean[size_t(c)] = mu;
       var[size_t(c)] = v;
       const double is = 1 / std::sqrt(v + eps);
@@ -299,16 +323,19 @@ class TstConvOps : public QObject {
       for (int64_t n = 0; n < N; ++n)
         for (int64_t s = 0; s < S; ++s) {
           const double xh = (x[at(n, c, s)] - mu) * is;
-          dx[at(n, c, s)] = gamma[size_t(c)] * is / double(m) * (double(m) * dy[at(n, c, s)] - sg - xh * sgx);
+          dx[at(n, c, s)] =
+              gamma[size_t(c)] * is / double(m) * (double(m) * dy[at(n, c, s)] - sg - xh * sgx);
         }
       rm[size_t(c)] = 0.9 * rm0[size_t(c)] + 0.1 * mu;
       rv[size_t(c)] = 0.9 * rv0[size_t(c)] + 0.1 * v * double(m) / double(m - 1);
       for (int64_t n = 0; n < N; ++n)
         for (int64_t s = 0; s < S; ++s)
-          yEval[at(n, c, s)] = gamma[size_t(c)] * (x[at(n, c, s)] - rm[size_t(c)]) /
-                                   std::sqrt(rv[size_t(c)] + eps) + beta[size_t(c)];
+          yEval[at(n, c, s)] =
+              gamma[size_t(c)] * (x[at(n, c, s)] - rm[size_t(c)]) / std::sqrt(rv[size_t(c)] + eps) +
+              beta[size_t(c)];
     }
-    Tensor X = make(xs, t, x), DY = make(xs, t, dy), G = make({C}, t, gamma), B = make({C}, t, beta);
+    Tensor X = make(xs, t, x), DY = make(xs, t, dy), G = make({C}, t, gamma),
+           B = make({C}, t, beta);
     Tensor RM = make({C}, t, rm0), RV = make({C}, t, rv0), Y = be.empty(xs, t);
     Tensor SM = be.empty({C}, t), SV = be.empty({C}, t), DX = be.empty(xs, t);
     Tensor DG = be.empty({C}, t), DB = be.empty({C}, t);
@@ -326,8 +353,8 @@ class TstConvOps : public QObject {
     be.batchNormForwardInference(X, G, B, RM, RV, eps, Y);
     QVERIFY2(relError(Y.toHost(), yEval) < tol, "inference");
     Tensor one = be.empty({1, C}, t);
-    QVERIFY_THROWS_EXCEPTION(Error, be.batchNormForwardTraining(one, G, B, momentum, eps, RM, RV,
-                                                                one, SM, SV));
+    QVERIFY_THROWS_EXCEPTION(
+        Error, be.batchNormForwardTraining(one, G, B, momentum, eps, RM, RV, one, SM, SV));
   }
 
   void dropout() {
@@ -340,7 +367,7 @@ class TstConvOps : public QObject {
     be.dropoutMask(rate, 42, 8, M2);
     const auto m1 = M1.toHost(), m2 = M2.toHost(), m3 = M3.toHost();
     QVERIFY(m1 == m3);  // the same numbers in both precisions: a function of (seed, step, index)
-    QVERIFY(m1 != m2); // a new pass, a new mask
+    QVERIFY(m1 != m2);  // a new pass, a new mask
     double kept = 0;
     for (size_t i = 0; i < m1.size(); ++i) {
       QVERIFY(m1[i] == 0.0 || m1[i] == 1.0);
@@ -348,7 +375,8 @@ class TstConvOps : public QObject {
       kept += m1[i];
     }
     const double n = double(m1.size());  // 2000 draws: 1 − rate ± 4 standard deviations
-    QVERIFY2(std::abs(kept / n - 0.7) < 4 * std::sqrt(0.21 / n), qPrintable(QString::number(kept / n)));
+    QVERIFY2(std::abs(kept / n - 0.7) < 4 * std::sqrt(0.21 / n),
+             qPrintable(QString::number(kept / n)));
     Rng rng(1);
     const auto x = random(numel(s), rng), dy = random(numel(s), rng);
     Tensor X = make(s, DType::F32, x), Y = be.empty(s, DType::F32), DY = make(s, DType::F32, dy);

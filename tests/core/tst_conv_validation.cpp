@@ -86,8 +86,8 @@ class TstConvValidation : public QObject {
 
   void strideAndPaddingShapes() {
     auto out = [](json params, Shape in) {
-      const Analysis a = analyze(chain(in, {conv("c", params), {{"id", "f"}, {"type", "Flatten"}},
-                                            kDense10}));
+      const Analysis a =
+          analyze(chain(in, {conv("c", params), {{"id", "f"}, {"type", "Flatten"}}, kDense10}));
       if (!a.ok()) throw Error(describe(a.problems));
       return a.outShapes.at("c");
     };
@@ -97,24 +97,27 @@ class TstConvValidation : public QObject {
              (Shape{4, 14, 14}));
     QCOMPARE(out({{"filters", 1}, {"kernel", 3}, {"padding", 4}}, {1, 5, 5}), (Shape{1, 11, 11}));
     QCOMPARE(out({{"filters", 1}, {"kernel", 4}, {"padding", 1}}, {1, 5, 5}), (Shape{1, 4, 4}));
-    const Analysis a = analyze(chain({3, 9, 9}, {{{"id", "p"}, {"type", "MaxPool2D"}, {"size", 3},
-                                                  {"stride", 2}},
-                                                 {{"id", "f"}, {"type", "Flatten"}}, kDense10}));
+    const Analysis a =
+        analyze(chain({3, 9, 9}, {{{"id", "p"}, {"type", "MaxPool2D"}, {"size", 3}, {"stride", 2}},
+                                  {{"id", "f"}, {"type", "Flatten"}},
+                                  kDense10}));
     QVERIFY2(a.ok(), describe(a.problems).c_str());
     QCOMPARE(a.outShapes.at("p"), (Shape{3, 4, 4}));
   }
 
   void convOnFlatInput() {
     const auto s = chain({784}, {conv("c1", {{"filters", 8}, {"kernel", 5}}), kDense10});
-    EXPECT_PROBLEM(s, "c1", std::string("Conv2D expects an image [channels, height, width], got "
-                                        "784 — insert Reshape [1, 28, 28]"));
+    EXPECT_PROBLEM(s, "c1",
+                   std::string("Conv2D expects an image [channels, height, width], got "
+                               "784 — insert Reshape [1, 28, 28]"));
     const auto rgb = chain({3 * 32 * 32}, {conv("c1", {{"filters", 8}}), kDense10});
     EXPECT_PROBLEM(rgb, "c1", std::string("insert Reshape [3, 32, 32]"));
     const auto odd = chain({10}, {conv("c1", {{"filters", 8}}), kDense10});
     EXPECT_PROBLEM(odd, "c1", std::string("insert Reshape [channels, height, width]"));
     const auto seq = chain({20, 8}, {{{"id", "p"}, {"type", "MaxPool2D"}}, kDense10});
-    EXPECT_PROBLEM(seq, "p", std::string("MaxPool2D expects an image [channels, height, width], "
-                                         "got 20×8 — insert Reshape [1, 20, 8]"));
+    EXPECT_PROBLEM(seq, "p",
+                   std::string("MaxPool2D expects an image [channels, height, width], "
+                               "got 20×8 — insert Reshape [1, 20, 8]"));
   }
 
   void denseAfterConvWithoutFlatten() {
@@ -124,74 +127,94 @@ class TstConvValidation : public QObject {
 
   void kernelLargerThanInput() {
     const auto s = chain({1, 4, 4}, {conv("c1", {{"filters", 2}, {"kernel", 5}}),
-                                     {{"id", "f"}, {"type", "Flatten"}}, kDense10});
-    EXPECT_PROBLEM(s, "c1", std::string("Conv2D has a 5×5 kernel, larger than its input 4×4 — "
-                                        "use a smaller kernel or padding \"same\""));
-    const auto padded = chain({1, 2, 2}, {conv("c1", {{"filters", 2}, {"kernel", 7}, {"padding", 1}}),
-                                          {{"id", "f"}, {"type", "Flatten"}}, kDense10});
+                                     {{"id", "f"}, {"type", "Flatten"}},
+                                     kDense10});
+    EXPECT_PROBLEM(s, "c1",
+                   std::string("Conv2D has a 5×5 kernel, larger than its input 4×4 — "
+                               "use a smaller kernel or padding \"same\""));
+    const auto padded =
+        chain({1, 2, 2}, {conv("c1", {{"filters", 2}, {"kernel", 7}, {"padding", 1}}),
+                          {{"id", "f"}, {"type", "Flatten"}},
+                          kDense10});
     EXPECT_PROBLEM(padded, "c1", std::string("larger than its input 2×2 padded to 4×4"));
     const auto pool = chain({2, 3, 3}, {{{"id", "p"}, {"type", "AvgPool2D"}, {"size", 4}},
-                                        {{"id", "f"}, {"type", "Flatten"}}, kDense10});
+                                        {{"id", "f"}, {"type", "Flatten"}},
+                                        kDense10});
     EXPECT_PROBLEM(pool, "p", std::string("AvgPool2D has a 4×4 window, larger than its input 3×3"));
     // Shapes that shrink to nothing after several blocks: the block where it happens is named.
     const auto deep = chain({1, 8, 8}, {{{"id", "p1"}, {"type", "MaxPool2D"}, {"size", 2}},
                                         {{"id", "p2"}, {"type", "MaxPool2D"}, {"size", 2}},
                                         {{"id", "p3"}, {"type", "MaxPool2D"}, {"size", 2}},
                                         {{"id", "p4"}, {"type", "MaxPool2D"}, {"size", 2}},
-                                        {{"id", "f"}, {"type", "Flatten"}}, kDense10});
+                                        {{"id", "f"}, {"type", "Flatten"}},
+                                        kDense10});
     EXPECT_PROBLEM(deep, "p4", std::string("larger than its input 1×1"));
     QVERIFY(problemsOf(deep, "p3").empty());
   }
 
   void evenKernelSame() {
-    const auto s = chain({1, 8, 8}, {conv("c1", {{"filters", 2}, {"kernel", 4}, {"padding", "same"}}),
-                                     {{"id", "f"}, {"type", "Flatten"}}, kDense10});
+    const auto s =
+        chain({1, 8, 8}, {conv("c1", {{"filters", 2}, {"kernel", 4}, {"padding", "same"}}),
+                          {{"id", "f"}, {"type", "Flatten"}},
+                          kDense10});
     EXPECT_PROBLEM(s, "c1", std::string("padding \"same\" needs an odd kernel, got 4"));
     EXPECT_PROBLEM(s, "c1", std::string("use kernel 5 or 3, or give the padding as a number"));
   }
 
   void badParameters() {
-    const auto s = chain({1, 8, 8}, {conv("c1", {{"filters", 2}, {"padding", "full"}, {"stride", 0}}),
-                                     {{"id", "f"}, {"type", "Flatten"}}, kDense10});
-    EXPECT_PROBLEM(s, "c1", std::string("\"padding\" must be a number or one of \"valid\", "
-                                        "\"same\", got \"full\""));
+    const auto s =
+        chain({1, 8, 8}, {conv("c1", {{"filters", 2}, {"padding", "full"}, {"stride", 0}}),
+                          {{"id", "f"}, {"type", "Flatten"}},
+                          kDense10});
+    EXPECT_PROBLEM(s, "c1",
+                   std::string("\"padding\" must be a number or one of \"valid\", "
+                               "\"same\", got \"full\""));
     EXPECT_PROBLEM(s, "c1", std::string("\"stride\" must be between 1 and 1000, got 0"));
-    const auto noFilters = chain({1, 8, 8}, {conv("c1", json::object()),
-                                             {{"id", "f"}, {"type", "Flatten"}}, kDense10});
+    const auto noFilters = chain(
+        {1, 8, 8}, {conv("c1", json::object()), {{"id", "f"}, {"type", "Flatten"}}, kDense10});
     EXPECT_PROBLEM(noFilters, "c1", std::string("Conv2D needs \"filters\""));
     const auto drop = chain({4}, {{{"id", "d"}, {"type", "Dropout"}, {"rate", 1.5}}, kDense10});
     EXPECT_PROBLEM(drop, "d", std::string("\"rate\" must be between 0 and 0.99, got 1.5"));
     const auto pool = chain({1, 8, 8}, {{{"id", "p"}, {"type", "MaxPool2D"}, {"stride", "half"}},
-                                        {{"id", "f"}, {"type", "Flatten"}}, kDense10});
-    EXPECT_PROBLEM(pool, "p", std::string("\"stride\" must be a number or one of \"size\", got "
-                                          "\"half\""));
+                                        {{"id", "f"}, {"type", "Flatten"}},
+                                        kDense10});
+    EXPECT_PROBLEM(pool, "p",
+                   std::string("\"stride\" must be a number or one of \"size\", got "
+                               "\"half\""));
     const auto negative = chain({1, 8, 8}, {conv("c1", {{"filters", 2}, {"padding", -1}}),
-                                            {{"id", "f"}, {"type", "Flatten"}}, kDense10});
-    EXPECT_PROBLEM(negative, "c1", std::string("\"padding\" must be a whole number between 0 and "
-                                               "1000 or one of \"valid\", \"same\", got -1"));
+                                            {{"id", "f"}, {"type", "Flatten"}},
+                                            kDense10});
+    EXPECT_PROBLEM(negative, "c1",
+                   std::string("\"padding\" must be a whole number between 0 and "
+                               "1000 or one of \"valid\", \"same\", got -1"));
   }
 
   void reshapeMismatch() {
     const auto s = chain({784}, {{{"id", "r"}, {"type", "Reshape"}, {"shape", {1, 28, 27}}},
-                                 {{"id", "f"}, {"type", "Flatten"}}, kDense10});
-    EXPECT_PROBLEM(s, "r", std::string("Reshape cannot make 1×28×27 (756 values) out of its input "
-                                       "784 (784 values) — give a shape with 784 values"));
+                                 {{"id", "f"}, {"type", "Flatten"}},
+                                 kDense10});
+    EXPECT_PROBLEM(s, "r",
+                   std::string("Reshape cannot make 1×28×27 (756 values) out of its input "
+                               "784 (784 values) — give a shape with 784 values"));
     const auto ok = chain({784}, {{{"id", "r"}, {"type", "Reshape"}, {"shape", {1, 28, 28}}},
-                                  conv("c", {{"filters", 2}}), {{"id", "f"}, {"type", "Flatten"}},
+                                  conv("c", {{"filters", 2}}),
+                                  {{"id", "f"}, {"type", "Flatten"}},
                                   kDense10});
     QVERIFY2(analyze(ok).ok(), describe(analyze(ok).problems).c_str());
   }
 
   void batchNormOnSequence() {
     const auto s = chain({20, 8}, {{{"id", "bn"}, {"type", "BatchNorm"}}, kDense10});
-    EXPECT_PROBLEM(s, "bn", std::string("BatchNorm expects features [F] or an image [channels, "
-                                        "height, width], got 20×8 (a sequence)"));
+    EXPECT_PROBLEM(s, "bn",
+                   std::string("BatchNorm expects features [F] or an image [channels, "
+                               "height, width], got 20×8 (a sequence)"));
   }
 
   // Data whose samples do not fit the Input block: refused before training, with the fix.
   void dataOfTheWrongShape() {
     const auto s = chain({1, 28, 28}, {conv("c1", {{"filters", 2}, {"kernel", 3}}),
-                                       {{"id", "f"}, {"type", "Flatten"}}, kDense10});
+                                       {{"id", "f"}, {"type", "Flatten"}},
+                                       kDense10});
     Dataset flat;
     flat.xShape = {784};
     flat.x.assign(4 * 784, 0.f);
@@ -223,7 +246,8 @@ class TstConvValidation : public QObject {
       net.forward(one, /*training=*/true);
       QFAIL("BatchNorm trained on a single sample");
     } catch (const Error& e) {
-      QVERIFY2(std::string(e.what()).find("use a batch of 2 or more") != std::string::npos, e.what());
+      QVERIFY2(std::string(e.what()).find("use a batch of 2 or more") != std::string::npos,
+               e.what());
     }
     net.forward(one, /*training=*/false);  // evaluation uses the running statistics: fine
   }

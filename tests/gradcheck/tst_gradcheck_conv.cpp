@@ -19,10 +19,10 @@ BlockSpec block(const std::string& type, nlohmann::json params = nlohmann::json:
   return BlockSpec{"b", type, params, {}};
 }
 
-#define EXPECT_GRADS(result)                                                              \
-  do {                                                                                    \
-    const auto r_ = (result);                                                             \
-    QVERIFY2(r_.checked > 0, "nothing was compared");                                     \
+#define EXPECT_GRADS(result)                                                                 \
+  do {                                                                                       \
+    const auto r_ = (result);                                                                \
+    QVERIFY2(r_.checked > 0, "nothing was compared");                                        \
     QVERIFY2(r_.maxError < kTol, (std::to_string(r_.maxError) + " at " + r_.where).c_str()); \
   } while (0)
 }  // namespace
@@ -33,22 +33,28 @@ class TestGradcheckConv : public QObject {
   void conv2d_data() {
     QTest::addColumn<QString>("params");  // JSON
     QTest::addColumn<QString>("shape");   // JSON [C, H, W]
-    QTest::newRow("valid-s1") << R"({"filters": 3, "kernel": 3})" << "[2, 6, 7]";
-    QTest::newRow("valid-s2") << R"({"filters": 2, "kernel": 3, "stride": 2})" << "[2, 7, 8]";
-    QTest::newRow("same-s1") << R"({"filters": 3, "kernel": 3, "padding": "same"})" << "[2, 5, 5]";
-    QTest::newRow("same-s2-k5")
-        << R"({"filters": 2, "kernel": 5, "stride": 2, "padding": "same"})" << "[1, 7, 6]";
+    QTest::newRow("valid-s1") << R"({"filters": 3, "kernel": 3})"
+                              << "[2, 6, 7]";
+    QTest::newRow("valid-s2") << R"({"filters": 2, "kernel": 3, "stride": 2})"
+                              << "[2, 7, 8]";
+    QTest::newRow("same-s1") << R"({"filters": 3, "kernel": 3, "padding": "same"})"
+                             << "[2, 5, 5]";
+    QTest::newRow("same-s2-k5") << R"({"filters": 2, "kernel": 5, "stride": 2, "padding": "same"})"
+                                << "[1, 7, 6]";
     QTest::newRow("pad1-s2") << R"({"filters": 2, "kernel": 3, "stride": 2, "padding": 1})"
                              << "[3, 6, 5]";
     QTest::newRow("pad2-k2-s3") << R"({"filters": 2, "kernel": 2, "stride": 3, "padding": 2})"
                                 << "[2, 5, 7]";
-    QTest::newRow("k1") << R"({"filters": 4, "kernel": 1})" << "[3, 3, 4]";
+    QTest::newRow("k1") << R"({"filters": 4, "kernel": 1})"
+                        << "[3, 3, 4]";
     QTest::newRow("no-bias") << R"({"filters": 2, "kernel": 3, "use_bias": false})"
                              << "[2, 5, 5]";
-    QTest::newRow("tanh") << R"({"filters": 3, "kernel": 3, "padding": "same", "activation": "tanh"})"
-                          << "[2, 5, 4]";
+    QTest::newRow("tanh")
+        << R"({"filters": 3, "kernel": 3, "padding": "same", "activation": "tanh"})"
+        << "[2, 5, 4]";
     QTest::newRow("sigmoid-s2")
-        << R"({"filters": 2, "kernel": 3, "stride": 2, "activation": "sigmoid"})" << "[1, 7, 7]";
+        << R"({"filters": 2, "kernel": 3, "stride": 2, "activation": "sigmoid"})"
+        << "[1, 7, 7]";
     QTest::newRow("relu") << R"({"filters": 3, "kernel": 3, "padding": 1, "activation": "relu"})"
                           << "[2, 4, 4]";
   }
@@ -65,12 +71,16 @@ class TestGradcheckConv : public QObject {
     QTest::addColumn<QString>("shape");
     for (const char* t : {"MaxPool2D", "AvgPool2D"}) {
       const QString type(t);
-      QTest::newRow(qPrintable(type + " 2")) << type << R"({"size": 2})" << "[2, 6, 6]";
-      QTest::newRow(qPrintable(type + " 2 odd input")) << type << R"({"size": 2})" << "[1, 7, 5]";
+      QTest::newRow(qPrintable(type + " 2")) << type << R"({"size": 2})"
+                                             << "[2, 6, 6]";
+      QTest::newRow(qPrintable(type + " 2 odd input")) << type << R"({"size": 2})"
+                                                       << "[1, 7, 5]";
       QTest::newRow(qPrintable(type + " 3 stride 2 (overlap)"))
-          << type << R"({"size": 3, "stride": 2})" << "[2, 7, 7]";
+          << type << R"({"size": 3, "stride": 2})"
+          << "[2, 7, 7]";
       QTest::newRow(qPrintable(type + " 2 stride 3 (gaps)"))
-          << type << R"({"size": 2, "stride": 3})" << "[2, 8, 7]";
+          << type << R"({"size": 2, "stride": 3})"
+          << "[2, 8, 7]";
       QTest::newRow(qPrintable(type + " 3 stride 1")) << type << R"({"size": 3, "stride": 1})"
                                                       << "[1, 5, 6]";
     }
@@ -80,8 +90,8 @@ class TestGradcheckConv : public QObject {
     QFETCH(QString, params);
     QFETCH(QString, shape);
     const auto s = nlohmann::json::parse(shape.toStdString()).get<Shape>();
-    EXPECT_GRADS(checkBlock(block(type.toStdString(), nlohmann::json::parse(params.toStdString())),
-                            {s}));
+    EXPECT_GRADS(
+        checkBlock(block(type.toStdString(), nlohmann::json::parse(params.toStdString())), {s}));
   }
 
   void flatten() { EXPECT_GRADS(checkBlock(block("Flatten"), {{2, 3, 4}})); }

@@ -43,34 +43,67 @@ struct Case {
 // BatchNorm 1d and 2d (train forward and backward, running statistics, eval forward).
 const std::vector<Case>& cases() {
   static const std::vector<Case> all{
-      {"conv-same-s1", {{"type", "Conv2D"}, {"filters", 4}, {"kernel", 3}, {"padding", "same"}},
-       {2, 9, 9}, 3, DType::F64},
-      {"conv-valid-k5", {{"type", "Conv2D"}, {"filters", 6}, {"kernel", 5}}, {1, 12, 12}, 2,
+      {"conv-same-s1",
+       {{"type", "Conv2D"}, {"filters", 4}, {"kernel", 3}, {"padding", "same"}},
+       {2, 9, 9},
+       3,
+       DType::F64},
+      {"conv-valid-k5",
+       {{"type", "Conv2D"}, {"filters", 6}, {"kernel", 5}},
+       {1, 12, 12},
+       2,
        DType::F64},
       {"conv-pad1-s2",
        {{"type", "Conv2D"}, {"filters", 5}, {"kernel", 3}, {"stride", 2}, {"padding", 1}},
-       {3, 10, 11}, 2, DType::F64},
+       {3, 10, 11},
+       2,
+       DType::F64},
       {"conv-same-s2-k5",
        {{"type", "Conv2D"}, {"filters", 3}, {"kernel", 5}, {"stride", 2}, {"padding", "same"}},
-       {2, 13, 13}, 2, DType::F64},
-      {"conv-pad2-s3-nobias",
-       {{"type", "Conv2D"}, {"filters", 2}, {"kernel", 4}, {"stride", 3}, {"padding", 2},
-        {"use_bias", false}},
-       {3, 11, 9}, 2, DType::F64},
-      {"conv-tanh", {{"type", "Conv2D"}, {"filters", 4}, {"kernel", 3}, {"activation", "tanh"}},
-       {2, 7, 8}, 3, DType::F64},
-      {"conv-relu-f32",
-       {{"type", "Conv2D"}, {"filters", 8}, {"kernel", 5}, {"padding", "same"},
-        {"activation", "relu"}},
-       {3, 14, 14}, 4, DType::F32},
-      {"maxpool-2", {{"type", "MaxPool2D"}, {"size", 2}}, {3, 8, 8}, 2, DType::F64},
-      {"maxpool-3-s2", {{"type", "MaxPool2D"}, {"size", 3}, {"stride", 2}}, {2, 9, 10}, 2,
+       {2, 13, 13},
+       2,
        DType::F64},
-      {"maxpool-2-s3", {{"type", "MaxPool2D"}, {"size", 2}, {"stride", 3}}, {2, 8, 8}, 2,
+      {"conv-pad2-s3-nobias",
+       {{"type", "Conv2D"},
+        {"filters", 2},
+        {"kernel", 4},
+        {"stride", 3},
+        {"padding", 2},
+        {"use_bias", false}},
+       {3, 11, 9},
+       2,
+       DType::F64},
+      {"conv-tanh",
+       {{"type", "Conv2D"}, {"filters", 4}, {"kernel", 3}, {"activation", "tanh"}},
+       {2, 7, 8},
+       3,
+       DType::F64},
+      {"conv-relu-f32",
+       {{"type", "Conv2D"},
+        {"filters", 8},
+        {"kernel", 5},
+        {"padding", "same"},
+        {"activation", "relu"}},
+       {3, 14, 14},
+       4,
+       DType::F32},
+      {"maxpool-2", {{"type", "MaxPool2D"}, {"size", 2}}, {3, 8, 8}, 2, DType::F64},
+      {"maxpool-3-s2",
+       {{"type", "MaxPool2D"}, {"size", 3}, {"stride", 2}},
+       {2, 9, 10},
+       2,
+       DType::F64},
+      {"maxpool-2-s3",
+       {{"type", "MaxPool2D"}, {"size", 2}, {"stride", 3}},
+       {2, 8, 8},
+       2,
        DType::F64},
       {"maxpool-2-f32", {{"type", "MaxPool2D"}, {"size", 2}}, {4, 10, 10}, 3, DType::F32},
       {"avgpool-2", {{"type", "AvgPool2D"}, {"size", 2}}, {3, 8, 9}, 2, DType::F64},
-      {"avgpool-3-s1", {{"type", "AvgPool2D"}, {"size", 3}, {"stride", 1}}, {2, 7, 7}, 2,
+      {"avgpool-3-s1",
+       {{"type", "AvgPool2D"}, {"size", 3}, {"stride", 1}},
+       {2, 7, 7},
+       2,
        DType::F64},
       {"avgpool-3-f32", {{"type", "AvgPool2D"}, {"size", 3}}, {2, 9, 9}, 2, DType::F32},
       {"batchnorm2d", {{"type", "BatchNorm"}}, {3, 5, 4}, 4, DType::F64},
@@ -157,7 +190,8 @@ Computed runGradlab(const Case& c, TensorMap& in) {
   r.outputs[c.name + ".dx"] = HostTensor{xs, c.dtype, dins[0].toHost()};
   for (const auto& p : block->params()) {
     if (p.decl.trainable)
-      r.outputs[c.name + ".grad." + p.decl.name] = HostTensor{p.decl.shape, c.dtype, p.grad.toHost()};
+      r.outputs[c.name + ".grad." + p.decl.name] =
+          HostTensor{p.decl.shape, c.dtype, p.grad.toHost()};
     else
       r.outputs[c.name + "." + p.decl.name] = HostTensor{p.decl.shape, c.dtype, p.value.toHost()};
   }
@@ -237,7 +271,8 @@ void TstParityConv::initTestCase() {
                     {"params", params},
                     {"dtype", c.dtype == DType::F64 ? "F64" : "F32"}});
   }
-  const QString inPath = tmp_.filePath("in.safetensors"), outPath = tmp_.filePath("out.safetensors");
+  const QString inPath = tmp_.filePath("in.safetensors"),
+                outPath = tmp_.filePath("out.safetensors");
   writeSafetensors(inPath.toStdString(), in, {{"cases", list.dump()}});
   if (!runPython({sourcePath("tests/parity/conv_ref.py"), inPath, outPath}, message)) {
     tmp_.setAutoRemove(false);
@@ -271,8 +306,10 @@ void TstParityConv::parity() {
     double scale = 0, worst = 0;
     size_t at = 0;
     for (double v : ref.values) scale = std::max(scale, std::abs(v));
-    QVERIFY2(scale > 0, qPrintable(QString("%1 is all zeros: the case tests nothing")
-                                       .arg(QString::fromStdString(key))));
+    QVERIFY2(
+        scale > 0,
+        qPrintable(
+            QString("%1 is all zeros: the case tests nothing").arg(QString::fromStdString(key))));
     for (size_t i = 0; i < ref.values.size(); ++i) {
       const double d = std::abs(mine.values[i] - ref.values[i]);
       if (!(d <= worst)) {  // NaN lands here too

@@ -205,7 +205,8 @@ void CpuBackend::pool2dBackward(PoolMode mode, const Pool2dGeometry& g, const Te
       T* d = dxp + k * g.inPlane();
       if (!accumulate) std::fill(d, d + g.inPlane(), T(0));
       if (fast)
-        backwardMax2x2(g, xp + k * g.inPlane(), dyp + k * g.outPlane(), d, cornersOf<T>(g.outPlane()));
+        backwardMax2x2(g, xp + k * g.inPlane(), dyp + k * g.outPlane(), d,
+                       cornersOf<T>(g.outPlane()));
       else
         backwardPlane(mode, g, xp + k * g.inPlane(), dyp + k * g.outPlane(), d);
     }
