@@ -191,8 +191,10 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
 
 MainWindow::~MainWindow() {
   // Children are destroyed after our members: stop everything that would reach the session.
+  // The model's undo stack is a member of the model, not a child: it emits cleanChanged while
+  // the model dies, after our members are gone, so it is disconnected by name.
   for (QObject* o : findChildren<QObject*>()) o->disconnect(this);
-  model_->disconnect(this);
+  model_->undoStack()->disconnect(this);
 }
 
 // --- construction --------------------------------------------------------------------------

@@ -535,6 +535,10 @@ void TrainingSession::run() {
     for (auto& c : commands) c();
     if (!commands.empty()) continue;  // re-check the state the commands left
 
+    // The loss curve starts where training starts: measure before the first step, however
+    // fast the steps after it come.
+    if (trainer_ && metrics_.empty() && (running_ || pendingSteps_ > 0)) evaluateMetrics();
+
     const auto now = Clock::now();
     bool stepped = false;
     if (trainer_ && pendingSteps_ > 0) {

@@ -42,7 +42,8 @@ class TestLabWindow : public QObject {
     auto w = std::make_unique<MainWindow>(o);
     w->resize(1600, 1000);
     w->show();
-    [&] { QVERIFY(QTest::qWaitForWindowExposed(w.get())); }();
+    w->activateWindow();  // keyboard shortcuts (Space, S, R) go to the active window
+    [&] { QVERIFY(QTest::qWaitForWindowActive(w.get())); }();
     return w;
   }
   static bool ready(MainWindow* w) { return w->snapshot() && w->snapshot()->ready; }
