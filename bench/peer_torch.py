@@ -19,7 +19,7 @@ Usage:
   peer_torch.py --info        # torch version, BLAS actually loaded, oneDNN, threads (JSON)
 
 --json prints one object per case and line:
-  {"case", "threads", "steps_per_s", "samples_per_s", "impl": "torch"}
+  {"case", "threads", "steps_per_s", "samples_per_s", "impl": "torch", "omp_wait_policy"}
 Run it with OPENBLAS_NUM_THREADS=N OMP_NUM_THREADS=N (bench/run.sh does); --threads also sets
 torch's intra-op threads and, when OpenBLAS is the loaded BLAS, openblas_set_num_threads(N).
 """
@@ -158,7 +158,8 @@ def run_case(case, threads, seconds, torch, foreach):
             break
     sps = done / elapsed
     return {"case": case, "threads": threads, "steps_per_s": round(sps, 3),
-            "samples_per_s": round(sps * batch, 1), "impl": "torch"}
+            "samples_per_s": round(sps * batch, 1), "impl": "torch",
+            "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "default")}
 
 
 def main(argv):

@@ -10,7 +10,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev libgl-dev libqcustomplot-dev
+  qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev libqt6svg6 libgl-dev libqcustomplot-dev
   libeigen3-dev libopencv-dev nlohmann-json3-dev libcli11-dev zlib1g-dev
   dataset-fashion-mnist python3-torch libopenblas0-pthread xvfb xauth
 )

@@ -68,6 +68,8 @@ class TestLabWindow : public QObject {
     QVERIFY(waitFor([&] { return ready(w.get()); }));
     QCOMPARE(w->model()->spec().blocks.size(), size_t(4));
     QVERIFY(w->playAction()->isEnabled());
+    // The toolbar and palette icons are SVG: they render only with Qt's SVG plugin installed.
+    QVERIFY2(!w->playAction()->icon().pixmap(24).isNull(), "no SVG icon engine (libqt6svg6)");
     screenshot(w.get(), "01-first-start");
     const double before = w->boundaryView()->heatmapChecksum();
 
