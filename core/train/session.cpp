@@ -513,7 +513,7 @@ void TrainingSession::publish() {
 
 void TrainingSession::run() {
   using namespace std::chrono_literals;
-  lastEval_ = lastProbe_ = lastPublish_ = nextStep_ = rateT0_ = Clock::now();
+  lastEval_ = lastProbe_ = lastPublish_ = frameStart_ = nextStep_ = rateT0_ = Clock::now();
   for (;;) {
     std::deque<std::function<void()>> commands;
     {
@@ -559,11 +559,13 @@ void TrainingSession::run() {
                                now - 1s);
         }
       } else {
-        // Flat out: a burst of steps, then the views' share of the time.
+        // Flat out: steps until the views' next frame is due (at most 10 ms, so that commands
+        // stay responsive), then the frame's share of the time.
+        const auto until = std::min(now + 10ms, frameStart_ + kFrame);
         do {
           doStep();
           stepped = true;
-        } while (running_ && Clock::now() - now < 10ms);
+        } while (running_ && Clock::now() < until);
       }
     }
 
@@ -578,23 +580,31 @@ void TrainingSession::run() {
       if (!running_ && pendingSteps_ == 0) stepsPerSecond_ = 0;
     }
     const bool training = trainer_ && (running_ || pendingSteps_ > 0);
-    // Budget: evaluation and probes take at most ~1/6 of the time while training.
+    // While training, the views' work happens on frames, at most 60 a second: a snapshot each
+    // frame, probes each frame and metrics every few, each only while its cost stays within its
+    // share (about 1/8 of the time). Their clocks read the frame's time t, so that a frame
+    // due after kFrame finds the probes due too.
+    const bool frameDue = t >= frameStart_ + kFrame;
     const double evalEvery = std::max(0.04, evalCost_ * 8);
-    const double probeEvery = std::max(1.0 / 60, probeCost_ * 8);
+    const double probeEvery = std::max(std::chrono::duration<double>(kFrame).count(), probeCost_ * 8);
     if (trainer_ && stepsAtEval_ != trainer_->steps() &&
-        (!training || seconds(t - lastEval_) >= evalEvery))
+        (!training || seconds(t - lastEval_) >= evalEvery)) {
       evaluateMetrics();
+      if (training) lastEval_ = t;
+    }
     const bool anyProbe = probes_.boundary || probes_.fit || probes_.confusion;
     if (trainer_ && anyProbe && (probesStale_ || stepsAtProbe_ != trainer_->steps()) &&
-        (!training || seconds(t - lastProbe_) >= probeEvery))
+        (!training || seconds(t - lastProbe_) >= probeEvery)) {
       computeProbes();
-    if (stateChanged_ || (stepped && seconds(Clock::now() - lastPublish_) >= 0.015) ||
-        (!training && stepped) ||
+      if (training) lastProbe_ = t;
+    }
+    if (stateChanged_ || (stepped && frameDue) || (!training && stepped) ||
         (trainer_ && !training && seconds(lastEval_ - lastPublish_) > 0) ||
-        (trainer_ && !training && seconds(lastProbe_ - lastPublish_) > 0))
+        (trainer_ && !training && seconds(lastProbe_ - lastPublish_) > 0) ||
+        (training && !stepped && trainer_ && seconds(t - lastPublish_) >= 0.1)) {
       publish();
-    else if (training && !stepped && trainer_ && seconds(Clock::now() - lastPublish_) >= 0.1)
-      publish();
+      frameStart_ = t;
+    }
   }
 }
 

@@ -109,7 +109,12 @@ class TrainingSession {
   int64_t stepsAtEval_ = -1, stepsAtProbe_ = -1;
   bool probesStale_ = true;
   double evalCost_ = 0, probeCost_ = 0;  // seconds, last measured
+  // The views' frame: a snapshot at most every kFrame while training (60 a second).
+  static constexpr std::chrono::steady_clock::duration kFrame =
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          std::chrono::duration<double>(1.0 / 60));
   std::chrono::steady_clock::time_point lastEval_, lastProbe_, lastPublish_, nextStep_;
+  std::chrono::steady_clock::time_point frameStart_;  // when the last frame's snapshot began
   std::chrono::steady_clock::time_point rateT0_;
   int64_t rateSteps0_ = 0;
   double stepsPerSecond_ = 0;
