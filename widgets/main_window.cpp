@@ -241,6 +241,11 @@ QDockWidget* MainWindow::dockFor(View* view, const QString& name) {
   dock->setObjectName(name);
   dock->setWidget(view);
   views_.push_back(view);
+  // A hidden view skips snapshots: shown again (a tab raised, a dock reopened), it catches up
+  // with the newest one at once instead of showing old data until training moves on.
+  connect(dock, &QDockWidget::visibilityChanged, this, [this, view](bool visible) {
+    if (visible && shown_) view->showSnapshot(*shown_);
+  });
   return dock;
 }
 

@@ -358,6 +358,11 @@ class TestLabWindow : public QObject {
     QCOMPARE(w->model()->spec().loss.type, std::string("cross_entropy"));
     w->session()->step(600);
     QVERIFY(waitFor([&] { return step(w.get()) == 600 && w->confusionView()->total() > 0; }, 60000));
+    // Every view follows the new data: XOR's classes on the matrix, no stale sine fit.
+    QStringList xorClasses;
+    for (const std::string& n : w->snapshot()->data->test.classNames) xorClasses << QString::fromStdString(n);
+    QCOMPARE(w->confusionView()->classLabels(), xorClasses);
+    QCOMPARE(w->fitView()->fitPoints(), 0);
     screenshot(w.get(), "11-all-views");
     QVERIFY(w->lossView()->exportTo(tmp_.filePath("loss.png")));
     QVERIFY(w->lossView()->exportTo(tmp_.filePath("loss.pdf")));

@@ -81,7 +81,7 @@ ConfusionView::ConfusionView(QWidget* parent) : View(tr("Confusion"), parent) {
   plot_->yAxis->setRangeReversed(true);
   map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
   map_->setInterpolate(false);
-  map_->setTightBoundary(true);
+  map_->setTightBoundary(false);  // cell (p, t) centred on the class ticks p and t
   QCPColorGradient grad;
   grad.clearColorStops();
   grad.setColorStopAt(0, QColor("#ffffff"));
@@ -97,10 +97,36 @@ ConfusionView::ConfusionView(QWidget* parent) : View(tr("Confusion"), parent) {
 
 int ConfusionView::misses() const { return grid_->count(); }
 
+QStringList ConfusionView::classLabels() const {
+  QStringList names;
+  if (auto t = plot_->xAxis->ticker().dynamicCast<QCPAxisTickerText>())
+    for (const QString& n : t->ticks()) names << n;
+  return names;
+}
+
+void ConfusionView::clear() {
+  for (auto* l : labels_) plot_->removeItem(l);
+  labels_.clear();
+  map_->setVisible(false);
+  plot_->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText));
+  plot_->yAxis->setTicker(QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText));
+  grid_->set(nullptr, ConfusionProbe{});
+  k_ = 0;
+  total_ = 0;
+  probe_ = nullptr;
+  data_ = nullptr;
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
 void ConfusionView::showSnapshot(const Snapshot& s) {
   if (!s.data || !s.data->train.isClassification()) {
     setNote(tr("The confusion matrix needs a classification dataset (classes to predict)."));
+    if (data_) clear();
     return;
+  }
+  if (s.data.get() != data_) {  // other data: other classes, and the old matrix is not theirs
+    clear();
+    data_ = s.data.get();
   }
   if (s.confusion.get() == probe_ || !s.confusion) {
     if (!s.confusion) setNote(s.ready ? tr("Computing…") : tr("Fix the network's problems first."));
@@ -110,8 +136,9 @@ void ConfusionView::showSnapshot(const Snapshot& s) {
   const ConfusionProbe& c = *s.confusion;
   const int k = c.numClasses;
   const Dataset& d = c.onTest ? s.data->test : s.data->train;
-  if (k != k_) {
+  if (k != k_) {  // lay out a k × k matrix with the data's class names
     k_ = k;
+    map_->setVisible(true);
     map_->data()->setSize(k, k);
     map_->data()->setRange(QCPRange(0, k - 1), QCPRange(0, k - 1));
     for (auto* l : labels_) plot_->removeItem(l);

@@ -2,6 +2,8 @@
 // ConfusionView: for classification, the confusion matrix on the test set (rows: true class,
 // columns: predicted; counts in the cells) and a grid of misclassified test examples — images
 // shown as images, other samples as their numbers — each with its true and predicted class.
+#include <QStringList>
+
 #include "views/view.h"
 
 class QCPColorMap;
@@ -20,13 +22,17 @@ class ConfusionView : public View {
   QCustomPlot* plot() const override { return plot_; }
   int64_t total() const { return total_; }
   int misses() const;
+  QStringList classLabels() const;  // the matrix's class names, in order (empty: no matrix)
 
  private:
+  void clear();  // no matrix, no examples: for data without classes, and before other data
+
   QCustomPlot* plot_;
   QCPColorMap* map_;
   std::vector<QCPItemText*> labels_;
   MissGrid* grid_;
   const ConfusionProbe* probe_ = nullptr;
+  const Split* data_ = nullptr;  // the data the matrix shows (identity only)
   int k_ = 0;
   int64_t total_ = 0;
 };

@@ -39,11 +39,14 @@ void FitView::showSnapshot(const Snapshot& s) {
   if (!s.data || s.data->train.xShape != Shape{1} || s.data->train.isClassification()) {
     setNote(tr("The fit view needs 1-D regression data (one input, a number to predict): choose "
                "fn-sine, fn-step, fn-abs, fn-cubic or fn-bump in the Data panel."));
-    if (data_) {
-      for (QCPGraph* g : {target_, train_, test_, fit_}) g->data()->clear();
-      plot_->replot(QCustomPlot::rpQueuedReplot);
+    bool drawn = false;  // anything left from earlier data (whatever data_ says) goes
+    for (QCPGraph* g : {target_, train_, test_, fit_}) {
+      drawn |= g->dataCount() > 0;
+      g->data()->clear();
     }
+    if (drawn) plot_->replot(QCustomPlot::rpQueuedReplot);
     data_ = nullptr;
+    probe_ = nullptr;
     return;
   }
   if (s.data.get() != data_) {

@@ -74,6 +74,9 @@ bool View::exportTo(const QString& path, QString* error) {
 }
 
 void stylePlot(QCustomPlot* plot) {
+  // QCustomPlot asks for 50×50 pixels: beside a strip of thumbnails in a splitter, or in a
+  // crowded dock area, that squeezes a plot to a line. Ask for room to read it.
+  plot->setMinimumSize(220, 170);
   plot->setNoAntialiasingOnDrag(true);
   plot->setAntialiasedElements(QCP::aeNone);
   plot->setNotAntialiasedElements(QCP::aeAll);
