@@ -1,10 +1,11 @@
 // The long-lag task (data/sequences.h) with a lag of 20 blank steps: an LSTM of 32 units
 // (examples/long-lag-lstm.net.json) learns to recall the symbol, reaching ≥ 0.95 test accuracy
 // with a fixed seed — the same run as
-//   gradlab-cli train examples/long-lag-lstm.net.json --dataset long-lag --lag 20 \
+//   gradlab-cli train examples/long-lag-lstm.net.json --dataset long-lag --lag 20
 //       --steps 6000 --batch 32 --seed 1
-// (Adam at its default lr 0.001; about 4 s on one thread. With PyTorch's init the forget gate
-// starts near 0.5 and the loss sits on ln 4 for a few thousand steps before it drops.)
+// (one command line; Adam at its default lr 0.001; about 2 s on one thread. With PyTorch's
+// init the forget gate starts near 0.5 and the loss sits on ln 4 for a thousand steps or more
+// before it drops. bench/RESULTS.md records this run beside a SimpleRNN's.)
 #include <QtTest>
 
 #include "backend/backend.h"
