@@ -364,6 +364,18 @@ class TestLabWindow : public QObject {
     QCOMPARE(w->confusionView()->classLabels(), xorClasses);
     QCOMPARE(w->fitView()->fitPoints(), 0);
     screenshot(w.get(), "11-all-views");
+
+    // A view closed while training moves on catches up when opened again, training paused.
+    auto* lossDock = w->findChild<QDockWidget*>("lossDock");
+    QVERIFY(lossDock);
+    lossDock->hide();
+    const int points = w->lossView()->pointCount();
+    w->session()->step(400);
+    QVERIFY(waitFor([&] { return step(w.get()) == 1000 && !w->snapshot()->running; }));
+    QTest::qWait(100);
+    QCOMPARE(w->lossView()->pointCount(), points);  // hidden: not drawn
+    lossDock->show();
+    QVERIFY(waitFor([&] { return w->lossView()->pointCount() > points; }, 2000));
     QVERIFY(w->lossView()->exportTo(tmp_.filePath("loss.png")));
     QVERIFY(w->lossView()->exportTo(tmp_.filePath("loss.pdf")));
     QVERIFY(w->confusionView()->exportTo(tmp_.filePath("confusion.pdf")));
