@@ -24,6 +24,7 @@
 #include "views/fit_view.h"
 #include "views/loss_view.h"
 #include "views/neuron_maps.h"
+#include "support/cli_runner.h"
 
 using namespace gradlab;
 using namespace gradlab::widgets;
@@ -384,6 +385,37 @@ class TestLabWindow : public QObject {
     QString error;
     QVERIFY(!w->lossView()->exportTo(tmp_.filePath("loss.bmpx"), &error));
     QVERIFY(error.contains(".png"));
+  }
+
+  // Images: the small CNN on Fashion-MNIST trains in the window; the confusion matrix counts
+  // the 10 000 test images and the misclassified ones are shown as pictures.
+  void imageClassifier() {
+    auto w = makeWindow();
+    QVERIFY(waitFor([&] { return ready(w.get()); }));
+    w->model()->setSpec(loadNetwork(test::sourcePath("examples/fashion-cnn.net.json").toStdString()));
+    // The file has no canvas positions: it is laid out left to right, no two cards on each other.
+    const QPointF c1 = w->canvas()->blockItem("c1")->pos(), p1 = w->canvas()->blockItem("p1")->pos();
+    QVERIFY2(p1.x() > c1.x(), qPrintable(QString("c1 at x %1, p1 at x %2").arg(c1.x()).arg(p1.x())));
+    QVERIFY(!w->model()->undoStack()->canUndo());
+    DataSource fashion;
+    fashion.builtin = "fashion-mnist";
+    fashion.points = 0;  // all images, as the Data panel picks it
+    w->datasetPanel()->load(fashion);
+    QVERIFY(waitFor([&] {
+      return ready(w.get()) && w->snapshot()->data->train.xShape == (Shape{1, 28, 28});
+    }, 60000));
+    QCOMPARE(w->snapshot()->data->test.size(), int64_t(10000));
+    QVERIFY2(w->model()->analysis().ok(), describe(w->model()->analysis().problems).c_str());
+    w->session()->step(400);
+    QVERIFY(waitFor([&] { return step(w.get()) == 400 && !w->snapshot()->running; }, 120000));
+    QVERIFY(waitFor([&] { return w->confusionView()->total() == 10000; }, 60000));
+    const auto& m = w->snapshot()->metrics;
+    QVERIFY(!m.empty());
+    QVERIFY2(m.back().testAcc > 0.6, qPrintable(QString("test accuracy %1 after 400 steps").arg(m.back().testAcc)));
+    QVERIFY(w->confusionView()->misses() > 0);
+    QCOMPARE(w->confusionView()->classLabels().size(), 10);
+    QCOMPARE(w->confusionView()->classLabels().front(), QString("0  T-shirt/top"));
+    screenshot(w.get(), "14-fashion-mnist-cnn");
   }
 };
 

@@ -1,8 +1,8 @@
 #include "editor/network_model.h"
 
 #include <QRegularExpression>
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -50,6 +50,15 @@ void NetworkModel::edit(const QString& text, const std::function<void(NetworkSpe
 void NetworkModel::setSpec(const NetworkSpec& spec) {
   undo_.clear();
   apply(spec);
+  // A hand-written network file has no canvas positions: opening it lays it out, so that its
+  // blocks do not lie on top of each other (part of opening, not an edit to undo).
+  const bool placed = std::all_of(spec.blocks.begin(), spec.blocks.end(), [](const BlockSpec& b) {
+    return b.ui.is_object() && b.ui.contains("x") && b.ui.contains("y");
+  });
+  if (!placed) {
+    autoLayout();
+    undo_.clear();
+  }
   undo_.setClean();
 }
 

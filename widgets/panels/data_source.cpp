@@ -1,6 +1,7 @@
 #include "panels/data_source.h"
 
 #include <QFileInfo>
+#include <algorithm>
 
 #include "util/error.h"
 
@@ -12,11 +13,13 @@ QString DataSource::label() const {
 
 DatasetOptions DataSource::options() const {
   DatasetOptions o;
-  if (points > 0) o.points = points;
   o.noise = noise;
   o.testFraction = testFraction;
   o.seed = seed;
-  if (builtin == "fashion-mnist") o.limit = 2000;  // keeps the first start quick; TODO setting
+  if (builtin == "fashion-mnist")
+    o.limit = std::max(0, points);  // the first `points` train and test images; 0 = all
+  else if (points > 0)
+    o.points = points;
   return o;
 }
 

@@ -58,8 +58,11 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
   testRow->addWidget(testLabel_);
   form->addRow(tr("Test share"), testRow);
   points_ = new QSpinBox(this);
-  points_->setRange(10, 100000);
+  points_->setRange(0, 100000);
   points_->setSingleStep(100);
+  points_->setSpecialValueText(tr("all"));  // 0: every image of Fashion-MNIST
+  points_->setToolTip(tr("Points to generate; for Fashion-MNIST the first N training and test "
+                         "images (all: 60 000 and 10 000)"));
   form->addRow(tr("Samples"), points_);
   batch_ = new QSpinBox(this);
   batch_->setRange(1, 4096);

@@ -99,7 +99,7 @@ int ConfusionView::misses() const { return grid_->count(); }
 
 QStringList ConfusionView::classLabels() const {
   QStringList names;
-  if (auto t = plot_->xAxis->ticker().dynamicCast<QCPAxisTickerText>())
+  if (auto t = plot_->yAxis->ticker().dynamicCast<QCPAxisTickerText>())
     for (const QString& n : t->ticks()) names << n;
   return names;
 }
@@ -149,12 +149,18 @@ void ConfusionView::showSnapshot(const Snapshot& s) {
       t->setFont(QFont(font().family(), k > 6 ? 7 : 9));
       labels_.push_back(t);
     }
-    QSharedPointer<QCPAxisTickerText> ticks(new QCPAxisTickerText);
-    for (int i = 0; i < k; ++i)
-      ticks->addTick(i, i < int(d.classNames.size()) ? QString::fromStdString(d.classNames[size_t(i)])
-                                                    : QString::number(i));
-    plot_->xAxis->setTicker(ticks);
-    plot_->yAxis->setTicker(ticks);
+    // Rows carry the class names; with more than four classes the names would overlap side by
+    // side, so the columns carry the class numbers and the rows "number name".
+    QSharedPointer<QCPAxisTickerText> rows(new QCPAxisTickerText), cols(new QCPAxisTickerText);
+    for (int i = 0; i < k; ++i) {
+      const QString name = i < int(d.classNames.size()) ? QString::fromStdString(d.classNames[size_t(i)])
+                                                        : QString::number(i);
+      const bool numbered = k > 4 && name != QString::number(i);
+      rows->addTick(i, numbered ? QString("%1  %2").arg(i).arg(name) : name);
+      cols->addTick(i, numbered ? QString::number(i) : name);
+    }
+    plot_->xAxis->setTicker(cols);
+    plot_->yAxis->setTicker(rows);
     plot_->xAxis->setRange(-0.5, k - 0.5);
     plot_->yAxis->setRange(-0.5, k - 0.5);
   }

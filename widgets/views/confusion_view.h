@@ -22,7 +22,7 @@ class ConfusionView : public View {
   QCustomPlot* plot() const override { return plot_; }
   int64_t total() const { return total_; }
   int misses() const;
-  QStringList classLabels() const;  // the matrix's class names, in order (empty: no matrix)
+  QStringList classLabels() const;  // the matrix's row labels, in order (empty: no matrix)
 
  private:
   void clear();  // no matrix, no examples: for data without classes, and before other data
