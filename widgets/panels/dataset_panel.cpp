@@ -133,7 +133,12 @@ void DatasetPanel::showSource(const DataSource& s) {
   testLabel_->setText(QString::number(test_->value()) + " %");
   points_->setValue(s.points);
   const bool builtin = !s.builtin.isEmpty();
-  noise_->setEnabled(builtin);
+  // Noise means something for the generated sets (and the sine sequences), not for images.
+  bool noisy = s.builtin == "sine";
+  for (const auto& d : builtinDatasets())
+    if (QString::fromStdString(d.name) == s.builtin)
+      noisy |= d.kind == DatasetKind::Classification2D || d.kind == DatasetKind::Regression1D;
+  noise_->setEnabled(noisy);
   points_->setEnabled(builtin);
 }
 
