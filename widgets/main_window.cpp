@@ -325,6 +325,17 @@ void MainWindow::createMenus() {
                                                    tr("Gradlab projects (*.gradlab)"));
     if (!p.isEmpty()) saveProjectTo(p);
   });
+  file->addAction(tr("&Import Network…"), this, [this] {
+    const QString p = QFileDialog::getOpenFileName(this, tr("Import network"), {},
+                                                   tr("Network files (*.net.json *.json)"));
+    if (!p.isEmpty()) importNetworkFrom(p);
+  });
+  file->addAction(tr("&Export Network…"), this, [this] {
+    const QString name = QString::fromStdString(model_->spec().name.empty() ? "network" : model_->spec().name);
+    const QString p = QFileDialog::getSaveFileName(this, tr("Export network"), name + ".net.json",
+                                                   tr("Network files (*.net.json)"));
+    if (!p.isEmpty()) exportNetworkTo(p);
+  });
   file->addAction(tr("Open &Data File…"), this, [this] {
     const QString p = QFileDialog::getOpenFileName(this, tr("Open data file"), {},
                                                    tr("Data (*.csv *.safetensors);;All files (*)"));
@@ -372,6 +383,32 @@ void MainWindow::newProject() {
   } catch (const std::exception& e) {
     showMessage(tr("The default project is broken: %1").arg(e.what()));
   }
+}
+
+bool MainWindow::importNetworkFrom(const QString& path) {
+  NetworkSpec spec;
+  try {
+    spec = importNetwork(path);
+  } catch (const std::exception& e) {
+    showMessage(tr("Could not import the network — your current network is unchanged.\n%1")
+                    .arg(QString::fromUtf8(e.what())));
+    return false;
+  }
+  model_->importSpec(spec, tr("Import %1").arg(QFileInfo(path).fileName()));
+  canvas_->zoomToFit();
+  statusBar()->showMessage(tr("Imported %1 (Ctrl+Z undoes it)").arg(QFileInfo(path).fileName()), 5000);
+  return true;
+}
+
+bool MainWindow::exportNetworkTo(const QString& path) {
+  try {
+    exportNetwork(path, model_->spec());
+  } catch (const std::exception& e) {
+    showMessage(tr("Could not export the network: %1").arg(QString::fromUtf8(e.what())));
+    return false;
+  }
+  statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 5000);
+  return true;
 }
 
 bool MainWindow::openProject(const QString& path) {

@@ -51,6 +51,10 @@ class MainWindow : public QMainWindow {
   void newProject();
   bool openProject(const QString& path);
   bool saveProjectTo(const QString& path);
+  // A network file (*.net.json) into the current project (data and settings stay; undoable),
+  // and the current network out to one. Errors show a message and change nothing.
+  bool importNetworkFrom(const QString& path);
+  bool exportNetworkTo(const QString& path);
   QString currentPath() const { return path_; }
   Project currentProject(bool withWeights);
 

@@ -6,6 +6,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QFile>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QStandardPaths>
@@ -392,11 +393,30 @@ class TestLabWindow : public QObject {
   void imageClassifier() {
     auto w = makeWindow();
     QVERIFY(waitFor([&] { return ready(w.get()); }));
-    w->model()->setSpec(loadNetwork(test::sourcePath("examples/fashion-cnn.net.json").toStdString()));
-    // The file has no canvas positions: it is laid out left to right, no two cards on each other.
+    // File › Import Network: a malformed file is refused with a message, nothing changes.
+    const std::string spiral = json(w->model()->spec());
+    QFile bad(tmp_.filePath("bad.net.json"));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write("{\"format\": \"gradlab.network/1\", \"blocks\": [");
+    bad.close();
+    QVERIFY(!w->importNetworkFrom(bad.fileName()));
+    QVERIFY2(w->message().contains("bad.net.json"), qPrintable(w->message()));
+    QCOMPARE(json(w->model()->spec()), spiral);
+    // The CNN's file, hand-written for gradlab-cli, has no canvas positions: it is laid out
+    // left to right, no two cards on each other; one Undo brings the spiral network back.
+    QVERIFY(w->importNetworkFrom(test::sourcePath("examples/fashion-cnn.net.json")));
     const QPointF c1 = w->canvas()->blockItem("c1")->pos(), p1 = w->canvas()->blockItem("p1")->pos();
     QVERIFY2(p1.x() > c1.x(), qPrintable(QString("c1 at x %1, p1 at x %2").arg(c1.x()).arg(p1.x())));
-    QVERIFY(!w->model()->undoStack()->canUndo());
+    const std::string cnn = json(w->model()->spec());
+    w->undoAction()->trigger();
+    QCOMPARE(json(w->model()->spec()), spiral);
+    w->redoAction()->trigger();
+    QCOMPARE(json(w->model()->spec()), cnn);
+    // Export Network writes a file gradlab-cli reads: the same network, positions kept.
+    QVERIFY(w->exportNetworkTo(tmp_.filePath("cnn.net.json")));
+    const NetworkSpec exported = loadNetwork(tmp_.filePath("cnn.net.json").toStdString());
+    QCOMPARE(json(exported), cnn);
+    QVERIFY(NetworkModel::placed(exported));
     DataSource fashion;
     fashion.builtin = "fashion-mnist";
     fashion.points = 0;  // all images, as the Data panel picks it

@@ -52,14 +52,24 @@ void NetworkModel::setSpec(const NetworkSpec& spec) {
   apply(spec);
   // A hand-written network file has no canvas positions: opening it lays it out, so that its
   // blocks do not lie on top of each other (part of opening, not an edit to undo).
-  const bool placed = std::all_of(spec.blocks.begin(), spec.blocks.end(), [](const BlockSpec& b) {
-    return b.ui.is_object() && b.ui.contains("x") && b.ui.contains("y");
-  });
-  if (!placed) {
+  if (!placed(spec)) {
     autoLayout();
     undo_.clear();
   }
   undo_.setClean();
+}
+
+void NetworkModel::importSpec(const NetworkSpec& spec, const QString& text) {
+  undo_.beginMacro(text);
+  edit(text, [&](NetworkSpec& s) { s = spec; });
+  if (!placed(spec)) autoLayout();
+  undo_.endMacro();
+}
+
+bool NetworkModel::placed(const NetworkSpec& spec) {
+  return std::all_of(spec.blocks.begin(), spec.blocks.end(), [](const BlockSpec& b) {
+    return b.ui.is_object() && b.ui.contains("x") && b.ui.contains("y");
+  });
 }
 
 nlohmann::json NetworkModel::engineJson(const NetworkSpec& spec) {

@@ -29,6 +29,9 @@ class NetworkModel : public QObject {
   void edit(const QString& text, const std::function<void(NetworkSpec&)>& change);
   // Replaces the whole spec without undo history (New, Open, recovery).
   void setSpec(const NetworkSpec& spec);
+  // Replaces the whole spec as one undoable edit (File › Import Network), laid out when the
+  // file has no canvas positions.
+  void importSpec(const NetworkSpec& spec, const QString& text);
 
   // Helpers that build edits.
   QString uniqueId(const QString& base) const;
@@ -41,6 +44,7 @@ class NetworkModel : public QObject {
   void autoLayout();
 
   static QPointF position(const BlockSpec& b);
+  static bool placed(const NetworkSpec& spec);  // every block has a canvas position
   // The spec as the engine sees it (canvas positions left out).
   static nlohmann::json engineJson(const NetworkSpec& spec);
 

@@ -129,4 +129,10 @@ void saveProject(const QString& path, const Project& p) {
                                                 : QString()));
 }
 
+NetworkSpec importNetwork(const QString& path) { return loadNetwork(path.toStdString()); }
+
+void exportNetwork(const QString& path, const NetworkSpec& spec) {
+  writeAtomically(path, QByteArray::fromStdString(toJson(spec).dump(2) + "\n"));
+}
+
 }  // namespace gradlab::widgets

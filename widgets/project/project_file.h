@@ -43,4 +43,9 @@ Project parseProject(const QByteArray& bytes, const QString& source);
 void saveProject(const QString& path, const Project& project);
 QByteArray serializeProject(const Project& project, const QString& weightsFile);
 
+// A network file (*.net.json, the format gradlab-cli reads): loading throws Error naming the
+// file and the place; writing is atomic and keeps the canvas positions in each block's "ui".
+NetworkSpec importNetwork(const QString& path);
+void exportNetwork(const QString& path, const NetworkSpec& spec);
+
 }  // namespace gradlab::widgets
