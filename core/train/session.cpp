@@ -149,6 +149,7 @@ void TrainingSession::reset() {
     }
     metrics_.clear();
     stepsAtEval_ = stepsAtProbe_ = -1;
+    evalSampled_ = false;
     probesStale_ = true;
     lastLoss_ = 0;
     stateChanged_ = true;
@@ -206,7 +207,7 @@ bool TrainingSession::sync(int timeoutMs) {
   auto promise = std::make_shared<std::promise<void>>();
   auto future = promise->get_future();
   post([this, promise] {
-    if (trainer_ && stepsAtEval_ != trainer_->steps()) evaluateMetrics();
+    if (trainer_ && (stepsAtEval_ != trainer_->steps() || evalSampled_)) evaluateMetrics(false);
     if (trainer_ && (probesStale_ || stepsAtProbe_ != trainer_->steps())) computeProbes();
     publish();
     promise->set_value();
@@ -227,6 +228,7 @@ void TrainingSession::rebuild() {
   error_.clear();
   message_.clear();
   stepsAtEval_ = stepsAtProbe_ = -1;
+  evalSampled_ = false;
   probesStale_ = true;
   lastLoss_ = 0;
   stateChanged_ = true;
@@ -317,18 +319,21 @@ void TrainingSession::doStep() {
   }
 }
 
-void TrainingSession::evaluateMetrics() {
+void TrainingSession::evaluateMetrics(bool live) {
   const auto t0 = Clock::now();
   MetricPoint p;
   p.step = trainer_->steps();
   p.epoch = trainer_->epochs();
   const double nan = std::nan("");
+  const Split& data = trainer_->data();
+  const int64_t limit = live ? kLiveEvalSamples : 0;
+  p.sampled = live && std::max(data.train.size(), data.test.size()) > kLiveEvalSamples;
   try {
-    const Metrics train = trainer_->evaluate(trainer_->data().train);
+    const Metrics train = trainer_->evaluate(data.train, limit);
     p.trainLoss = train.loss;
     p.trainAcc = train.accuracy.value_or(nan);
-    if (trainer_->data().test.size() > 0) {
-      const Metrics test = trainer_->evaluate(trainer_->data().test);
+    if (data.test.size() > 0) {
+      const Metrics test = trainer_->evaluate(data.test, limit);
       p.testLoss = test.loss;
       p.testAcc = test.accuracy.value_or(nan);
     } else {
@@ -336,6 +341,9 @@ void TrainingSession::evaluateMetrics() {
     }
   } catch (const std::exception& e) {
     message_ = std::string("Could not evaluate: ") + e.what();
+    stepsAtEval_ = p.step;  // not again at this step: the worker would spin on it
+    evalSampled_ = false;
+    lastEval_ = Clock::now();
     return;
   }
   if (!metrics_.empty() && metrics_.back().step == p.step)
@@ -350,6 +358,7 @@ void TrainingSession::evaluateMetrics() {
     metrics_ = std::move(thin);
   }
   stepsAtEval_ = p.step;
+  evalSampled_ = p.sampled;
   lastEval_ = Clock::now();
   evalCost_ = seconds(lastEval_ - t0);
 }
@@ -522,7 +531,7 @@ void TrainingSession::run() {
       const bool throttled = training && pendingSteps_ == 0 && speed_ > 0;
       const bool anyProbe = probes_.boundary || probes_.fit || probes_.confusion;
       const bool idleWork =
-          trainer_ && (stepsAtEval_ != trainer_->steps() ||
+          trainer_ && (stepsAtEval_ != trainer_->steps() || evalSampled_ ||
                        (anyProbe && (probesStale_ || stepsAtProbe_ != trainer_->steps())));
       auto wake = [&] { return quit_ || !queue_.empty(); };
       if (throttled && Clock::now() < nextStep_)
@@ -537,7 +546,7 @@ void TrainingSession::run() {
 
     // The loss curve starts where training starts: measure before the first step, however
     // fast the steps after it come.
-    if (trainer_ && metrics_.empty() && (running_ || pendingSteps_ > 0)) evaluateMetrics();
+    if (trainer_ && metrics_.empty() && (running_ || pendingSteps_ > 0)) evaluateMetrics(true);
 
     const auto now = Clock::now();
     bool stepped = false;
@@ -587,9 +596,10 @@ void TrainingSession::run() {
     const bool frameDue = t >= frameStart_ + kFrame;
     const double evalEvery = std::max(0.04, evalCost_ * 8);
     const double probeEvery = std::max(std::chrono::duration<double>(kFrame).count(), probeCost_ * 8);
-    if (trainer_ && stepsAtEval_ != trainer_->steps() &&
+    // Paused or done: the last point measured on all the data, if it was measured on part.
+    if (trainer_ && (stepsAtEval_ != trainer_->steps() || (!training && evalSampled_)) &&
         (!training || seconds(t - lastEval_) >= evalEvery)) {
-      evaluateMetrics();
+      evaluateMetrics(training);
       if (training) lastEval_ = t;
     }
     const bool anyProbe = probes_.boundary || probes_.fit || probes_.confusion;

@@ -69,7 +69,7 @@ class TrainingSession {
   void run();
   void rebuild();
   void doStep();
-  void evaluateMetrics();
+  void evaluateMetrics(bool live);  // live: on at most kLiveEvalSamples of each set
   void computeProbes();
   void publish();
   void dataRange();
@@ -107,6 +107,7 @@ class TrainingSession {
   uint64_t serial_ = 0;
   bool stateChanged_ = true;     // publish soon even without steps
   int64_t stepsAtEval_ = -1, stepsAtProbe_ = -1;
+  bool evalSampled_ = false;  // the last point was measured live on part of the data
   bool probesStale_ = true;
   double evalCost_ = 0, probeCost_ = 0;  // seconds, last measured
   // The views' frame: a snapshot at most every kFrame while training (60 a second).

@@ -21,11 +21,16 @@ namespace gradlab {
 
 // Loss and accuracy at one step: train and test, measured in evaluation mode.
 // Accuracy is NaN where the task is not classification; test values NaN without a test set.
+// While training runs, a point measures at most the first kLiveEvalSamples of each set, so that
+// the curve moves on big data sets too (`sampled` then says so); once training stops, the
+// last point is measured on every sample.
+inline constexpr int64_t kLiveEvalSamples = 2000;
 struct MetricPoint {
   int64_t step = 0;
   double epoch = 0;
   double trainLoss = 0, testLoss = 0;
   double trainAcc = 0, testAcc = 0;
+  bool sampled = false;  // measured on the first kLiveEvalSamples of a bigger set
 };
 
 // A function sampled on a regular w × h grid over [x0, x1] × [y0, y1]; values row-major with

@@ -215,17 +215,18 @@ void Trainer::forwardBackward() {
   run();
 }
 
-Metrics Trainer::evaluate(const Dataset& d) {
+Metrics Trainer::evaluate(const Dataset& d, int64_t limit) {
   Metrics m;
-  m.samples = d.size();
-  if (d.size() == 0) return m;
+  const int64_t n = limit > 0 ? std::min(limit, d.size()) : d.size();
+  m.samples = n;
+  if (n == 0) return m;
   const int64_t chunk = 256;
   const int64_t width = numel(net_->outputShape());
   const double threshold = net_->lossKind() == LossKind::BceLogits ? 0.0 : 0.5;
   double lossSum = 0;
   int64_t correct = 0;
-  for (int64_t begin = 0; begin < d.size(); begin += chunk) {
-    const int64_t count = std::min(chunk, d.size() - begin);
+  for (int64_t begin = 0; begin < n; begin += chunk) {
+    const int64_t count = std::min(chunk, n - begin);
     net_->forward(makeInput(d, begin, count), /*training=*/false);
     lossSum += net_->loss(makeTarget(d, begin, count), /*withGrad=*/false) * double(count);
     if (!d.isClassification()) continue;
@@ -240,8 +241,8 @@ Metrics Trainer::evaluate(const Dataset& d) {
       correct += predicted == int64_t(d.y[size_t(begin + i)]);
     }
   }
-  m.loss = lossSum / double(d.size());
-  if (d.isClassification()) m.accuracy = double(correct) / double(d.size());
+  m.loss = lossSum / double(n);
+  if (d.isClassification()) m.accuracy = double(correct) / double(n);
   return m;
 }
 

@@ -56,7 +56,8 @@ class Trainer {
 
   StepResult step();
   // Loss and accuracy on a dataset, in evaluation mode, in chunks.
-  Metrics evaluate(const Dataset& data);
+  // Loss and accuracy in evaluation mode over the first `limit` samples (0: all of them).
+  Metrics evaluate(const Dataset& data, int64_t limit = 0);
   // Fresh weights and optimizer state from config().seed; step count back to 0.
   void reset();
   void setConfig(const TrainConfig& config);  // lr, optimizer, penalties, batch, ... between steps

@@ -429,8 +429,11 @@ class TestLabWindow : public QObject {
     w->session()->step(400);
     QVERIFY(waitFor([&] { return step(w.get()) == 400 && !w->snapshot()->running; }, 120000));
     QVERIFY(waitFor([&] { return w->confusionView()->total() == 10000; }, 60000));
-    const auto& m = w->snapshot()->metrics;
-    QVERIFY(!m.empty());
+    // While training the curve measures the first 2000 images of each set; paused, all of them.
+    QVERIFY(waitFor([&] { return !w->snapshot()->metrics.back().sampled; }, 30000));
+    const auto snap = w->snapshot();
+    const auto& m = snap->metrics;
+    QVERIFY(m.size() >= 2);
     QVERIFY2(m.back().testAcc > 0.6, qPrintable(QString("test accuracy %1 after 400 steps").arg(m.back().testAcc)));
     QVERIFY(w->confusionView()->misses() > 0);
     QCOMPARE(w->confusionView()->classLabels().size(), 10);

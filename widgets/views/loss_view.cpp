@@ -142,6 +142,9 @@ void LossView::showSnapshot(const Snapshot& s) {
     if (std::isfinite(p.testLoss)) note += tr(" · test loss %1").arg(p.testLoss, 0, 'g', 4);
     if (std::isfinite(p.testAcc)) note += tr(" · test accuracy %1 %").arg(p.testAcc * 100, 0, 'f', 1);
     else if (std::isfinite(p.trainAcc)) note += tr(" · accuracy %1 %").arg(p.trainAcc * 100, 0, 'f', 1);
+    if (p.sampled)
+      note += tr(" (on the first %L1 samples of each set while training; on all once paused)")
+                  .arg(kLiveEvalSamples);
     setNote(note);
   }
   plot_->replot(QCustomPlot::rpQueuedReplot);
