@@ -34,6 +34,7 @@
 #include "project/recovery.h"
 #include "views/boundary_view.h"
 #include "views/confusion_view.h"
+#include "views/gradient_view.h"
 #include "views/fit_view.h"
 #include "views/loss_view.h"
 #include "util/error.h"
@@ -182,7 +183,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     autosaveTimer_->start();
   }
   connect(qobject_cast<QDockWidget*>(lossDock_), &QDockWidget::visibilityChanged, this, &MainWindow::updateProbes);
-  for (QDockWidget* d : {boundaryDock_, fitDock_, confusionDock_})
+  for (QDockWidget* d : {boundaryDock_, fitDock_, confusionDock_, gradientDock_})
     connect(d, &QDockWidget::visibilityChanged, this, &MainWindow::updateProbes);
   updateProbes();
   updateTrainingState();
@@ -271,16 +272,19 @@ void MainWindow::createDocks() {
   boundary_ = new BoundaryView(this);
   fit_ = new FitView(this);
   confusion_ = new ConfusionView(this);
+  gradients_ = new GradientView(this);
   lossDock_ = dockFor(loss_, "lossDock");
   boundaryDock_ = dockFor(boundary_, "boundaryDock");
   fitDock_ = dockFor(fit_, "fitDock");
   confusionDock_ = dockFor(confusion_, "confusionDock");
+  gradientDock_ = dockFor(gradients_, "gradientDock");
 
   addDockWidget(Qt::LeftDockWidgetArea, paletteDock_);
   addDockWidget(Qt::LeftDockWidgetArea, dataDock_);
   addDockWidget(Qt::RightDockWidgetArea, boundaryDock_);
   tabifyDockWidget(boundaryDock_, fitDock_);
   tabifyDockWidget(fitDock_, confusionDock_);
+  tabifyDockWidget(confusionDock_, gradientDock_);
   addDockWidget(Qt::RightDockWidgetArea, lossDock_);
   addDockWidget(Qt::BottomDockWidgetArea, inspectorDock_);
   splitDockWidget(inspectorDock_, problemsDock_, Qt::Horizontal);
@@ -365,7 +369,7 @@ void MainWindow::createMenus() {
   view->addAction(tr("&Fit Network"), QKeySequence(Qt::CTRL | Qt::Key_0), canvas_, &Canvas::zoomToFit);
   view->addSeparator();
   for (QDockWidget* d : {paletteDock_, dataDock_, inspectorDock_, problemsDock_, lossDock_,
-                         boundaryDock_, fitDock_, confusionDock_})
+                         boundaryDock_, fitDock_, confusionDock_, gradientDock_})
     view->addAction(d->toggleViewAction());
   view->addSeparator();
   view->addAction(tr("Show &All Views"), this, &MainWindow::showAllViews);
@@ -776,7 +780,7 @@ void MainWindow::showMessage(const QString& text, bool error) {
 }
 
 void MainWindow::showAllViews() {
-  for (QDockWidget* d : {lossDock_, boundaryDock_, fitDock_, confusionDock_}) {
+  for (QDockWidget* d : {lossDock_, boundaryDock_, fitDock_, confusionDock_, gradientDock_}) {
     d->show();
     removeDockWidget(d);
   }
@@ -784,7 +788,9 @@ void MainWindow::showAllViews() {
   splitDockWidget(boundaryDock_, confusionDock_, Qt::Horizontal);
   splitDockWidget(boundaryDock_, lossDock_, Qt::Vertical);
   splitDockWidget(confusionDock_, fitDock_, Qt::Vertical);
-  for (QDockWidget* d : {lossDock_, boundaryDock_, fitDock_, confusionDock_}) d->show();
+  splitDockWidget(lossDock_, gradientDock_, Qt::Horizontal);
+  for (QDockWidget* d : {lossDock_, boundaryDock_, fitDock_, confusionDock_, gradientDock_})
+    d->show();
   resizeDocks({boundaryDock_, confusionDock_}, {420, 420}, Qt::Horizontal);
   updateProbes();
 }

@@ -22,6 +22,7 @@ namespace gradlab::widgets {
 
 class Canvas;
 class ConfusionView;
+class GradientView;
 class ControlsPanel;
 class DatasetPanel;
 class FitView;
@@ -86,6 +87,7 @@ class MainWindow : public QMainWindow {
   BoundaryView* boundaryView() const { return boundary_; }
   FitView* fitView() const { return fit_; }
   ConfusionView* confusionView() const { return confusion_; }
+  GradientView* gradientView() const { return gradients_; }
   TrainingSession* session() const { return session_.get(); }
   QAction* playAction() const { return play_; }
   QAction* stepAction() const { return step_; }
@@ -128,10 +130,12 @@ class MainWindow : public QMainWindow {
   BoundaryView* boundary_ = nullptr;
   FitView* fit_ = nullptr;
   ConfusionView* confusion_ = nullptr;
+  GradientView* gradients_ = nullptr;
   std::vector<View*> views_;
   QDockWidget *paletteDock_ = nullptr, *dataDock_ = nullptr, *inspectorDock_ = nullptr,
               *problemsDock_ = nullptr, *lossDock_ = nullptr, *boundaryDock_ = nullptr,
-              *fitDock_ = nullptr, *confusionDock_ = nullptr;
+              *fitDock_ = nullptr, *confusionDock_ = nullptr,
+              *gradientDock_ = nullptr;
   QAction *play_, *step_, *epoch_, *reset_, *undo_, *redo_;
   QMenu* recentMenu_ = nullptr;
   QFrame* banner_ = nullptr;

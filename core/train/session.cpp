@@ -24,6 +24,7 @@ std::string number(double x) {
 constexpr size_t kMaxMetricPoints = 4000;
 constexpr int kNeuronMapsPerBlock = 16;
 constexpr int kMaxMisses = 48;
+constexpr size_t kMaxGradientHistory = 2000;  // points per layer the gradient history keeps
 }  // namespace
 
 TrainingSession::TrainingSession(Backend& backend, DType dtype)
@@ -148,6 +149,8 @@ void TrainingSession::reset() {
       message_ = e.what();
     }
     metrics_.clear();
+    gradients_.reset();
+    gradHistory_.clear();
     stepsAtEval_ = stepsAtProbe_ = -1;
     evalSampled_ = false;
     probesStale_ = true;
@@ -170,6 +173,7 @@ void TrainingSession::setProbes(const ProbeRequest& request) {
     if (!probes_.boundary) boundary_.reset();
     if (!probes_.fit) fit_.reset();
     if (!probes_.confusion) confusion_.reset();
+    if (!probes_.gradients) gradients_.reset();
     probesStale_ = true;
   });
 }
@@ -184,6 +188,8 @@ void TrainingSession::loadWeights(TensorMap weights, std::string source) {
       message_ = e.what();
     }
     pendingWeights_.reset();
+    gradients_.reset();
+    gradHistory_.clear();
     probesStale_ = true;
     stepsAtEval_ = -1;
     stateChanged_ = true;
@@ -225,6 +231,8 @@ void TrainingSession::rebuild() {
   boundary_.reset();
   fit_.reset();
   confusion_.reset();
+  gradients_.reset();
+  gradHistory_.clear();
   error_.clear();
   message_.clear();
   stepsAtEval_ = stepsAtProbe_ = -1;
@@ -488,10 +496,59 @@ void TrainingSession::computeProbes() {
       }
       confusion_ = std::make_shared<const ConfusionProbe>(std::move(c));
     }
+    if (probes_.gradients) measureGradients();
   } catch (const std::exception& e) {
     message_ = std::string("A view could not be computed: ") + e.what();
   }
   probeCost_ = seconds(Clock::now() - t0);
+}
+
+// The gradients the last step computed, one RMS per layer (GradientProbe). Reads them where
+// the step left them: nothing is recomputed, so what the view shows is what the optimizer used.
+void TrainingSession::measureGradients() {
+  const int64_t step = trainer_->steps();
+  if (step == 0) {  // no gradients yet: the view says "step once"
+    gradients_.reset();
+    return;
+  }
+  if (gradients_ && gradients_->step == step) return;
+  Network& net = trainer_->network();
+  Backend& be = net.backend();
+  GradientProbe g;
+  g.step = step;
+  for (const auto& block : net.blocks()) {
+    std::vector<const Param*> measured;
+    for (const Param& p : block->params())
+      if (p.decl.trainable && p.decl.penalised) measured.push_back(&p);
+    if (measured.empty())
+      for (const Param& p : block->params())
+        if (p.decl.trainable) measured.push_back(&p);
+    if (measured.empty()) continue;
+    GradientProbe::Layer layer{block->id(), block->type()};
+    double g2 = 0, w2 = 0;
+    for (const Param* p : measured) {
+      layer.weights += p->value.numel();
+      g2 += be.reduce(Reduce::SumSquares, p->grad);
+      w2 += be.reduce(Reduce::SumSquares, p->value);
+    }
+    const double n = double(std::max<int64_t>(1, layer.weights));
+    layer.gradRms = std::sqrt(g2 / n);
+    layer.weightRms = std::sqrt(w2 / n);
+    g.layers.push_back(std::move(layer));
+  }
+  GradientProbe::Point point{step, {}};
+  for (const auto& l : g.layers) point.gradRms.push_back(l.gradRms);
+  if (!gradHistory_.empty() && gradHistory_.back().gradRms.size() != point.gradRms.size())
+    gradHistory_.clear();
+  gradHistory_.push_back(std::move(point));
+  if (gradHistory_.size() > kMaxGradientHistory) {  // keep every other point, the newest kept
+    std::vector<GradientProbe::Point> thinned;
+    for (size_t i = gradHistory_.size() % 2 == 0 ? 1 : 0; i < gradHistory_.size(); i += 2)
+      thinned.push_back(std::move(gradHistory_[i]));
+    gradHistory_ = std::move(thinned);
+  }
+  g.history = gradHistory_;
+  gradients_ = std::make_shared<const GradientProbe>(std::move(g));
 }
 
 void TrainingSession::publish() {
@@ -512,6 +569,7 @@ void TrainingSession::publish() {
   s->boundary = boundary_;
   s->fit = fit_;
   s->confusion = confusion_;
+  s->gradients = gradients_;
   {
     std::lock_guard lk(mu_);
     snapshot_ = std::move(s);

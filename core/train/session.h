@@ -71,6 +71,7 @@ class TrainingSession {
   void doStep();
   void evaluateMetrics(bool live);  // live: on at most kLiveEvalSamples of each set
   void computeProbes();
+  void measureGradients();
   void publish();
   void dataRange();
 
@@ -102,6 +103,8 @@ class TrainingSession {
   std::shared_ptr<const BoundaryProbe> boundary_;
   std::shared_ptr<const FitProbe> fit_;
   std::shared_ptr<const ConfusionProbe> confusion_;
+  std::shared_ptr<const GradientProbe> gradients_;
+  std::vector<GradientProbe::Point> gradHistory_;  // since the weights were drawn or loaded
   double lastLoss_ = 0;
   double rangeX0_ = -1, rangeX1_ = 1, rangeY0_ = -1, rangeY1_ = 1;
   uint64_t serial_ = 0;

@@ -70,12 +70,34 @@ struct ConfusionProbe {
   std::vector<Miss> misses;  // the first few misclassified samples
 };
 
+// Gradient flow: how large the gradient of the loss is at each layer's weights after the last
+// step, input side first — the view that shows gradients vanishing (or exploding) with depth.
+// A layer's size is the RMS of ∂L/∂W over its weights, √(Σ g² / n), so that layers of
+// different sizes compare; blocks whose only parameters are not penalised (batch norm's γ, β)
+// count those. history keeps every measurement since the weights were drawn (thinned).
+struct GradientProbe {
+  struct Layer {
+    std::string block, type;  // "h1", "Dense"
+    int64_t weights = 0;      // elements measured
+    double gradRms = 0;       // √(Σ (∂L/∂w)² / n)
+    double weightRms = 0;     // √(Σ w² / n), for the ratio
+  };
+  int64_t step = 0;  // the step whose gradients these are (≥ 1)
+  std::vector<Layer> layers;
+  struct Point {
+    int64_t step = 0;
+    std::vector<double> gradRms;  // parallel to layers
+  };
+  std::vector<Point> history;
+};
+
 // What the open views ask the worker to compute.
 struct ProbeRequest {
   bool boundary = false;
   std::vector<std::string> neuronBlocks;  // hidden blocks whose neuron maps to compute
   bool fit = false;
   bool confusion = false;
+  bool gradients = false;
   int gridSize = 100;
   bool operator==(const ProbeRequest&) const = default;
 };
@@ -100,6 +122,7 @@ struct Snapshot {
   std::shared_ptr<const BoundaryProbe> boundary;
   std::shared_ptr<const FitProbe> fit;
   std::shared_ptr<const ConfusionProbe> confusion;
+  std::shared_ptr<const GradientProbe> gradients;
 };
 
 }  // namespace gradlab

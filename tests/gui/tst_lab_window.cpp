@@ -23,6 +23,7 @@
 #include "views/boundary_view.h"
 #include "views/confusion_view.h"
 #include "views/fit_view.h"
+#include "views/gradient_view.h"
 #include "views/loss_view.h"
 #include "views/neuron_maps.h"
 #include "support/cli_runner.h"
@@ -386,6 +387,37 @@ class TestLabWindow : public QObject {
     QString error;
     QVERIFY(!w->lossView()->exportTo(tmp_.filePath("loss.bmpx"), &error));
     QVERIFY(error.contains(".png"));
+  }
+
+  // Gradient flow (curriculum topic 10): a deep sigmoid network, stepped once at a time; the
+  // Gradients view shows one bar per layer, the first layer's orders of magnitude below the last.
+  void gradientFlow() {
+    auto w = makeWindow();
+    QVERIFY(waitFor([&] { return ready(w.get()); }));
+    auto* dock = w->findChild<QDockWidget*>("gradientDock");
+    QVERIFY(dock);
+    dock->show();
+    dock->raise();
+    QVERIFY(waitFor([&] { return w->gradientView()->isVisible(); }));
+    QVERIFY(w->importNetworkFrom(test::sourcePath("examples/deep-sigmoid.net.json")));
+    QVERIFY(waitFor([&] { return ready(w.get()) && w->snapshot()->step == 0; }));
+    QCOMPARE(w->gradientView()->layerCount(), 0);  // no step yet
+    w->canvas()->setFocus();
+    for (int i = 1; i <= 3; ++i) {
+      QTest::keyClick(w->canvas(), Qt::Key_S);
+      QVERIFY(waitFor([&] { return step(w.get()) == i; }));
+    }
+    QVERIFY(waitFor([&] { return w->gradientView()->historyPoints() == 3; }, 5000));
+    QCOMPARE(w->gradientView()->layerCount(), 7);
+    const QVector<double> bars = w->gradientView()->barValues();
+    QVERIFY2(bars.back() > 1000 * bars.front(),
+             qPrintable(QString("first layer %1, last %2").arg(bars.front()).arg(bars.back())));
+    screenshot(w.get(), "15-gradient-flow-sigmoid");
+    QVERIFY(w->gradientView()->exportTo(tmp_.filePath("gradients.pdf")));
+    QVERIFY(QFileInfo(tmp_.filePath("gradients.pdf")).size() > 500);
+    // Reset: the history starts again, and the view says to step.
+    QTest::keyClick(w->canvas(), Qt::Key_R);
+    QVERIFY(waitFor([&] { return step(w.get()) == 0 && w->gradientView()->layerCount() == 0; }));
   }
 
   // Images: the small CNN on Fashion-MNIST trains in the window; the confusion matrix counts

@@ -82,14 +82,15 @@ void stylePlot(QCustomPlot* plot) {
   plot->setNotAntialiasedElements(QCP::aeAll);
   plot->setPlottingHint(QCP::phFastPolylines, true);
   plot->setBackground(Qt::white);
-  for (QCPAxis* axis : plot->axisRect()->axes()) {
-    axis->grid()->setPen(QPen(QColor("#eceff1"), 0));
-    axis->setBasePen(QPen(QColor("#90a4ae"), 0));
-    axis->setTickPen(QPen(QColor("#90a4ae"), 0));
-    axis->setSubTickPen(QPen(QColor("#b0bec5"), 0));
-    axis->setTickLabelColor(QColor("#37474f"));
-    axis->setLabelColor(QColor("#37474f"));
-  }
+  for (QCPAxisRect* rect : plot->axisRects())
+    for (QCPAxis* axis : rect->axes()) {
+      axis->grid()->setPen(QPen(QColor("#eceff1"), 0));
+      axis->setBasePen(QPen(QColor("#90a4ae"), 0));
+      axis->setTickPen(QPen(QColor("#90a4ae"), 0));
+      axis->setSubTickPen(QPen(QColor("#b0bec5"), 0));
+      axis->setTickLabelColor(QColor("#37474f"));
+      axis->setLabelColor(QColor("#37474f"));
+    }
 }
 
 }  // namespace gradlab::widgets
