@@ -587,7 +587,7 @@ void TrainingSession::run() {
       std::unique_lock lk(mu_);
       const bool training = trainer_ && (running_ || pendingSteps_ > 0);
       const bool throttled = training && pendingSteps_ == 0 && speed_ > 0;
-      const bool anyProbe = probes_.boundary || probes_.fit || probes_.confusion;
+      const bool anyProbe = probes_.any();
       const bool idleWork =
           trainer_ && (stepsAtEval_ != trainer_->steps() || evalSampled_ ||
                        (anyProbe && (probesStale_ || stepsAtProbe_ != trainer_->steps())));
@@ -660,7 +660,7 @@ void TrainingSession::run() {
       evaluateMetrics(training);
       if (training) lastEval_ = t;
     }
-    const bool anyProbe = probes_.boundary || probes_.fit || probes_.confusion;
+    const bool anyProbe = probes_.any();
     if (trainer_ && anyProbe && (probesStale_ || stepsAtProbe_ != trainer_->steps()) &&
         (!training || seconds(t - lastProbe_) >= probeEvery)) {
       computeProbes();

@@ -99,6 +99,7 @@ struct ProbeRequest {
   bool confusion = false;
   bool gradients = false;
   int gridSize = 100;
+  bool any() const { return boundary || fit || confusion || gradients; }
   bool operator==(const ProbeRequest&) const = default;
 };
 
