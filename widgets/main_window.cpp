@@ -35,6 +35,7 @@
 #include "views/boundary_view.h"
 #include "views/confusion_view.h"
 #include "views/gradient_view.h"
+#include "views/inside_view.h"
 #include "views/fit_view.h"
 #include "views/loss_view.h"
 #include "util/error.h"
@@ -103,7 +104,9 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
       boundary_->setNeuronBlock(ids.first());
       if (shown_) boundary_->showNeurons(*shown_);
     }
+    if (ids.size() == 1) inside_->setBlock(ids.first());
   });
+  connect(inside_, &InsideView::probesChanged, this, &MainWindow::updateProbes);
   connect(canvas_, &Canvas::blockHovered, this, [this](const QString& id) {
     if (hiddenBlocks().contains(id) && boundary_->isVisible()) {
       boundary_->setNeuronBlock(id);
@@ -183,7 +186,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     autosaveTimer_->start();
   }
   connect(qobject_cast<QDockWidget*>(lossDock_), &QDockWidget::visibilityChanged, this, &MainWindow::updateProbes);
-  for (QDockWidget* d : {boundaryDock_, fitDock_, confusionDock_, gradientDock_})
+  for (QDockWidget* d : {boundaryDock_, fitDock_, confusionDock_, gradientDock_, insideDock_})
     connect(d, &QDockWidget::visibilityChanged, this, &MainWindow::updateProbes);
   updateProbes();
   updateTrainingState();
@@ -273,11 +276,13 @@ void MainWindow::createDocks() {
   fit_ = new FitView(this);
   confusion_ = new ConfusionView(this);
   gradients_ = new GradientView(this);
+  inside_ = new InsideView(this);
   lossDock_ = dockFor(loss_, "lossDock");
   boundaryDock_ = dockFor(boundary_, "boundaryDock");
   fitDock_ = dockFor(fit_, "fitDock");
   confusionDock_ = dockFor(confusion_, "confusionDock");
   gradientDock_ = dockFor(gradients_, "gradientDock");
+  insideDock_ = dockFor(inside_, "insideDock");
 
   addDockWidget(Qt::LeftDockWidgetArea, paletteDock_);
   addDockWidget(Qt::LeftDockWidgetArea, dataDock_);
@@ -285,6 +290,7 @@ void MainWindow::createDocks() {
   tabifyDockWidget(boundaryDock_, fitDock_);
   tabifyDockWidget(fitDock_, confusionDock_);
   tabifyDockWidget(confusionDock_, gradientDock_);
+  tabifyDockWidget(gradientDock_, insideDock_);
   addDockWidget(Qt::RightDockWidgetArea, lossDock_);
   addDockWidget(Qt::BottomDockWidgetArea, inspectorDock_);
   splitDockWidget(inspectorDock_, problemsDock_, Qt::Horizontal);
@@ -369,7 +375,7 @@ void MainWindow::createMenus() {
   view->addAction(tr("&Fit Network"), QKeySequence(Qt::CTRL | Qt::Key_0), canvas_, &Canvas::zoomToFit);
   view->addSeparator();
   for (QDockWidget* d : {paletteDock_, dataDock_, inspectorDock_, problemsDock_, lossDock_,
-                         boundaryDock_, fitDock_, confusionDock_, gradientDock_})
+                         boundaryDock_, fitDock_, confusionDock_, gradientDock_, insideDock_})
     view->addAction(d->toggleViewAction());
   view->addSeparator();
   view->addAction(tr("Show &All Views"), this, &MainWindow::showAllViews);
@@ -715,6 +721,10 @@ QStringList MainWindow::hiddenBlocks() const {
 void MainWindow::updateProbes() {
   ProbeRequest r;
   boundary_->setHiddenBlocks(hiddenBlocks());
+  QStringList inspectable;
+  for (const auto& b : model_->spec().blocks)
+    if (b.type != "Input") inspectable << QString::fromStdString(b.id);
+  inside_->setBlocks(inspectable);
   for (View* v : views_)
     if (v->isVisible()) v->addProbes(r);
   if (r == probes_) return;
@@ -780,7 +790,7 @@ void MainWindow::showMessage(const QString& text, bool error) {
 }
 
 void MainWindow::showAllViews() {
-  for (QDockWidget* d : {lossDock_, boundaryDock_, fitDock_, confusionDock_, gradientDock_}) {
+  for (QDockWidget* d : {lossDock_, boundaryDock_, fitDock_, confusionDock_, gradientDock_, insideDock_}) {
     d->show();
     removeDockWidget(d);
   }
@@ -789,7 +799,8 @@ void MainWindow::showAllViews() {
   splitDockWidget(boundaryDock_, lossDock_, Qt::Vertical);
   splitDockWidget(confusionDock_, fitDock_, Qt::Vertical);
   splitDockWidget(lossDock_, gradientDock_, Qt::Horizontal);
-  for (QDockWidget* d : {lossDock_, boundaryDock_, fitDock_, confusionDock_, gradientDock_})
+  splitDockWidget(fitDock_, insideDock_, Qt::Horizontal);
+  for (QDockWidget* d : {lossDock_, boundaryDock_, fitDock_, confusionDock_, gradientDock_, insideDock_})
     d->show();
   resizeDocks({boundaryDock_, confusionDock_}, {420, 420}, Qt::Horizontal);
   updateProbes();

@@ -23,6 +23,7 @@ namespace gradlab::widgets {
 class Canvas;
 class ConfusionView;
 class GradientView;
+class InsideView;
 class ControlsPanel;
 class DatasetPanel;
 class FitView;
@@ -88,6 +89,7 @@ class MainWindow : public QMainWindow {
   FitView* fitView() const { return fit_; }
   ConfusionView* confusionView() const { return confusion_; }
   GradientView* gradientView() const { return gradients_; }
+  InsideView* insideView() const { return inside_; }
   TrainingSession* session() const { return session_.get(); }
   QAction* playAction() const { return play_; }
   QAction* stepAction() const { return step_; }
@@ -131,11 +133,12 @@ class MainWindow : public QMainWindow {
   FitView* fit_ = nullptr;
   ConfusionView* confusion_ = nullptr;
   GradientView* gradients_ = nullptr;
+  InsideView* inside_ = nullptr;
   std::vector<View*> views_;
   QDockWidget *paletteDock_ = nullptr, *dataDock_ = nullptr, *inspectorDock_ = nullptr,
               *problemsDock_ = nullptr, *lossDock_ = nullptr, *boundaryDock_ = nullptr,
               *fitDock_ = nullptr, *confusionDock_ = nullptr,
-              *gradientDock_ = nullptr;
+              *gradientDock_ = nullptr, *insideDock_ = nullptr;
   QAction *play_, *step_, *epoch_, *reset_, *undo_, *redo_;
   QMenu* recentMenu_ = nullptr;
   QFrame* banner_ = nullptr;

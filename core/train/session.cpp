@@ -25,6 +25,7 @@ constexpr size_t kMaxMetricPoints = 4000;
 constexpr int kNeuronMapsPerBlock = 16;
 constexpr int kMaxMisses = 48;
 constexpr size_t kMaxGradientHistory = 2000;  // points per layer the gradient history keeps
+constexpr int64_t kMaxPictureWeights = 1 << 16;  // the Inside view shows weights up to this size
 }  // namespace
 
 TrainingSession::TrainingSession(Backend& backend, DType dtype)
@@ -174,6 +175,8 @@ void TrainingSession::setProbes(const ProbeRequest& request) {
     if (!probes_.fit) fit_.reset();
     if (!probes_.confusion) confusion_.reset();
     if (!probes_.gradients) gradients_.reset();
+    if (probes_.inside.empty()) inside_.reset();
+    if (!inside_ || inside_->block != probes_.inside) trainingInternals_.clear();
     probesStale_ = true;
   });
 }
@@ -233,6 +236,8 @@ void TrainingSession::rebuild() {
   confusion_.reset();
   gradients_.reset();
   gradHistory_.clear();
+  inside_.reset();
+  trainingInternals_.clear();
   error_.clear();
   message_.clear();
   stepsAtEval_ = stepsAtProbe_ = -1;
@@ -497,6 +502,7 @@ void TrainingSession::computeProbes() {
       confusion_ = std::make_shared<const ConfusionProbe>(std::move(c));
     }
     if (probes_.gradients) measureGradients();
+    if (!probes_.inside.empty()) measureInside();
   } catch (const std::exception& e) {
     message_ = std::string("A view could not be computed: ") + e.what();
   }
@@ -551,6 +557,76 @@ void TrainingSession::measureGradients() {
   gradients_ = std::make_shared<const GradientProbe>(std::move(g));
 }
 
+namespace {
+// Row `row` of a batch-first tensor as a picture (the batch extent dropped).
+TensorPicture picture(const std::string& name, const Tensor& t, int64_t row = 0) {
+  TensorPicture p;
+  p.name = name;
+  p.shape.assign(t.shape().begin() + 1, t.shape().end());
+  p.values = t.slice(row, row + 1).toHostF32();
+  return p;
+}
+}  // namespace
+
+void TrainingSession::captureTrainingInternals() {
+  trainingInternals_.clear();
+  const Block* b = trainer_->network().block(probes_.inside);
+  if (!b) return;
+  std::vector<std::pair<std::string, Tensor>> internals;
+  b->internals(internals);
+  for (const auto& [name, t] : internals)
+    if (t.defined() && t.rank() >= 2) {
+      trainingInternals_.push_back(picture(name, t));
+      trainingInternals_.back().training = true;
+    }
+}
+
+// The inspected block on one sample, run in evaluation mode: its output and internals, the
+// internals that exist only in training (from the last training batch), and its weights.
+void TrainingSession::measureInside() {
+  Network& net = trainer_->network();
+  const Block* b = net.block(probes_.inside);
+  const Split& data = trainer_->data();
+  const bool onTest = data.test.size() > 0;
+  const Dataset& d = onTest ? data.test : data.train;
+  if (!b || d.size() == 0) {
+    inside_.reset();
+    return;
+  }
+  InsideProbe p;
+  p.block = b->id();
+  p.type = b->type();
+  p.onTest = onTest;
+  p.sample = std::clamp<int64_t>(probes_.insideSample, 0, d.size() - 1);
+  const Tensor x = trainer_->makeInput(d, p.sample, 1);
+  net.forward(x, /*training=*/false);
+  p.input = picture("input", x);
+  p.pictures.push_back(picture("output", net.output(b->id())));
+  std::vector<std::pair<std::string, Tensor>> internals;
+  b->internals(internals);
+  auto have = [&](const std::string& name) {
+    for (const auto& q : p.pictures)
+      if (q.name == name) return true;
+    return false;
+  };
+  for (const auto& [name, t] : internals)
+    if (t.defined() && t.rank() >= 2 && t.dim(0) == 1) p.pictures.push_back(picture(name, t));
+  for (const auto& t : trainingInternals_)
+    if (!have(t.name)) p.pictures.push_back(t);
+  for (const Param& w : b->params())
+    if (w.decl.name == "weight" && w.value.numel() <= kMaxPictureWeights) {
+      TensorPicture q{"weights", w.value.shape(), w.value.toHostF32()};
+      p.pictures.push_back(std::move(q));
+    }
+  if (d.isClassification()) {
+    const Reader reader{net.lossKind(), numel(net.outputShape())};
+    const std::vector<float> out = net.output(net.lossBlock()).toHostF32();
+    p.predicted = reader.predicted(out.data());
+    p.truth = int(d.y[size_t(p.sample * std::max<int64_t>(1, d.yStride()))]);
+  }
+  inside_ = std::make_shared<const InsideProbe>(std::move(p));
+}
+
 void TrainingSession::publish() {
   auto s = std::make_shared<Snapshot>();
   s->serial = ++serial_;
@@ -570,6 +646,7 @@ void TrainingSession::publish() {
   s->fit = fit_;
   s->confusion = confusion_;
   s->gradients = gradients_;
+  s->inside = inside_;
   {
     std::lock_guard lk(mu_);
     snapshot_ = std::move(s);
@@ -654,15 +731,17 @@ void TrainingSession::run() {
     const bool frameDue = t >= frameStart_ + kFrame;
     const double evalEvery = std::max(0.04, evalCost_ * 8);
     const double probeEvery = std::max(std::chrono::duration<double>(kFrame).count(), probeCost_ * 8);
+    const bool probeDue = trainer_ && probes_.any() &&
+                          (probesStale_ || stepsAtProbe_ != trainer_->steps()) &&
+                          (!training || seconds(t - lastProbe_) >= probeEvery);
+    if (stepped && probeDue && !probes_.inside.empty()) captureTrainingInternals();
     // Paused or done: the last point measured on all the data, if it was measured on part.
     if (trainer_ && (stepsAtEval_ != trainer_->steps() || (!training && evalSampled_)) &&
         (!training || seconds(t - lastEval_) >= evalEvery)) {
       evaluateMetrics(training);
       if (training) lastEval_ = t;
     }
-    const bool anyProbe = probes_.any();
-    if (trainer_ && anyProbe && (probesStale_ || stepsAtProbe_ != trainer_->steps()) &&
-        (!training || seconds(t - lastProbe_) >= probeEvery)) {
+    if (probeDue) {
       computeProbes();
       if (training) lastProbe_ = t;
     }

@@ -72,6 +72,8 @@ class TrainingSession {
   void evaluateMetrics(bool live);  // live: on at most kLiveEvalSamples of each set
   void computeProbes();
   void measureGradients();
+  void measureInside();
+  void captureTrainingInternals();
   void publish();
   void dataRange();
 
@@ -105,6 +107,10 @@ class TrainingSession {
   std::shared_ptr<const ConfusionProbe> confusion_;
   std::shared_ptr<const GradientProbe> gradients_;
   std::vector<GradientProbe::Point> gradHistory_;  // since the weights were drawn or loaded
+  std::shared_ptr<const InsideProbe> inside_;
+  // The inspected block's internals from the last training batch, read right after the step,
+  // before an evaluation pass replaces them (dropout's mask exists only while training).
+  std::vector<TensorPicture> trainingInternals_;
   double lastLoss_ = 0;
   double rangeX0_ = -1, rangeX1_ = 1, rangeY0_ = -1, rangeY1_ = 1;
   uint64_t serial_ = 0;

@@ -91,6 +91,26 @@ struct GradientProbe {
   std::vector<Point> history;
 };
 
+// Inside one block for one sample (the Inside view): feature maps, gates, masks, filters.
+// A picture is one tensor without its batch extent: [C, H, W] images, [T, F] sequences (time
+// first), [F] vectors; the weights are whole ([O, C, kH, kW] filters, [out, in] matrices).
+struct TensorPicture {
+  std::string name;  // "input", "output", "pre", "gates.f", "cell", "mask", "weights"
+  Shape shape;
+  std::vector<float> values;  // row-major
+  // From the first sample of the last training batch rather than the chosen sample: what
+  // exists only while training (dropout's mask).
+  bool training = false;
+};
+struct InsideProbe {
+  std::string block, type;  // "c1", "Conv2D"
+  int64_t sample = 0;       // index in the set shown
+  bool onTest = true;       // test set, or training set where there is none
+  int truth = -1, predicted = -1;  // classification; -1 otherwise
+  TensorPicture input;             // the sample as the network sees it
+  std::vector<TensorPicture> pictures;  // output, internals, training-only ones, weights
+};
+
 // What the open views ask the worker to compute.
 struct ProbeRequest {
   bool boundary = false;
@@ -98,8 +118,10 @@ struct ProbeRequest {
   bool fit = false;
   bool confusion = false;
   bool gradients = false;
+  std::string inside;         // block whose insides to show (InsideProbe); empty: none
+  int64_t insideSample = 0;   // the sample, in the test set (the training set without one)
   int gridSize = 100;
-  bool any() const { return boundary || fit || confusion || gradients; }
+  bool any() const { return boundary || fit || confusion || gradients || !inside.empty(); }
   bool operator==(const ProbeRequest&) const = default;
 };
 
@@ -124,6 +146,7 @@ struct Snapshot {
   std::shared_ptr<const FitProbe> fit;
   std::shared_ptr<const ConfusionProbe> confusion;
   std::shared_ptr<const GradientProbe> gradients;
+  std::shared_ptr<const InsideProbe> inside;
 };
 
 }  // namespace gradlab

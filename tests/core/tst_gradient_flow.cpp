@@ -14,6 +14,12 @@
 using namespace gradlab;
 
 namespace {
+ProbeRequest gradientsOnly() {
+  ProbeRequest r;
+  r.gradients = true;
+  return r;
+}
+
 // Takes `steps` more steps and returns the gradients once the probe has measured the last one
 // (null if it never does: not asked for).
 std::shared_ptr<const GradientProbe> stepAndProbe(TrainingSession& s, int64_t steps) {
@@ -35,7 +41,7 @@ double lastOverFirst(const std::string& example) {
   TrainingSession s;
   s.setData(std::make_shared<Split>(loadBuiltin("spiral", {.seed = 1})));
   s.setNetwork(loadNetwork(test::sourcePath(QString::fromStdString("examples/" + example)).toStdString()));
-  s.setProbes({.gradients = true});
+  s.setProbes(gradientsOnly());
   double sum = 0;
   for (int i = 0; i < 5; ++i) {
     auto g = stepAndProbe(s, 1);
@@ -53,7 +59,7 @@ class TestGradientFlow : public QObject {
     TrainingSession s;
     s.setData(std::make_shared<Split>(loadBuiltin("spiral", {.seed = 1})));
     s.setNetwork(loadNetwork(test::sourcePath("examples/deep-sigmoid.net.json").toStdString()));
-    s.setProbes({.gradients = true});
+    s.setProbes(gradientsOnly());
     QVERIFY(s.sync());
     QVERIFY(s.snapshot()->ready);
     QVERIFY2(!s.snapshot()->gradients, "no step yet: there are no gradients to show");

@@ -24,6 +24,8 @@
 #include "views/confusion_view.h"
 #include "views/fit_view.h"
 #include "views/gradient_view.h"
+#include "views/inside_view.h"
+#include "views/picture_grid.h"
 #include "views/loss_view.h"
 #include "views/neuron_maps.h"
 #include "support/cli_runner.h"
@@ -418,6 +420,79 @@ class TestLabWindow : public QObject {
     // Reset: the history starts again, and the view says to step.
     QTest::keyClick(w->canvas(), Qt::Key_R);
     QVERIFY(waitFor([&] { return step(w.get()) == 0 && w->gradientView()->layerCount() == 0; }));
+  }
+
+  // Inside a block: a CNN's feature maps and filters for one image, an LSTM's gates along a
+  // sequence, a dropout mask from the last training batch. The block follows the canvas.
+  void insideBlocks() {
+    auto w = makeWindow();
+    QVERIFY(waitFor([&] { return ready(w.get()); }));
+    auto* dock = w->findChild<QDockWidget*>("insideDock");
+    QVERIFY(dock);
+    dock->show();
+    dock->raise();
+    PictureGrid* grid = w->insideView()->pictures();
+    auto titles = [&] {
+      QStringList t;
+      for (int i = 0; i < grid->sections(); ++i) t << grid->sectionTitle(i);
+      return t;
+    };
+    auto sectionStarting = [&](const QString& start) {
+      for (int i = 0; i < grid->sections(); ++i)
+        if (grid->sectionTitle(i).startsWith(start)) return i;
+      return -1;
+    };
+
+    QVERIFY(w->importNetworkFrom(test::sourcePath("examples/fashion-cnn.net.json")));
+    DataSource fashion;
+    fashion.builtin = "fashion-mnist";
+    fashion.points = 300;
+    w->datasetPanel()->load(fashion);
+    QVERIFY(waitFor([&] { return ready(w.get()) && w->snapshot()->data->train.xShape == (Shape{1, 28, 28}); }, 60000));
+    dock->raise();  // loading data raised the view that fits it (the confusion matrix)
+    w->canvas()->selectBlocks({"c1"});
+    QCOMPARE(w->insideView()->block(), QString("c1"));
+    w->insideView()->setSample(7);
+    w->session()->step(20);
+    QVERIFY(waitFor([&] { return step(w.get()) == 20 && w->snapshot()->inside &&
+                                 w->snapshot()->inside->sample == 7 && grid->sections() >= 4; }, 30000));
+    QVERIFY2(sectionStarting("input") == 0 && grid->tiles(0) == 1, qPrintable(titles().join("\n")));
+    QCOMPARE(grid->tiles(sectionStarting("output")), 8);  // 8 feature maps
+    QCOMPARE(grid->tiles(sectionStarting("filters")), 8);  // 8 filters of 1 × 5 × 5
+    QVERIFY(w->snapshot()->inside->truth >= 0);
+    screenshot(w.get(), "16-inside-cnn");
+
+    // The LSTM on the long-lag task: its four gates, cell and hidden state over time.
+    QVERIFY(w->importNetworkFrom(test::sourcePath("examples/long-lag-lstm.net.json")));
+    DataSource lag;
+    lag.builtin = "long-lag";
+    w->datasetPanel()->load(lag);
+    QVERIFY(waitFor([&] { return ready(w.get()) && w->snapshot()->data->train.xShape.size() == 2; }, 30000));
+    dock->raise();
+    w->canvas()->selectBlocks({"lstm"});
+    QCOMPARE(w->insideView()->block(), QString("lstm"));
+    const int64_t s0 = step(w.get());
+    w->session()->step(5);
+    QVERIFY(waitFor([&] { return step(w.get()) == s0 + 5 && w->snapshot()->inside &&
+                                 w->snapshot()->inside->block == "lstm"; }, 30000));
+    QVERIFY(waitFor([&] { return sectionStarting("forget gate f") > 0; }));
+    for (const char* s : {"input gate i", "candidate g", "output gate o", "cell state c", "hidden state h"})
+      QVERIFY2(sectionStarting(s) > 0, s);
+    screenshot(w.get(), "17-inside-lstm");
+
+    // Dropout: the mask exists only while training; it comes from the last training batch.
+    DataSource spiral;
+    w->datasetPanel()->load(spiral);
+    QVERIFY(waitFor([&] { return w->snapshot()->data->train.xShape == Shape{2}; }, 30000));
+    QVERIFY(w->importNetworkFrom(test::sourcePath("examples/spiral-dropout.net.json")));
+    QVERIFY(waitFor([&] { return ready(w.get()); }));
+    dock->raise();
+    w->canvas()->selectBlocks({"drop"});
+    const int64_t s1 = step(w.get());
+    w->session()->step(3);
+    QVERIFY(waitFor([&] { return step(w.get()) == s1 + 3 && sectionStarting("dropout mask") > 0; }, 30000));
+    QVERIFY(grid->sectionTitle(sectionStarting("dropout mask")).contains("last training batch"));
+    screenshot(w.get(), "18-inside-dropout");
   }
 
   // Images: the small CNN on Fashion-MNIST trains in the window; the confusion matrix counts

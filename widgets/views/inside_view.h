@@ -1,0 +1,42 @@
+#pragma once
+// InsideView: inside one block for one sample — what a CNN's feature maps and filters look
+// like for a chosen image, how an LSTM's gates open and close along a sequence, which units a
+// dropout mask drops. The block follows the canvas selection (or the chooser); the sample is a
+// test sample by number. Pictures: views/picture_grid.h.
+#include <QStringList>
+
+#include "views/view.h"
+
+class QComboBox;
+class QSpinBox;
+
+namespace gradlab::widgets {
+
+class PictureGrid;
+
+class InsideView : public View {
+  Q_OBJECT
+ public:
+  explicit InsideView(QWidget* parent = nullptr);
+  void showSnapshot(const Snapshot& snap) override;
+  void addProbes(ProbeRequest& request) const override;
+  // The network's blocks that can be looked into (all but the input), in network order. Emits
+  // nothing: the caller asks for probes next.
+  void setBlocks(const QStringList& ids);
+  // Shows this block (a canvas selection); ignored when it is not one of setBlocks'.
+  void setBlock(const QString& id);
+  void setSample(int index);
+  QString block() const;
+  PictureGrid* pictures() const { return grid_; }
+
+ signals:
+  void probesChanged();  // the block or sample changed: the worker must compute anew
+
+ private:
+  QComboBox* blocks_;
+  QSpinBox* sample_;
+  PictureGrid* grid_;
+  std::shared_ptr<const InsideProbe> shown_;
+};
+
+}  // namespace gradlab::widgets

@@ -1,0 +1,51 @@
+#pragma once
+// PictureGrid: tensors drawn as pictures, one titled section per tensor (the Inside view).
+//   [C, H, W]        C tiles of H × W: feature maps, the input image (C = 3: one colour tile)
+//   [T, F]           one tile, F rows by T columns: a sequence, time to the right (gates)
+//   [F]              one strip of F cells, wrapped in rows of 32 (a dense output, a mask)
+//   weights          [O, C, kH, kW] filters as O·C tiles; [out, in] as one matrix
+// Colours: values all in [0, 1] (images, gates, masks) on a white-to-blue scale (grey for an
+// input image); others diverging, blue positive, orange negative, white zero, scaled by the
+// largest |value| of the tensor so that its tiles compare.
+#include <QImage>
+#include <QWidget>
+#include <vector>
+
+#include "train/snapshot.h"
+
+namespace gradlab::widgets {
+
+class PictureGrid : public QWidget {
+  Q_OBJECT
+ public:
+  explicit PictureGrid(QWidget* parent = nullptr);
+  // The pictures to draw (input first); an empty list shows `emptyText`.
+  void setPictures(std::vector<TensorPicture> pictures, const QString& emptyText);
+  int sections() const { return int(sections_.size()); }
+  int tiles(int section) const { return int(sections_[size_t(section)].tiles.size()); }
+  QString sectionTitle(int section) const { return sections_[size_t(section)].title; }
+
+ protected:
+  void paintEvent(QPaintEvent* e) override;
+  void resizeEvent(QResizeEvent* e) override;
+
+ private:
+  struct Tile {
+    QImage image;
+    QSize size;  // drawn size
+  };
+  struct Section {
+    QString title;
+    std::vector<Tile> tiles;
+  };
+  // Lays the sections out at `width` — a title line each, then its tiles left to right,
+  // wrapping — calling onTitle(section, rect) and onTile(tile, rect); returns the height.
+  template <class OnTitle, class OnTile>
+  int walk(int width, OnTitle onTitle, OnTile onTile) const;
+  int layoutHeight(int width) const;
+
+  std::vector<Section> sections_;
+  QString emptyText_;
+};
+
+}  // namespace gradlab::widgets
