@@ -36,6 +36,7 @@
 #include "views/confusion_view.h"
 #include "views/gradient_view.h"
 #include "views/inside_view.h"
+#include "views/landscape_view.h"
 #include "views/fit_view.h"
 #include "views/loss_view.h"
 #include "util/error.h"
@@ -186,7 +187,8 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     autosaveTimer_->start();
   }
   connect(qobject_cast<QDockWidget*>(lossDock_), &QDockWidget::visibilityChanged, this, &MainWindow::updateProbes);
-  for (QDockWidget* d : {boundaryDock_, fitDock_, confusionDock_, gradientDock_, insideDock_})
+  for (QDockWidget* d : {boundaryDock_, fitDock_, confusionDock_, gradientDock_, insideDock_,
+                         landscapeDock_})
     connect(d, &QDockWidget::visibilityChanged, this, &MainWindow::updateProbes);
   updateProbes();
   updateTrainingState();
@@ -277,12 +279,14 @@ void MainWindow::createDocks() {
   confusion_ = new ConfusionView(this);
   gradients_ = new GradientView(this);
   inside_ = new InsideView(this);
+  landscape_ = new LandscapeView(this);
   lossDock_ = dockFor(loss_, "lossDock");
   boundaryDock_ = dockFor(boundary_, "boundaryDock");
   fitDock_ = dockFor(fit_, "fitDock");
   confusionDock_ = dockFor(confusion_, "confusionDock");
   gradientDock_ = dockFor(gradients_, "gradientDock");
   insideDock_ = dockFor(inside_, "insideDock");
+  landscapeDock_ = dockFor(landscape_, "landscapeDock");
 
   addDockWidget(Qt::LeftDockWidgetArea, paletteDock_);
   addDockWidget(Qt::LeftDockWidgetArea, dataDock_);
@@ -291,6 +295,7 @@ void MainWindow::createDocks() {
   tabifyDockWidget(fitDock_, confusionDock_);
   tabifyDockWidget(confusionDock_, gradientDock_);
   tabifyDockWidget(gradientDock_, insideDock_);
+  tabifyDockWidget(insideDock_, landscapeDock_);
   addDockWidget(Qt::RightDockWidgetArea, lossDock_);
   addDockWidget(Qt::BottomDockWidgetArea, inspectorDock_);
   splitDockWidget(inspectorDock_, problemsDock_, Qt::Horizontal);
@@ -375,7 +380,8 @@ void MainWindow::createMenus() {
   view->addAction(tr("&Fit Network"), QKeySequence(Qt::CTRL | Qt::Key_0), canvas_, &Canvas::zoomToFit);
   view->addSeparator();
   for (QDockWidget* d : {paletteDock_, dataDock_, inspectorDock_, problemsDock_, lossDock_,
-                         boundaryDock_, fitDock_, confusionDock_, gradientDock_, insideDock_})
+                         boundaryDock_, fitDock_, confusionDock_, gradientDock_, insideDock_,
+                         landscapeDock_})
     view->addAction(d->toggleViewAction());
   view->addSeparator();
   view->addAction(tr("Show &All Views"), this, &MainWindow::showAllViews);
@@ -790,7 +796,8 @@ void MainWindow::showMessage(const QString& text, bool error) {
 }
 
 void MainWindow::showAllViews() {
-  for (QDockWidget* d : {lossDock_, boundaryDock_, fitDock_, confusionDock_, gradientDock_, insideDock_}) {
+  for (QDockWidget* d : {lossDock_, boundaryDock_, fitDock_, confusionDock_, gradientDock_, insideDock_,
+                         landscapeDock_}) {
     d->show();
     removeDockWidget(d);
   }
@@ -800,7 +807,9 @@ void MainWindow::showAllViews() {
   splitDockWidget(confusionDock_, fitDock_, Qt::Vertical);
   splitDockWidget(lossDock_, gradientDock_, Qt::Horizontal);
   splitDockWidget(fitDock_, insideDock_, Qt::Horizontal);
-  for (QDockWidget* d : {lossDock_, boundaryDock_, fitDock_, confusionDock_, gradientDock_, insideDock_})
+  splitDockWidget(boundaryDock_, landscapeDock_, Qt::Horizontal);
+  for (QDockWidget* d : {lossDock_, boundaryDock_, fitDock_, confusionDock_, gradientDock_, insideDock_,
+                         landscapeDock_})
     d->show();
   resizeDocks({boundaryDock_, confusionDock_}, {420, 420}, Qt::Horizontal);
   updateProbes();

@@ -24,6 +24,7 @@ class Canvas;
 class ConfusionView;
 class GradientView;
 class InsideView;
+class LandscapeView;
 class ControlsPanel;
 class DatasetPanel;
 class FitView;
@@ -90,6 +91,7 @@ class MainWindow : public QMainWindow {
   ConfusionView* confusionView() const { return confusion_; }
   GradientView* gradientView() const { return gradients_; }
   InsideView* insideView() const { return inside_; }
+  LandscapeView* landscapeView() const { return landscape_; }
   TrainingSession* session() const { return session_.get(); }
   QAction* playAction() const { return play_; }
   QAction* stepAction() const { return step_; }
@@ -134,11 +136,13 @@ class MainWindow : public QMainWindow {
   ConfusionView* confusion_ = nullptr;
   GradientView* gradients_ = nullptr;
   InsideView* inside_ = nullptr;
+  LandscapeView* landscape_ = nullptr;
   std::vector<View*> views_;
   QDockWidget *paletteDock_ = nullptr, *dataDock_ = nullptr, *inspectorDock_ = nullptr,
               *problemsDock_ = nullptr, *lossDock_ = nullptr, *boundaryDock_ = nullptr,
               *fitDock_ = nullptr, *confusionDock_ = nullptr,
-              *gradientDock_ = nullptr, *insideDock_ = nullptr;
+              *gradientDock_ = nullptr, *insideDock_ = nullptr,
+              *landscapeDock_ = nullptr;
   QAction *play_, *step_, *epoch_, *reset_, *undo_, *redo_;
   QMenu* recentMenu_ = nullptr;
   QFrame* banner_ = nullptr;

@@ -26,6 +26,8 @@ constexpr int kNeuronMapsPerBlock = 16;
 constexpr int kMaxMisses = 48;
 constexpr size_t kMaxGradientHistory = 2000;  // points per layer the gradient history keeps
 constexpr int64_t kMaxPictureWeights = 1 << 16;  // the Inside view shows weights up to this size
+constexpr int kLandscapeGrid = 25;         // losses per side of the landscape
+constexpr int64_t kLandscapeSamples = 256;  // the training samples the landscape is measured on
 }  // namespace
 
 TrainingSession::TrainingSession(Backend& backend, DType dtype)
@@ -149,6 +151,7 @@ void TrainingSession::reset() {
     } catch (const std::exception& e) {
       message_ = e.what();
     }
+    startPath();
     metrics_.clear();
     gradients_.reset();
     gradHistory_.clear();
@@ -176,6 +179,7 @@ void TrainingSession::setProbes(const ProbeRequest& request) {
     if (!probes_.confusion) confusion_.reset();
     if (!probes_.gradients) gradients_.reset();
     if (probes_.inside.empty()) inside_.reset();
+    if (!probes_.landscape) landscape_.reset();
     if (!inside_ || inside_->block != probes_.inside) trainingInternals_.clear();
     probesStale_ = true;
   });
@@ -193,6 +197,7 @@ void TrainingSession::loadWeights(TensorMap weights, std::string source) {
     pendingWeights_.reset();
     gradients_.reset();
     gradHistory_.clear();
+    startPath();
     probesStale_ = true;
     stepsAtEval_ = -1;
     stateChanged_ = true;
@@ -238,6 +243,8 @@ void TrainingSession::rebuild() {
   gradHistory_.clear();
   inside_.reset();
   trainingInternals_.clear();
+  path_.clear();
+  landscape_.reset();
   error_.clear();
   message_.clear();
   stepsAtEval_ = stepsAtProbe_ = -1;
@@ -265,8 +272,20 @@ void TrainingSession::rebuild() {
     pendingWeights_.reset();
   }
   keeper_ = WeightKeeper(2.0);
+  startPath();
   rateT0_ = Clock::now();
   rateSteps0_ = 0;
+}
+
+void TrainingSession::startPath() {
+  path_.clear();
+  landscape_.reset();
+  if (!trainer_) return;
+  try {
+    path_.record(trainer_->network(), trainer_->steps());
+  } catch (const std::exception& e) {
+    message_ = e.what();
+  }
 }
 
 void TrainingSession::dataRange() {
@@ -414,6 +433,7 @@ struct Reader {
 
 void TrainingSession::computeProbes() {
   const auto t0 = Clock::now();
+  double landscapeSeconds = 0;
   stepsAtProbe_ = trainer_->steps();
   probesStale_ = false;
   lastProbe_ = t0;
@@ -503,10 +523,12 @@ void TrainingSession::computeProbes() {
     }
     if (probes_.gradients) measureGradients();
     if (!probes_.inside.empty()) measureInside();
+    if (probes_.landscape) landscapeSeconds = measureLandscape();
   } catch (const std::exception& e) {
     message_ = std::string("A view could not be computed: ") + e.what();
   }
-  probeCost_ = seconds(Clock::now() - t0);
+  // The landscape keeps its own pace (measureLandscape): its cost does not slow the others.
+  probeCost_ = seconds(Clock::now() - t0) - landscapeSeconds;
 }
 
 // The gradients the last step computed, one RMS per layer (GradientProbe). Reads them where
@@ -627,6 +649,28 @@ void TrainingSession::measureInside() {
   inside_ = std::make_shared<const InsideProbe>(std::move(p));
 }
 
+// The path grows by the current weights; the landscape around them is measured anew when the
+// weights moved — while training at most every 0.25 s, or 8 times its cost, whichever is longer
+// (a landscape is 25 × 25 evaluations). Returns the seconds it took (0: not measured).
+double TrainingSession::measureLandscape() {
+  Network& net = trainer_->network();
+  const int64_t step = trainer_->steps();
+  path_.record(net, step);
+  if (landscape_ && landscape_->step == step) return 0;
+  const auto t0 = Clock::now();
+  const bool training = running_ || pendingSteps_ > 0;
+  if (training && landscape_ && seconds(t0 - lastLandscape_) < std::max(0.25, 8 * landscapeCost_))
+    return 0;
+  const Dataset& d = trainer_->data().train;
+  const int64_t n = std::min<int64_t>(kLandscapeSamples, d.size());
+  if (n == 0) return 0;
+  landscape_ = std::make_shared<const LandscapeProbe>(
+      path_.compute(net, trainer_->makeInput(d, 0, n), trainer_->makeTarget(d, 0, n), kLandscapeGrid));
+  lastLandscape_ = t0;
+  landscapeCost_ = seconds(Clock::now() - t0);
+  return landscapeCost_;
+}
+
 void TrainingSession::publish() {
   auto s = std::make_shared<Snapshot>();
   s->serial = ++serial_;
@@ -647,6 +691,7 @@ void TrainingSession::publish() {
   s->confusion = confusion_;
   s->gradients = gradients_;
   s->inside = inside_;
+  s->landscape = landscape_;
   {
     std::lock_guard lk(mu_);
     snapshot_ = std::move(s);

@@ -27,6 +27,7 @@
 
 #include "io/safetensors.h"
 #include "spec/network_spec.h"
+#include "train/landscape.h"
 #include "train/snapshot.h"
 #include "train/trainer.h"
 #include "train/weight_keeper.h"
@@ -73,6 +74,8 @@ class TrainingSession {
   void computeProbes();
   void measureGradients();
   void measureInside();
+  double measureLandscape();
+  void startPath();  // the weights were drawn or loaded: the path starts again here
   void captureTrainingInternals();
   void publish();
   void dataRange();
@@ -108,6 +111,12 @@ class TrainingSession {
   std::shared_ptr<const GradientProbe> gradients_;
   std::vector<GradientProbe::Point> gradHistory_;  // since the weights were drawn or loaded
   std::shared_ptr<const InsideProbe> inside_;
+  // The weights' path (from the start: θ₀ is recorded when the weights are drawn or loaded,
+  // later points while the landscape is on view) and its last landscape.
+  LandscapeTracker path_;
+  std::shared_ptr<const LandscapeProbe> landscape_;
+  double landscapeCost_ = 0;
+  std::chrono::steady_clock::time_point lastLandscape_;
   // The inspected block's internals from the last training batch, read right after the step,
   // before an evaluation pass replaces them (dropout's mask exists only while training).
   std::vector<TensorPicture> trainingInternals_;

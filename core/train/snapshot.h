@@ -111,6 +111,21 @@ struct InsideProbe {
   std::vector<TensorPicture> pictures;  // output, internals, training-only ones, weights
 };
 
+// The loss landscape around the current weights θ and the path the weights took, seen from
+// above (train/landscape.h says how the plane is chosen). x runs along d₁ (towards where the
+// path started), y along d₂ (the path's main sideways direction), both in units of ‖Δθ‖.
+struct LandscapeProbe {
+  GridMap loss;                       // L(θ + x·d₁ + y·d₂), evaluation mode, on up to 256 samples
+  std::vector<double> pathX, pathY;   // the path's points, oldest first; the newest is (0, 0)
+  std::vector<int64_t> pathSteps;     // the step of each point
+  double explained = 0;  // share of the path's squared distance from θ that lies in the plane
+  double lossHere = 0;   // at θ, on the same samples
+  int64_t samples = 0;   // how many: the first of the training set
+  int64_t step = 0;
+  int64_t weights = 0;   // trainable parameters
+  std::string why;       // when there is no surface: why, and what to do
+};
+
 // What the open views ask the worker to compute.
 struct ProbeRequest {
   bool boundary = false;
@@ -118,10 +133,13 @@ struct ProbeRequest {
   bool fit = false;
   bool confusion = false;
   bool gradients = false;
+  bool landscape = false;
   std::string inside;         // block whose insides to show (InsideProbe); empty: none
   int64_t insideSample = 0;   // the sample, in the test set (the training set without one)
   int gridSize = 100;
-  bool any() const { return boundary || fit || confusion || gradients || !inside.empty(); }
+  bool any() const {
+    return boundary || fit || confusion || gradients || landscape || !inside.empty();
+  }
   bool operator==(const ProbeRequest&) const = default;
 };
 
@@ -147,6 +165,7 @@ struct Snapshot {
   std::shared_ptr<const ConfusionProbe> confusion;
   std::shared_ptr<const GradientProbe> gradients;
   std::shared_ptr<const InsideProbe> inside;
+  std::shared_ptr<const LandscapeProbe> landscape;
 };
 
 }  // namespace gradlab

@@ -25,6 +25,7 @@
 #include "views/fit_view.h"
 #include "views/gradient_view.h"
 #include "views/inside_view.h"
+#include "views/landscape_view.h"
 #include "views/picture_grid.h"
 #include "views/loss_view.h"
 #include "views/neuron_maps.h"
@@ -420,6 +421,36 @@ class TestLabWindow : public QObject {
     // Reset: the history starts again, and the view says to step.
     QTest::keyClick(w->canvas(), Qt::Key_R);
     QVERIFY(waitFor([&] { return step(w.get()) == 0 && w->gradientView()->layerCount() == 0; }));
+  }
+
+  // The loss landscape around the weights with their path (curriculum topics 7 and 8): it
+  // grows step by step; a CNN too big for it says so.
+  void landscape() {
+    auto w = makeWindow();
+    QVERIFY(waitFor([&] { return ready(w.get()); }));
+    auto* dock = w->findChild<QDockWidget*>("landscapeDock");
+    QVERIFY(dock);
+    dock->show();
+    dock->raise();
+    w->canvas()->setFocus();
+    QTest::keyClick(w->canvas(), Qt::Key_S);
+    QVERIFY(waitFor([&] { return w->landscapeView()->surfaceCells() == 25 * 25; }));
+    QCOMPARE(w->landscapeView()->pathPoints(), 2);  // the start and now
+    for (int i = 0; i < 5; ++i) {
+      QTest::keyClick(w->canvas(), Qt::Key_S);
+      QVERIFY(waitFor([&] { return w->landscapeView()->pathPoints() == i + 3; }));
+    }
+    w->session()->step(300);
+    QVERIFY(waitFor([&] { return step(w.get()) == 306 && !w->snapshot()->running &&
+                                 w->snapshot()->landscape && w->snapshot()->landscape->step == 306; }, 30000));
+    QVERIFY(waitFor([&] { return w->landscapeView()->pathPoints() > 7; }));
+    const auto p = w->snapshot()->landscape;
+    QVERIFY(p->lossHere < p->loss.values[0] || p->lossHere < p->loss.values.back());
+    screenshot(w.get(), "19-landscape");
+    QVERIFY(w->landscapeView()->exportTo(tmp_.filePath("landscape.png")));
+    // Reset: the path starts again.
+    QTest::keyClick(w->canvas(), Qt::Key_R);
+    QVERIFY(waitFor([&] { return step(w.get()) == 0 && w->landscapeView()->pathPoints() == 0; }));
   }
 
   // Inside a block: a CNN's feature maps and filters for one image, an LSTM's gates along a

@@ -1,0 +1,214 @@
+#include "train/landscape.h"
+
+#include <algorithm>
+#include <cmath>
+#include <span>
+
+#include "util/rng.h"
+
+namespace gradlab {
+
+std::vector<Param*> trainableParams(Network& net) {
+  std::vector<Param*> out;
+  for (auto& [name, p] : net.params())
+    if (p->decl.trainable) out.push_back(p);
+  return out;
+}
+
+int64_t trainableCount(Network& net) {
+  int64_t n = 0;
+  for (const Param* p : trainableParams(net)) n += p->value.numel();
+  return n;
+}
+
+namespace {
+std::vector<float> flatten(Network& net) {
+  std::vector<float> out;
+  for (const Param* p : trainableParams(net)) {
+    const std::vector<float> v = p->value.toHostF32();
+    out.insert(out.end(), v.begin(), v.end());
+  }
+  return out;
+}
+
+void load(Network& net, const std::vector<float>& flat) {
+  size_t at = 0;
+  for (Param* p : trainableParams(net)) {
+    const size_t n = size_t(p->value.numel());
+    p->value.fromHost(std::span<const float>(flat.data() + at, n));
+    at += n;
+  }
+}
+
+double dot(const std::vector<double>& a, const std::vector<double>& b) {
+  double s = 0;
+  for (size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
+  return s;
+}
+
+// a ← a / ‖a‖; false when a is (numerically) zero.
+bool normalise(std::vector<double>& a) {
+  const double n = std::sqrt(dot(a, a));
+  if (!(n > 1e-12)) return false;
+  for (double& v : a) v /= n;
+  return true;
+}
+
+// The first principal direction of the rows q (unit length), by power iteration on their Gram
+// matrix; false when every row is zero.
+bool principalDirection(const std::vector<std::vector<double>>& q, std::vector<double>& dir) {
+  const size_t k = q.size();
+  std::vector<double> gram(k * k);
+  for (size_t i = 0; i < k; ++i)
+    for (size_t j = i; j < k; ++j) gram[i * k + j] = gram[j * k + i] = dot(q[i], q[j]);
+  std::vector<double> u(k, 1.0), next(k);
+  for (size_t i = 0; i < k; ++i) u[i] += 0.01 * double(i);  // not orthogonal to the answer
+  for (int it = 0; it < 200; ++it) {
+    for (size_t i = 0; i < k; ++i) {
+      double s = 0;
+      for (size_t j = 0; j < k; ++j) s += gram[i * k + j] * u[j];
+      next[i] = s;
+    }
+    if (!normalise(next)) return false;
+    u.swap(next);
+  }
+  dir.assign(q.empty() ? 0 : q[0].size(), 0.0);
+  for (size_t i = 0; i < k; ++i)
+    for (size_t p = 0; p < dir.size(); ++p) dir[p] += u[i] * q[i][p];
+  return normalise(dir);
+}
+
+// Restores the weights when it goes out of scope, whatever happened in between.
+struct Restore {
+  Network& net;
+  const std::vector<float>& theta;
+  ~Restore() {
+    try {
+      load(net, theta);
+    } catch (...) {  // the device failed: the session's own recovery takes over
+    }
+  }
+};
+}  // namespace
+
+void LandscapeTracker::clear() {
+  path_.clear();
+  steps_.clear();
+}
+
+void LandscapeTracker::record(Network& net, int64_t step) {
+  if (!steps_.empty() && step < steps_.back()) clear();  // a reset
+  if (trainableCount(net) > kMaxWeights) return;
+  if (!steps_.empty() && steps_.back() == step) {
+    path_.back() = flatten(net);  // the same step: the newest point is where the weights are
+    return;
+  }
+  path_.push_back(flatten(net));
+  steps_.push_back(step);
+  if (path_.size() <= kMaxPoints) return;
+  std::vector<std::vector<float>> path;
+  std::vector<int64_t> steps;
+  for (size_t i = 0; i < path_.size(); ++i)
+    if (i % 2 == 0 || i + 1 == path_.size()) {
+      path.push_back(std::move(path_[i]));
+      steps.push_back(steps_[i]);
+    }
+  path_ = std::move(path);
+  steps_ = std::move(steps);
+}
+
+LandscapeProbe LandscapeTracker::compute(Network& net, const Tensor& x, const Tensor& y,
+                                         int grid) const {
+  LandscapeProbe out;
+  out.weights = trainableCount(net);
+  out.step = steps_.empty() ? 0 : steps_.back();
+  if (out.weights > kMaxWeights) {
+    out.why = "This network has " + std::to_string(out.weights) +
+              " weights; the landscape is drawn for networks of up to " +
+              std::to_string(kMaxWeights) + " (each of its points is one evaluation).";
+    return out;
+  }
+  if (path_.size() < 2) {
+    out.why = "Step or Play: the landscape follows the path the weights take.";
+    return out;
+  }
+  const std::vector<float>& theta = path_.back();
+  const size_t n = theta.size(), k = path_.size();
+  std::vector<std::vector<double>> r(k, std::vector<double>(n));
+  for (size_t i = 0; i < k; ++i)
+    for (size_t p = 0; p < n; ++p) r[i][p] = double(path_[i][p]) - double(theta[p]);
+
+  // d₁: back towards the start (or the farthest point, should the path have come back).
+  std::vector<double> d1 = r[0];
+  if (!normalise(d1)) {
+    size_t far = 0;
+    for (size_t i = 1; i < k; ++i)
+      if (dot(r[i], r[i]) > dot(r[far], r[far])) far = i;
+    d1 = r[far];
+    if (!normalise(d1)) {
+      out.why = "The weights have not moved yet.";
+      return out;
+    }
+  }
+  // Coordinates along d₁; then r keeps only what is across d₁, whose main direction is d₂.
+  std::vector<double> px(k), py(k);
+  double total = 0;
+  for (size_t i = 0; i < k; ++i) {
+    px[i] = dot(r[i], d1);
+    total += dot(r[i], r[i]);
+    for (size_t p = 0; p < n; ++p) r[i][p] -= px[i] * d1[p];
+  }
+  std::vector<double> d2;
+  if (!principalDirection(r, d2) || std::abs(dot(d2, d1)) > 1e-6) {
+    Rng rng(0x1a4d5ca9e);  // a straight path: any direction across it, the same every time
+    d2.assign(n, 0.0);
+    for (double& v : d2) v = rng.normal();
+    const double a = dot(d2, d1);
+    for (size_t p = 0; p < n; ++p) d2[p] -= a * d1[p];
+    normalise(d2);
+  }
+  double inPlane = 0;
+  double loX = 0, hiX = 0, loY = 0, hiY = 0;
+  for (size_t i = 0; i < k; ++i) {
+    py[i] = dot(r[i], d2);  // = ⟨θᵢ − θ, d₂⟩, as d₂ ⊥ d₁
+    out.pathX.push_back(px[i]);
+    out.pathY.push_back(py[i]);
+    out.pathSteps.push_back(steps_[i]);
+    inPlane += px[i] * px[i] + py[i] * py[i];
+    loX = std::min(loX, px[i]), hiX = std::max(hiX, px[i]);
+    loY = std::min(loY, py[i]), hiY = std::max(hiY, py[i]);
+  }
+  out.explained = total > 0 ? inPlane / total : 1.0;
+
+  // A square over the path, a quarter of its extent added on every side.
+  const double span = std::max({hiX - loX, hiY - loY, 1e-6});
+  const double half = span / 2 + span / 4;
+  const double cx = (loX + hiX) / 2, cy = (loY + hiY) / 2;
+  GridMap& g = out.loss;
+  g.w = g.h = std::clamp(grid, 3, 101);
+  g.x0 = cx - half, g.x1 = cx + half, g.y0 = cy - half, g.y1 = cy + half;
+  g.values.resize(size_t(g.w) * g.h);
+
+  const std::vector<float> current = flatten(net);  // θ, unless record() was not called
+  Restore restore{net, current};
+  std::vector<float> point(n);
+  auto lossAt = [&](double a, double b) {
+    for (size_t p = 0; p < n; ++p) point[p] = float(theta[p] + a * d1[p] + b * d2[p]);
+    load(net, point);
+    net.forward(x, /*training=*/false);
+    return net.loss(y, /*withGrad=*/false);
+  };
+  for (int row = 0; row < g.h; ++row)
+    for (int col = 0; col < g.w; ++col) {
+      const double a = g.x0 + (g.x1 - g.x0) * (col + 0.5) / g.w;
+      const double b = g.y0 + (g.y1 - g.y0) * (row + 0.5) / g.h;
+      g.values[size_t(row * g.w + col)] = float(lossAt(a, b));
+    }
+  load(net, current);
+  net.forward(x, /*training=*/false);
+  out.lossHere = net.loss(y, /*withGrad=*/false);
+  out.samples = x.dim(0);
+  return out;
+}
+
+}  // namespace gradlab

@@ -1,0 +1,52 @@
+#pragma once
+// Landscape: the loss around the current weights on a plane through them, and the path the
+// weights took to get there projected onto that plane — "walking downhill in fog", from above.
+//
+// With θ the current trainable weights (flattened) and θ₀ the path's oldest point:
+//   d₁ = (θ₀ − θ) / ‖θ₀ − θ‖                         back along the way training came
+//   d₂ = the first principal direction of the path's points θᵢ − θ once their d₁ part is
+//        removed (Li et al., "Visualizing the Loss Landscape of Neural Nets", 2018, §7), so
+//        that zig-zags across a valley show; a fixed pseudo-random direction ⊥ d₁ while the
+//        path is a straight line.
+//   point θᵢ  ↦  (⟨θᵢ − θ, d₁⟩, ⟨θᵢ − θ, d₂⟩)          surface  L(θ + x·d₁ + y·d₂)
+// The surface is measured in evaluation mode on fixed samples, over a square grid that covers
+// the path with a margin. The weights are restored bit for bit afterwards, so looking at the
+// landscape never changes training.
+//
+//   LandscapeTracker t;
+//   t.record(net, steps);                        // after steps: the path grows
+//   LandscapeProbe p = t.compute(net, x, y, 21);  // 21 × 21 losses
+#include <cstdint>
+#include <vector>
+
+#include "network/network.h"
+#include "train/snapshot.h"
+
+namespace gradlab {
+
+class LandscapeTracker {
+ public:
+  // Networks with more trainable weights get no landscape (its cost grows with them).
+  static constexpr int64_t kMaxWeights = 10000;
+  // Points the path keeps; past that every other old point goes (the first and newest stay).
+  static constexpr size_t kMaxPoints = 120;
+
+  // Adds the current weights to the path; at the newest point's step, they replace it.
+  void record(Network& net, int64_t step);
+  void clear();
+  size_t points() const { return path_.size(); }
+  // The landscape around the newest point (call record() first, so that it is where the
+  // weights are), the loss measured on (x, y). Throws what the network throws; the weights
+  // are restored either way.
+  LandscapeProbe compute(Network& net, const Tensor& x, const Tensor& y, int grid) const;
+
+ private:
+  std::vector<std::vector<float>> path_;
+  std::vector<int64_t> steps_;
+};
+
+// The trainable parameters of `net`, in network order (what the landscape moves).
+std::vector<Param*> trainableParams(Network& net);
+int64_t trainableCount(Network& net);
+
+}  // namespace gradlab

@@ -1,0 +1,134 @@
+// The loss landscape and the weights' path (train/landscape.h): the plane through the current
+// weights, the path's coordinates on it, the losses on the grid, and that looking at it never
+// changes training (the weights come back bit for bit).
+#include <QTest>
+#include <cmath>
+
+#include "data/catalog.h"
+#include "spec/network_spec.h"
+#include "support/cli_runner.h"
+#include "train/landscape.h"
+#include "train/trainer.h"
+
+using namespace gradlab;
+
+namespace {
+NetworkSpec example(const char* name) {
+  return loadNetwork(test::sourcePath(QString("examples/") + name).toStdString());
+}
+
+std::vector<float> weightsOf(Trainer& t) {
+  std::vector<float> out;
+  for (const Param* p : trainableParams(t.network())) {
+    const auto v = p->value.toHostF32();
+    out.insert(out.end(), v.begin(), v.end());
+  }
+  return out;
+}
+
+TrainConfig sgd(double lr) {
+  TrainConfig c;
+  c.optimizer = "sgd";
+  c.lr = lr;
+  c.seed = 3;
+  return c;
+}
+}  // namespace
+
+class TestLandscape : public QObject {
+  Q_OBJECT
+ private slots:
+  void planeThroughTheWeightsAndThePath() {
+    const Split data = loadBuiltin("spiral", {.seed = 1});
+    Trainer t(example("spiral.net.json"), data, sgd(0.1), cpuBackend(), DType::F32);
+    LandscapeTracker path;
+    path.record(t.network(), 0);
+    const Tensor x = t.makeInput(data.train, 0, 200), y = t.makeTarget(data.train, 0, 200);
+    QVERIFY(!path.compute(t.network(), x, y, 9).why.empty());  // one point: no plane yet
+    for (int i = 1; i <= 300; ++i) {
+      t.step();
+      if (i % 10 == 0) path.record(t.network(), i);
+    }
+    QCOMPARE(path.points(), size_t(31));
+    const std::vector<float> before = weightsOf(t);
+    const LandscapeProbe p = path.compute(t.network(), x, y, 9);
+    QVERIFY2(p.why.empty(), p.why.c_str());
+    QCOMPARE(weightsOf(t), before);  // restored bit for bit
+    QCOMPARE(p.step, int64_t(300));
+    QCOMPARE(p.samples, int64_t(200));
+    QCOMPARE(p.weights, int64_t(2 * 16 + 16 + 16 * 16 + 16 + 16 + 1));
+    QCOMPARE(p.pathX.size(), size_t(31));
+    QCOMPARE(p.pathSteps.front(), int64_t(0));
+    // The newest point is the centre (0, 0); the start lies on d₁ (x = ‖θ₀ − θ‖, y = 0).
+    QCOMPARE(p.pathX.back(), 0.0);
+    QCOMPARE(p.pathY.back(), 0.0);
+    QVERIFY(p.pathX.front() > 0.1);
+    QVERIFY(std::abs(p.pathY.front()) < 1e-9 * p.pathX.front() + 1e-12);
+    QVERIFY(p.explained > 0.5 && p.explained <= 1.0 + 1e-9);
+    // Every path point lies inside the grid, which is square.
+    QVERIFY(p.loss.x1 - p.loss.x0 > 0);
+    QCOMPARE(p.loss.x1 - p.loss.x0, p.loss.y1 - p.loss.y0);
+    for (size_t i = 0; i < p.pathX.size(); ++i) {
+      QVERIFY(p.pathX[i] > p.loss.x0 && p.pathX[i] < p.loss.x1);
+      QVERIFY(p.pathY[i] > p.loss.y0 && p.pathY[i] < p.loss.y1);
+    }
+    QCOMPARE(p.loss.values.size(), size_t(81));
+    for (float v : p.loss.values) QVERIFY(std::isfinite(v) && v > 0);
+    // The loss at the centre is the network's loss on those samples, and training went
+    // downhill: the start's neighbourhood lies higher than where the weights are now.
+    const Metrics m = t.evaluate(data.train, 200);
+    QVERIFY2(std::abs(p.lossHere - m.loss) < 1e-5, qPrintable(QString("%1 vs %2").arg(p.lossHere).arg(m.loss)));
+    const int startCol = int((p.pathX.front() - p.loss.x0) / (p.loss.x1 - p.loss.x0) * 9);
+    const int startRow = int((p.pathY.front() - p.loss.y0) / (p.loss.y1 - p.loss.y0) * 9);
+    QVERIFY(p.loss.values[size_t(startRow * 9 + startCol)] > p.lossHere);
+  }
+
+  // Looking at the landscape while training changes nothing about the training.
+  void trainingIsUnchanged() {
+    const Split data = loadBuiltin("spiral", {.seed = 1});
+    Trainer a(example("spiral-dropout.net.json"), data, sgd(0.05), cpuBackend(), DType::F32);
+    Trainer b(example("spiral-dropout.net.json"), data, sgd(0.05), cpuBackend(), DType::F32);
+    LandscapeTracker path;
+    const Tensor x = b.makeInput(data.train, 0, 64), y = b.makeTarget(data.train, 0, 64);
+    for (int i = 1; i <= 60; ++i) {
+      a.step();
+      b.step();
+      path.record(b.network(), i);
+      if (i % 20 == 0) path.compute(b.network(), x, y, 5);
+    }
+    QCOMPARE(weightsOf(a), weightsOf(b));
+  }
+
+  void pathThinsKeepingStartAndNow() {
+    const Split data = loadBuiltin("xor", {.seed = 1});
+    Trainer t(example("xor-mlp.net.json"), data, sgd(0.1), cpuBackend(), DType::F32);
+    LandscapeTracker path;
+    for (int i = 0; i <= 1000; ++i) {
+      if (i > 0) t.step();
+      path.record(t.network(), i);
+    }
+    QVERIFY(path.points() <= LandscapeTracker::kMaxPoints);
+    QVERIFY(path.points() > LandscapeTracker::kMaxPoints / 2);
+    const LandscapeProbe p = path.compute(t.network(), t.makeInput(data.train, 0, 50),
+                                          t.makeTarget(data.train, 0, 50), 3);
+    QCOMPARE(p.pathSteps.front(), int64_t(0));
+    QCOMPARE(p.pathSteps.back(), int64_t(1000));
+    QVERIFY(std::is_sorted(p.pathSteps.begin(), p.pathSteps.end()));
+  }
+
+  void bigNetworksSaySo() {
+    const Split data = loadBuiltin("fashion-mnist", {.limit = 20});
+    Trainer t(example("fashion-cnn.net.json"), data, sgd(0.01), cpuBackend(), DType::F32);
+    LandscapeTracker path;
+    path.record(t.network(), 0);
+    t.step();
+    path.record(t.network(), 1);
+    const LandscapeProbe p = path.compute(t.network(), t.makeInput(data.train, 0, 4),
+                                          t.makeTarget(data.train, 0, 4), 5);
+    QVERIFY2(QString::fromStdString(p.why).contains("up to 10000"), p.why.c_str());
+    QVERIFY(p.loss.values.empty());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestLandscape)
+#include "tst_landscape.moc"

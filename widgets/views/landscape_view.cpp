@@ -1,0 +1,100 @@
+#include "views/landscape_view.h"
+
+#include <QVBoxLayout>
+#include <cmath>
+#include <qcustomplot.h>
+
+namespace gradlab::widgets {
+
+LandscapeView::LandscapeView(QWidget* parent) : View(tr("Landscape"), parent) {
+  setObjectName("landscapeView");
+  plot_ = new QCustomPlot(this);
+  stylePlot(plot_);
+  body()->addWidget(plot_);
+  plot_->xAxis->setLabel(tr("d₁: back towards the start"));
+  plot_->yAxis->setLabel(tr("d₂: across the path"));
+  map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
+  map_->setInterpolate(false);
+  scale_ = new QCPColorScale(plot_);
+  plot_->plotLayout()->addElement(0, 1, scale_);
+  scale_->setLabel(tr("log₁₀ loss"));
+  scale_->setBarWidth(10);
+  map_->setColorScale(scale_);
+  // Dark for low loss, light for high, in bands: the bands read as contour lines.
+  QCPColorGradient g;
+  g.setColorStopAt(0.0, QColor("#08306b"));
+  g.setColorStopAt(0.35, QColor("#2171b5"));
+  g.setColorStopAt(0.7, QColor("#9ecae1"));
+  g.setColorStopAt(1.0, QColor("#fff7ec"));
+  g.setLevelCount(14);
+  g.setNanHandling(QCPColorGradient::nhNanColor);
+  g.setNanColor(QColor("#d50000"));  // the loss is NaN/Inf there: training would diverge
+  map_->setGradient(g);
+  auto* margins = new QCPMarginGroup(plot_);
+  plot_->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+  scale_->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+
+  path_ = new QCPCurve(plot_->xAxis, plot_->yAxis);
+  path_->setPen(QPen(QColor("#f59322"), 2));
+  path_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor("#f59322"), 4));
+  start_ = new QCPCurve(plot_->xAxis, plot_->yAxis);
+  start_->setLineStyle(QCPCurve::lsNone);
+  start_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::white, 2.5), Qt::NoBrush, 13));
+  now_ = new QCPCurve(plot_->xAxis, plot_->yAxis);
+  now_->setLineStyle(QCPCurve::lsNone);
+  now_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::white, 1.5), QColor("#d62728"), 13));
+  setNote(tr("Step or Play: the landscape follows the path the weights take."));
+}
+
+int LandscapeView::pathPoints() const { return path_->dataCount(); }
+int LandscapeView::surfaceCells() const {
+  return map_->data()->keySize() * map_->data()->valueSize() * (shown_ && shown_->why.empty());
+}
+
+void LandscapeView::clear() {
+  map_->data()->clear();
+  for (QCPCurve* c : {path_, start_, now_}) c->data()->clear();
+}
+
+void LandscapeView::showSnapshot(const Snapshot& s) {
+  if (s.landscape == shown_) return;
+  shown_ = s.landscape;
+  const LandscapeProbe* p = s.landscape.get();
+  if (!p || !p->why.empty()) {
+    clear();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+    setNote(!s.ready ? tr("Fix the network's problems to see its loss landscape.")
+            : p      ? QString::fromStdString(p->why)
+                     : tr("Step or Play: the landscape follows the path the weights take."));
+    return;
+  }
+  const GridMap& g = p->loss;
+  map_->data()->setSize(g.w, g.h);
+  map_->data()->setRange(QCPRange(g.x0, g.x1), QCPRange(g.y0, g.y1));
+  double lo = 1e300, hi = -1e300;
+  for (int r = 0; r < g.h; ++r)
+    for (int c = 0; c < g.w; ++c) {
+      const double v = g.values[size_t(r * g.w + c)];
+      const double l = std::isfinite(v) && v > 0 ? std::log10(v) : (v == 0 ? -12 : NAN);
+      map_->data()->setCell(c, r, l);
+      if (std::isfinite(l)) lo = std::min(lo, l), hi = std::max(hi, l);
+    }
+  if (lo <= hi) map_->setDataRange(QCPRange(lo, std::max(hi, lo + 1e-3)));
+  QVector<double> xs(p->pathX.begin(), p->pathX.end()), ys(p->pathY.begin(), p->pathY.end());
+  path_->setData(xs, ys);
+  start_->setData({xs.front()}, {ys.front()});
+  now_->setData({xs.back()}, {ys.back()});
+  plot_->xAxis->setRange(g.x0, g.x1);
+  plot_->yAxis->setRange(g.y0, g.y1);
+  setNote(tr("Step %L1: loss %2 here (red dot), on %3 training samples; the path from step %L4 "
+             "(ring). The plane holds %5 % of the path.")
+              .arg(p->step)
+              .arg(p->lossHere, 0, 'g', 4)
+              .arg(p->samples)
+              .arg(p->pathSteps.front())
+              .arg(qRound(100 * p->explained)));
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+  countFrame();
+}
+
+}  // namespace gradlab::widgets
