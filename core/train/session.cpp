@@ -277,6 +277,10 @@ void TrainingSession::rebuild() {
   rateSteps0_ = 0;
 }
 
+bool TrainingSession::landscapeBehind() const {
+  return probes_.landscape && trainer_ && (!landscape_ || landscape_->step != trainer_->steps());
+}
+
 void TrainingSession::startPath() {
   path_.clear();
   landscape_.reset();
@@ -663,9 +667,17 @@ double TrainingSession::measureLandscape() {
     return 0;
   const Dataset& d = trainer_->data().train;
   const int64_t n = std::min<int64_t>(kLandscapeSamples, d.size());
-  if (n == 0) return 0;
-  landscape_ = std::make_shared<const LandscapeProbe>(
-      path_.compute(net, trainer_->makeInput(d, 0, n), trainer_->makeTarget(d, 0, n), kLandscapeGrid));
+  LandscapeProbe p;
+  try {
+    if (n == 0) throw Error("there are no training samples to measure the loss on.");
+    p = path_.compute(net, trainer_->makeInput(d, 0, n), trainer_->makeTarget(d, 0, n),
+                      kLandscapeGrid);
+  } catch (const std::exception& e) {
+    p = LandscapeProbe{};
+    p.why = std::string("The landscape could not be measured: ") + e.what();
+  }
+  p.step = step;  // measured for this step, even when it says why not: not again until a step
+  landscape_ = std::make_shared<const LandscapeProbe>(std::move(p));
   lastLandscape_ = t0;
   landscapeCost_ = seconds(Clock::now() - t0);
   return landscapeCost_;
@@ -712,7 +724,8 @@ void TrainingSession::run() {
       const bool anyProbe = probes_.any();
       const bool idleWork =
           trainer_ && (stepsAtEval_ != trainer_->steps() || evalSampled_ ||
-                       (anyProbe && (probesStale_ || stepsAtProbe_ != trainer_->steps())));
+                       (anyProbe && (probesStale_ || stepsAtProbe_ != trainer_->steps())) ||
+                       landscapeBehind());
       auto wake = [&] { return quit_ || !queue_.empty(); };
       if (throttled && Clock::now() < nextStep_)
         cv_.wait_until(lk, nextStep_, wake);
@@ -776,9 +789,11 @@ void TrainingSession::run() {
     const bool frameDue = t >= frameStart_ + kFrame;
     const double evalEvery = std::max(0.04, evalCost_ * 8);
     const double probeEvery = std::max(std::chrono::duration<double>(kFrame).count(), probeCost_ * 8);
+    // Paused, a landscape the last frames skipped (it keeps its own pace) is due too.
     const bool probeDue = trainer_ && probes_.any() &&
-                          (probesStale_ || stepsAtProbe_ != trainer_->steps()) &&
-                          (!training || seconds(t - lastProbe_) >= probeEvery);
+                          (((probesStale_ || stepsAtProbe_ != trainer_->steps()) &&
+                            (!training || seconds(t - lastProbe_) >= probeEvery)) ||
+                           (!training && landscapeBehind()));
     if (stepped && probeDue && !probes_.inside.empty()) captureTrainingInternals();
     // Paused or done: the last point measured on all the data, if it was measured on part.
     if (trainer_ && (stepsAtEval_ != trainer_->steps() || (!training && evalSampled_)) &&

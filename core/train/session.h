@@ -76,6 +76,7 @@ class TrainingSession {
   void measureInside();
   double measureLandscape();
   void startPath();  // the weights were drawn or loaded: the path starts again here
+  bool landscapeBehind() const;  // asked for, and not measured at the current step
   void captureTrainingInternals();
   void publish();
   void dataRange();

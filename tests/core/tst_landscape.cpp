@@ -1,6 +1,7 @@
 // The loss landscape and the weights' path (train/landscape.h): the plane through the current
 // weights, the path's coordinates on it, the losses on the grid, and that looking at it never
 // changes training (the weights come back bit for bit).
+#include <QElapsedTimer>
 #include <QTest>
 #include <cmath>
 
@@ -8,6 +9,7 @@
 #include "spec/network_spec.h"
 #include "support/cli_runner.h"
 #include "train/landscape.h"
+#include "train/session.h"
 #include "train/trainer.h"
 
 using namespace gradlab;
@@ -114,6 +116,34 @@ class TestLandscape : public QObject {
     QCOMPARE(p.pathSteps.front(), int64_t(0));
     QCOMPARE(p.pathSteps.back(), int64_t(1000));
     QVERIFY(std::is_sorted(p.pathSteps.begin(), p.pathSteps.end()));
+  }
+
+  // In the window: while training flat out the landscape keeps its own pace; paused, it is
+  // measured where the weights stopped.
+  void sessionCatchesUpWhenPaused() {
+    TrainingSession s;
+    s.setData(std::make_shared<Split>(loadBuiltin("spiral", {.seed = 1})));
+    s.setNetwork(example("spiral.net.json"));
+    ProbeRequest r;
+    r.landscape = true;
+    s.setProbes(r);
+    s.play();
+    QTest::qWait(700);
+    s.pause();
+    QElapsedTimer t;
+    t.start();
+    std::shared_ptr<const Snapshot> snap;
+    do {
+      QTest::qWait(10);
+      snap = s.snapshot();
+    } while (t.elapsed() < 5000 &&
+             (snap->running || !snap->landscape || snap->landscape->step != snap->step));
+    QVERIFY(snap->step > 100);
+    QVERIFY(snap->landscape);
+    QCOMPARE(snap->landscape->step, snap->step);
+    QVERIFY2(snap->landscape->why.empty(), snap->landscape->why.c_str());
+    QVERIFY(snap->landscape->pathX.size() >= 3);  // the start, some frames, now
+    QCOMPARE(snap->landscape->pathSteps.front(), int64_t(0));
   }
 
   void bigNetworksSaySo() {
