@@ -135,6 +135,9 @@ class TestCudaIndex : public QObject {
   }
 
   void sizeClasses() {
+    // Sizes no GPU has come back as they are (the allocation then fails), without looping.
+    QCOMPARE(bucketBytes(SIZE_MAX - 5), SIZE_MAX - 5);
+    QCOMPARE(bucketBytes(size_t(1) << 62), size_t(1) << 62);
     QCOMPARE(bucketBytes(0), size_t(512));
     QCOMPARE(bucketBytes(1), size_t(512));
     QCOMPARE(bucketBytes(512), size_t(512));

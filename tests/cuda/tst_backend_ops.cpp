@@ -433,6 +433,98 @@ std::vector<OpCase> cases() {
       in.be.gruResetBackward(dh, drh, rz, hPrev, drz, dhPrev, acc);
       return host({drz, dhPrev});
     });
+
+  // --- special values: NaN, ±Inf and −0 come out where the cpu's do ------------------------
+  // (a backend that turned a diverged value finite would let training go on from NaN weights)
+  const std::vector<double> special{std::nan(""), INFINITY, -INFINITY, -0.0, 0.0, 1.5, -2.0, 1e-30};
+  const int64_t ns = int64_t(special.size());
+  for (int a = 0; a < 6; ++a) {
+    const Act f = acts[a];
+    add("actForward", std::string(actNames[a]) + " NaN ±Inf −0", [f, special, ns](In& in) {
+      Tensor z = in.fromValues({1, ns}, special), y = in.u({1, ns});
+      in.be.actForward(f, z, y);
+      return host({y});
+    });
+  }
+  add("addSign", "NaN ±Inf −0", [special, ns](In& in) {
+    Tensor x = in.fromValues({ns}, special), y = in.u({ns});
+    in.be.addSign(0.1, x, y);
+    return host({y});
+  });
+  add("loss", "bce with NaN and out-of-range predictions", [](In& in) {
+    Tensor pred = in.fromValues({4, 1}, {std::nan(""), 1.5, 0.0, 1.0});
+    Tensor target = in.fromValues({4, 1}, {1, 1, 0, 1});
+    Tensor value = in.be.zeros({1}, DType::F32), g = in.u({4, 1});
+    in.be.loss(LossKind::Bce, pred, target, value, &g);
+    return host({value, g});
+  });
+  add("loss", "bce_logits with NaN", [](In& in) {
+    Tensor pred = in.fromValues({2, 1}, {std::nan(""), 3.0});
+    Tensor target = in.fromValues({2, 1}, {1, 0});
+    Tensor value = in.be.zeros({1}, DType::F32), g = in.u({2, 1});
+    in.be.loss(LossKind::BceLogits, pred, target, value, &g);
+    return host({value, g});
+  });
+
+  // --- sizes that take the kernels' other paths --------------------------------------------
+  // Past kMaxBlocks × kThreads elements the element-wise kernels stride over the grid.
+  const int64_t big = (int64_t(1) << 20) + 3;
+  add("axpy", "grid-stride " + std::to_string(big), [big](In& in) {
+    Tensor x = in.u({big}), y = in.u({big});
+    in.be.axpy(0.3, x, y);
+    return host({y});
+  });
+  add("fill", "grid-stride", [big](In& in) {
+    Tensor t = in.u({big});
+    in.be.fill(t, -1.25);
+    return host({t});
+  });
+  add("actBackward", "tanh grid-stride accumulate", [big](In& in) {
+    Tensor z = in.u({big}, -3, 3), y = in.be.empty({big}, DType::F32);
+    in.be.actForward(Act::Tanh, z, y);
+    Tensor dy = in.u({big}), dz = in.u({big});
+    in.be.actBackward(Act::Tanh, z, y, dy, dz, true);
+    return host({y, dz});
+  });
+  add("dropoutMask", "rate 0.5, grid-stride", [big](In& in) {
+    Tensor m = in.be.empty({big}, DType::F32);
+    in.be.dropoutMask(0.5, 9, 3, m);
+    return host({m});
+  });
+  for (int64_t cols : {1, 33, 64})  // softmax and cross-entropy rows of 32, 64 threads
+    add("actForward", "softmax 7×" + std::to_string(cols), [cols](In& in) {
+      Tensor z = in.u({7, cols}, -5, 5), y = in.u({7, cols});
+      in.be.actForward(Act::Softmax, z, y);
+      return host({y});
+    });
+  add("actForward", "softmax in place", [](In& in) {
+    Tensor z = in.u({5, 40}, -5, 5);
+    in.be.actForward(Act::Softmax, z, z);
+    return host({z});
+  });
+  for (int64_t cols : {1, 65})
+    add("sumRows", "1001×" + std::to_string(cols), [cols](In& in) {
+      Tensor dy = in.u({1001, cols}), db = in.u({cols});
+      in.be.sumRows(dy, 0.0, db);
+      return host({db});
+    });
+  add("lstmCellBackward", "B 33 H 17", [](In& in) {
+    const int64_t b = 33, h = 17;
+    Tensor gates = in.u({b, 4 * h}, -3, 3), cPrev = in.u({b, h}), c = in.u({b, h}),
+           hs = in.u({b, h});
+    in.be.lstmCellForward(gates, cPrev, c, hs);
+    Tensor dh = in.u({b, h}), dc = in.u({b, h}), dgates = in.u({b, 4 * h});
+    in.be.lstmCellBackward(gates, cPrev, c, dh, dc, dgates);
+    return host({gates, c, hs, dc, dgates});
+  });
+  add(
+      "sumOfSquares", "300 tensors, one empty",
+      [](In& in) {
+        std::vector<Tensor> ts;
+        for (int i = 0; i < 300; ++i) ts.push_back(in.u({i == 7 ? 0 : 1 + (i * 37) % 500}));
+        return Outputs{{in.be.sumOfSquares(ts)}};
+      },
+      1e-12);
   return c;
 }
 
@@ -762,6 +854,30 @@ class TestBackendOps : public QObject {
                e.what());
     }
     be->synchronize();  // reported once; the backend goes on
+    // Many bad rows (fractional, NaN, too large): one of them is reported, its own value with
+    // its own row — never one row's index with another's value.
+    Tensor pred2 = in.u({300, 3}), value2 = be->zeros({1}, DType::F32);
+    std::vector<double> t(300, 1.0);
+    for (int r = 10; r < 300; r += 3) t[size_t(r)] = r % 2 ? 1.5 : 100.0 + r;
+    t[11] = std::nan("");
+    Tensor target2 = in.fromValues({300}, t);
+    be->loss(LossKind::CrossEntropy, pred2, target2, value2, nullptr);
+    try {
+      be->readScalar(value2);
+      QFAIL("invalid class indices went unnoticed");
+    } catch (const Error& e) {
+      const QString m = e.what();
+      const QRegularExpression re("target (\\S+) in row (\\d+)");
+      const auto match = re.match(m);
+      QVERIFY2(match.hasMatch(), e.what());
+      const int row = match.captured(2).toInt();
+      const double v = match.captured(1).toDouble();
+      QVERIFY2(row >= 10 && row < 300, e.what());
+      QVERIFY2((std::isnan(t[size_t(row)]) && match.captured(1).contains("nan")) ||
+                   std::abs(v - t[size_t(row)]) < 1e-3,
+               e.what());
+    }
+    be->synchronize();
   }
 
   void f64IsRefused() {

@@ -12,7 +12,7 @@ __device__ float forwardOne(Act f, float z) {
     case Act::Identity: return z;
     case Act::Sigmoid: return 1.f / (1.f + expf(-z));
     case Act::Tanh: return tanhf(z);
-    case Act::Relu: return z > 0.f ? z : 0.f;
+    case Act::Relu: return z < 0.f ? 0.f : z;  // max(0, z) as the cpu: NaN stays NaN
     case Act::LeakyRelu: return z > 0.f ? z : kLeakySlope * z;
     case Act::Elu: return z > 0.f ? z : expm1f(z);
     case Act::Softmax: break;  // per row, below

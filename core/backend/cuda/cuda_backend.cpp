@@ -115,11 +115,10 @@ CudaBackend::~CudaBackend() {
 }
 
 void CudaBackend::use() const {
-  thread_local int current = -1;
-  if (current != device_) {
+  // Asked, not cached: another backend (or device probing) may have changed it since.
+  int current = -1;
+  if (cudaGetDevice(&current) != cudaSuccess || current != device_)
     CUDA_CHECK(cudaSetDevice(device_));
-    current = device_;
-  }
 }
 
 float* CudaBackend::data(const Tensor& t, const char* op) const {
@@ -135,8 +134,8 @@ float* CudaBackend::data(const Tensor& t, const char* op) const {
 void CudaBackend::ensure(Block& b, size_t bytes) {
   if (b.ptr && b.bytes >= bytes) return;
   if (b.ptr) {
-    if (liveRecordings_ > 0 && !recording_)
-      retired_.push_back(b);  // a replay may still use it (while recording: held anyway)
+    if (liveRecordings_ > 0)
+      retired_.push_back(b);  // a recorded graph (this one or another) may still use it
     else
       allocator_.release(b.ptr, b.classBytes);
   }
@@ -196,6 +195,15 @@ Tensor CudaBackend::empty(const Shape& shape, DType dtype) {
         std::string(toString(dtype)));
   for (int64_t d : shape)
     if (d < 0) throw Error("cannot allocate a tensor of shape " + toString(shape));
+  // numel × 4 bytes must not wrap around (a wrapped size would hand out a tiny block).
+  int64_t elements = 1;
+  for (int64_t d : shape) {
+    if (d > 0 && elements > int64_t(PTRDIFF_MAX / sizeof(float)) / d)
+      throw DeviceError("out of GPU memory", "cannot allocate a tensor of shape " +
+                                                 toString(shape) + ": larger than any GPU memory",
+                        false);
+    elements *= d;
+  }
   use();
   auto buf = std::make_shared<CudaBuffer>();
   buf->backend = this;

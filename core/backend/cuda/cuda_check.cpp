@@ -51,6 +51,9 @@ bool isSticky(cudaError_t e) {
 }
 
 void throwCuda(cudaError_t e, const char* call, const char* file, int line) {
+  // Clear it: CUDA_CHECK_LAUNCH reads cudaGetLastError, which would otherwise report this
+  // error again at the next launch (say, in the plain rerun of a step whose recording failed).
+  (void)cudaGetLastError();
   const std::string cause = describe(e);
   throw DeviceError(cause,
                     cause + " (" + cudaGetErrorName(e) + ": " + cudaGetErrorString(e) + ", in " +

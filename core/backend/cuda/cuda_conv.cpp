@@ -26,18 +26,18 @@ bool allowTf32() {
 // The best of cuDNN's ranked candidates by Gradlab's preferences (cudnn_util.h).
 template <class Perf>
 const Perf* pick(const Perf* perf, int count) {
+  // Without GRADLAB_CUDA_TF32 only full-float32 (FMA) algorithms: a TF32 one would miss the
+  // cpu's results by ~1e-3 (as PyTorch with allow_tf32 = False).
   const bool tf32 = allowTf32();
-  auto fits = [&](const Perf& p, bool wantFma, bool wantDeterministic, bool wantSmall) {
-    return p.status == CUDNN_STATUS_SUCCESS && (!wantFma || tf32 || p.mathType == CUDNN_FMA_MATH) &&
+  auto fits = [&](const Perf& p, bool wantDeterministic, bool wantSmall) {
+    return p.status == CUDNN_STATUS_SUCCESS && (tf32 || p.mathType == CUDNN_FMA_MATH) &&
            (!wantDeterministic || p.determinism == CUDNN_DETERMINISTIC) &&
            (!wantSmall || p.memory <= kPreferredWorkspace);
   };
-  const bool order[][3] = {{true, true, true},   {true, false, true}, {true, true, false},
-                           {true, false, false}, {false, true, true}, {false, false, true},
-                           {false, false, false}};
+  const bool order[][2] = {{true, true}, {false, true}, {true, false}, {false, false}};
   for (const auto& o : order)
     for (int i = 0; i < count; ++i)
-      if (fits(perf[i], o[0], o[1], o[2])) return &perf[i];
+      if (fits(perf[i], o[0], o[1])) return &perf[i];
   return nullptr;
 }
 
@@ -78,8 +78,8 @@ ConvPlan::ConvPlan(cudnnHandle_t handle, const Conv2dGeometry& g, int64_t batch)
   CUDNN_CHECK(libs().cudnnSetConvolution2dDescriptor(
       conv, toInt(g.padH, "padding"), toInt(g.padW, "padding"), toInt(g.strideH, "stride"),
       toInt(g.strideW, "stride"), 1, 1, CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
-  CUDNN_CHECK(
-      libs().cudnnSetConvolutionMathType(conv, allowTf32() ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH));
+  const cudnnMathType_t wantedMath = allowTf32() ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH;
+  CUDNN_CHECK(libs().cudnnSetConvolutionMathType(conv, wantedMath));
   int n = 0, c = 0, h = 0, wd = 0;
   CUDNN_CHECK(libs().cudnnGetConvolution2dForwardOutputDim(conv, x, w, &n, &c, &h, &wd));
   if (n != batch || c != g.outChannels || h != g.outH || wd != g.outW)
@@ -100,6 +100,7 @@ ConvPlan::ConvPlan(cudnnHandle_t handle, const Conv2dGeometry& g, int64_t batch)
       libs().cudnnGetConvolutionForwardWorkspaceSize(handle, x, w, conv, y, fwd, &fwdBytes));
 
   cudnnConvolutionBwdDataAlgoPerf_t dp[CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT];
+  CUDNN_CHECK(libs().cudnnSetConvolutionMathType(conv, wantedMath));  // not the forward's
   CUDNN_CHECK(libs().cudnnGetConvolutionBackwardDataAlgorithm_v7(
       handle, w, y, conv, x, CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &count, dp));
   const auto* d = pick(dp, count);
@@ -111,6 +112,7 @@ ConvPlan::ConvPlan(cudnnHandle_t handle, const Conv2dGeometry& g, int64_t batch)
                                                                   &bwdDataBytes));
 
   cudnnConvolutionBwdFilterAlgoPerf_t wp[CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT];
+  CUDNN_CHECK(libs().cudnnSetConvolutionMathType(conv, wantedMath));
   CUDNN_CHECK(libs().cudnnGetConvolutionBackwardFilterAlgorithm_v7(
       handle, x, y, conv, w, CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT, &count, wp));
   const auto* b = pick(wp, count);

@@ -121,6 +121,7 @@ GRADLAB_HOST_DEVICE inline int64_t gateIndex(int64_t b, int64_t g, int64_t j, in
 GRADLAB_HOST_DEVICE inline size_t bucketBytes(size_t bytes) {
   const size_t kSmall = size_t(1) << 20;
   if (bytes == 0) return 512;
+  if (bytes > (SIZE_MAX >> 2)) return bytes;  // no GPU has that much: let the allocation fail
   if (bytes <= kSmall) return (bytes + 511) / 512 * 512;
   size_t pow2 = kSmall;
   while (pow2 * 2 < bytes) pow2 *= 2;  // pow2 < bytes <= 2·pow2

@@ -13,7 +13,7 @@ __global__ void scaleKernel(float* x, float a, int64_t n) { GRADLAB_GRID_LOOP(i,
 __global__ void addSignKernel(float a, const float* x, float* y, int64_t n) {
   GRADLAB_GRID_LOOP(i, n) {
     const float v = x[i];
-    y[i] += a * float((v > 0.f) - (v < 0.f));
+    y[i] += a * (v != v ? v : float((v > 0.f) - (v < 0.f)));  // sign(NaN) = NaN, as the cpu
   }
 }
 }  // namespace

@@ -6,6 +6,10 @@
 namespace gradlab::cuda::ops {
 
 namespace {
+// std::max as the cpu uses it, (a < b) ? b : a: NaN in a stays NaN (fmax would drop it, and a
+// diverged prediction would give a finite loss here where the cpu says NaN).
+__device__ inline double cpuMax(double a, double b) { return a < b ? b : a; }
+
 // Per element of mse, bce, bce_logits: the loss term, and the gradient (already divided by n).
 __device__ double elementTerm(LossKind k, double p, double t, double n, float* g) {
   switch (k) {
@@ -15,13 +19,13 @@ __device__ double elementTerm(LossKind k, double p, double t, double n, float* g
       return d * d;
     }
     case LossKind::Bce: {
-      const double lp = fmax(log(p), -100.0), l1p = fmax(log(1 - p), -100.0);
-      if (g) *g = float((p - t) / fmax(p * (1 - p), 1e-12) / n);
+      const double lp = cpuMax(log(p), -100.0), l1p = cpuMax(log(1 - p), -100.0);
+      if (g) *g = float((p - t) / cpuMax(p * (1 - p), 1e-12) / n);
       return -(t * lp + (1 - t) * l1p);
     }
     case LossKind::BceLogits: {
       if (g) *g = float((1 / (1 + exp(-p)) - t) / n);
-      return fmax(p, 0.0) - p * t + log1p(exp(-fabs(p)));
+      return cpuMax(p, 0.0) - p * t + log1p(exp(-fabs(p)));
     }
     case LossKind::CrossEntropy: break;
   }
@@ -48,7 +52,8 @@ __global__ void crossEntropyKernel(const float* pred, const float* target, int64
   const int64_t r = blockIdx.x;
   const float* z = pred + r * cols;
   const float cls = target[r];
-  const bool valid = cls >= 0.f && cls < float(cols) && cls == floorf(cls);
+  const double cd = cls;  // compared in double, as the cpu does (exact beyond 2²⁴ classes)
+  const bool valid = cd >= 0 && cd < double(cols) && cd == floor(cd);
   double m = -INFINITY;
   for (int64_t j = threadIdx.x; j < cols; j += blockDim.x) m = fmax(m, double(z[j]));
   m = blockReduce(m, sharedD, MaxOp{});
@@ -57,18 +62,21 @@ __global__ void crossEntropyKernel(const float* pred, const float* target, int64
   s = blockReduce(s, sharedD, SumOp{});
   const double logZ = m + log(s);
   const int64_t c = valid ? int64_t(cls) : -1;
+  const double zc = valid ? double(z[c]) : 0.0;  // read before grad is written (grad may be pred)
   if (grad)
     for (int64_t j = threadIdx.x; j < cols; j += blockDim.x)
       grad[r * cols + j] = float((exp(double(z[j]) - logZ) - (j == c ? 1.0 : 0.0)) / double(rows));
   if (threadIdx.x == 0) {
     if (valid) {
-      rowTerms[r] = logZ - double(z[c]);
+      rowTerms[r] = logZ - zc;
     } else {
       rowTerms[r] = NAN;
-      if (error) {  // plain stores into mapped host memory; any one bad row will do
+      // Mapped host memory: one bad row claims the report and fills it, then raises the flag.
+      if (error && atomicCAS(&error->claim, 0, 1) == 0) {
         error->row = int(r);
         error->classes = int(cols);
         error->value = cls;
+        __threadfence_system();
         error->flag = 1;
       }
     }

@@ -13,7 +13,8 @@ namespace gradlab::cuda::ops {
 // Where a kernel reports a bad cross-entropy target without stopping the stream: host memory
 // the device writes into (mapped, zero-copy); the backend checks it at its next synchronisation.
 struct TargetError {
-  int flag;  // non-zero: a target was not a class index
+  int flag;   // non-zero: a target was not a class index
+  int claim;  // the first bad row's thread sets it (atomicCAS), so one row fills the rest
   int row;
   int classes;
   float value;

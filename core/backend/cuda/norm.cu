@@ -8,7 +8,8 @@ namespace {
 __global__ void varianceKernel(float* v, double eps, int64_t n) {
   GRADLAB_GRID_LOOP(i, n) {
     const double inv = v[i];
-    v[i] = float(1.0 / (inv * inv) - eps);
+    const double var = 1.0 / (inv * inv) - eps;  // rounding can take σ² = 0 below zero
+    v[i] = float(var > 0.0 ? var : 0.0);
   }
 }
 
