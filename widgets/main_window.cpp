@@ -108,6 +108,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     if (ids.size() == 1) inside_->setBlock(ids.first());
   });
   connect(inside_, &InsideView::probesChanged, this, &MainWindow::updateProbes);
+  connect(landscape_, &LandscapeView::raceRequested, this, [this] { session_->race(300); });
   connect(canvas_, &Canvas::blockHovered, this, [this](const QString& id) {
     if (hiddenBlocks().contains(id) && boundary_->isVisible()) {
       boundary_->setNeuronBlock(id);

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <span>
 
+#include "optim/optimizer.h"
+#include "util/error.h"
 #include "util/rng.h"
 
 namespace gradlab {
@@ -21,8 +23,7 @@ int64_t trainableCount(Network& net) {
   return n;
 }
 
-namespace {
-std::vector<float> flatten(Network& net) {
+std::vector<float> flatWeights(Network& net) {
   std::vector<float> out;
   for (const Param* p : trainableParams(net)) {
     const std::vector<float> v = p->value.toHostF32();
@@ -31,7 +32,7 @@ std::vector<float> flatten(Network& net) {
   return out;
 }
 
-void load(Network& net, const std::vector<float>& flat) {
+void setFlatWeights(Network& net, const std::vector<float>& flat) {
   size_t at = 0;
   for (Param* p : trainableParams(net)) {
     const size_t n = size_t(p->value.numel());
@@ -39,6 +40,8 @@ void load(Network& net, const std::vector<float>& flat) {
     at += n;
   }
 }
+
+namespace {
 
 double dot(const std::vector<double>& a, const std::vector<double>& b) {
   double s = 0;
@@ -84,11 +87,50 @@ struct Restore {
   const std::vector<float>& theta;
   ~Restore() {
     try {
-      load(net, theta);
+      setFlatWeights(net, theta);
     } catch (...) {  // the device failed: the session's own recovery takes over
     }
   }
 };
+// L(centre + a·d₁ + b·d₂) over g's grid (its extent set), in evaluation mode on (x, y). Leaves
+// the network at the last grid point: the caller restores its weights.
+void lossOnPlane(Network& net, const std::vector<float>& centre, const std::vector<double>& d1,
+                 const std::vector<double>& d2, const Tensor& x, const Tensor& y, GridMap& g) {
+  const size_t n = centre.size();
+  std::vector<float> point(n);
+  g.values.resize(size_t(g.w) * g.h);
+  for (int row = 0; row < g.h; ++row)
+    for (int col = 0; col < g.w; ++col) {
+      const double a = g.x0 + (g.x1 - g.x0) * (col + 0.5) / g.w;
+      const double b = g.y0 + (g.y1 - g.y0) * (row + 0.5) / g.h;
+      for (size_t p = 0; p < n; ++p) point[p] = float(centre[p] + a * d1[p] + b * d2[p]);
+      setFlatWeights(net, point);
+      net.forward(x, /*training=*/false);
+      g.values[size_t(row * g.w + col)] = float(net.loss(y, /*withGrad=*/false));
+    }
+}
+
+// A square grid over [loX, hiX] × [loY, hiY] with a quarter of the extent added on every side.
+GridMap squareAround(double loX, double hiX, double loY, double hiY, int grid) {
+  const double span = std::max({hiX - loX, hiY - loY, 1e-6});
+  const double half = span / 2 + span / 4;
+  const double cx = (loX + hiX) / 2, cy = (loY + hiY) / 2;
+  GridMap g;
+  g.w = g.h = std::clamp(grid, 3, 101);
+  g.x0 = cx - half, g.x1 = cx + half, g.y0 = cy - half, g.y1 = cy + half;
+  return g;
+}
+
+// Any unit direction ⊥ d₁, the same every time (for a path that is a straight line).
+std::vector<double> fixedDirectionAcross(const std::vector<double>& d1) {
+  Rng rng(0x1a4d5ca9e);
+  std::vector<double> d(d1.size());
+  for (double& v : d) v = rng.normal();
+  const double a = dot(d, d1);
+  for (size_t p = 0; p < d.size(); ++p) d[p] -= a * d1[p];
+  normalise(d);
+  return d;
+}
 }  // namespace
 
 void LandscapeTracker::clear() {
@@ -100,10 +142,10 @@ void LandscapeTracker::record(Network& net, int64_t step) {
   if (!steps_.empty() && step < steps_.back()) clear();  // a reset
   if (trainableCount(net) > kMaxWeights) return;
   if (!steps_.empty() && steps_.back() == step) {
-    path_.back() = flatten(net);  // the same step: the newest point is where the weights are
+    path_.back() = flatWeights(net);  // the same step: the newest point is where the weights are
     return;
   }
-  path_.push_back(flatten(net));
+  path_.push_back(flatWeights(net));
   steps_.push_back(step);
   if (path_.size() <= kMaxPoints) return;
   std::vector<std::vector<float>> path;
@@ -159,14 +201,7 @@ LandscapeProbe LandscapeTracker::compute(Network& net, const Tensor& x, const Te
     for (size_t p = 0; p < n; ++p) r[i][p] -= px[i] * d1[p];
   }
   std::vector<double> d2;
-  if (!principalDirection(r, d2) || std::abs(dot(d2, d1)) > 1e-6) {
-    Rng rng(0x1a4d5ca9e);  // a straight path: any direction across it, the same every time
-    d2.assign(n, 0.0);
-    for (double& v : d2) v = rng.normal();
-    const double a = dot(d2, d1);
-    for (size_t p = 0; p < n; ++p) d2[p] -= a * d1[p];
-    normalise(d2);
-  }
+  if (!principalDirection(r, d2) || std::abs(dot(d2, d1)) > 1e-6) d2 = fixedDirectionAcross(d1);
   double inPlane = 0;
   double loX = 0, hiX = 0, loY = 0, hiY = 0;
   for (size_t i = 0; i < k; ++i) {
@@ -180,34 +215,105 @@ LandscapeProbe LandscapeTracker::compute(Network& net, const Tensor& x, const Te
   }
   out.explained = total > 0 ? inPlane / total : 1.0;
 
-  // A square over the path, a quarter of its extent added on every side.
-  const double span = std::max({hiX - loX, hiY - loY, 1e-6});
-  const double half = span / 2 + span / 4;
-  const double cx = (loX + hiX) / 2, cy = (loY + hiY) / 2;
-  GridMap& g = out.loss;
-  g.w = g.h = std::clamp(grid, 3, 101);
-  g.x0 = cx - half, g.x1 = cx + half, g.y0 = cy - half, g.y1 = cy + half;
-  g.values.resize(size_t(g.w) * g.h);
-
-  const std::vector<float> current = flatten(net);  // θ, unless record() was not called
+  out.loss = squareAround(loX, hiX, loY, hiY, grid);
+  const std::vector<float> current = flatWeights(net);  // θ, unless record() was not called
   Restore restore{net, current};
-  std::vector<float> point(n);
-  auto lossAt = [&](double a, double b) {
-    for (size_t p = 0; p < n; ++p) point[p] = float(theta[p] + a * d1[p] + b * d2[p]);
-    load(net, point);
-    net.forward(x, /*training=*/false);
-    return net.loss(y, /*withGrad=*/false);
-  };
-  for (int row = 0; row < g.h; ++row)
-    for (int col = 0; col < g.w; ++col) {
-      const double a = g.x0 + (g.x1 - g.x0) * (col + 0.5) / g.w;
-      const double b = g.y0 + (g.y1 - g.y0) * (row + 0.5) / g.h;
-      g.values[size_t(row * g.w + col)] = float(lossAt(a, b));
-    }
-  load(net, current);
+  lossOnPlane(net, theta, d1, d2, x, y, out.loss);
+  setFlatWeights(net, current);
   net.forward(x, /*training=*/false);
   out.lossHere = net.loss(y, /*withGrad=*/false);
   out.samples = x.dim(0);
+  return out;
+}
+
+RaceProbe raceOptimizers(const NetworkSpec& spec, const Split& data, const TrainConfig& config,
+                         Backend& backend, DType dtype, const TensorMap& start, int64_t fromStep,
+                         int64_t steps, const Tensor& x, const Tensor& y, int grid) {
+  RaceProbe out;
+  out.fromStep = fromStep;
+  out.steps = steps = std::max<int64_t>(1, steps);
+  out.samples = x.dim(0);
+  const int64_t every = std::max<int64_t>(1, steps / 30);  // about 30 points per path
+  std::vector<std::vector<double>> rows;                   // every runner's points − start
+  std::vector<std::pair<size_t, size_t>> spans;            // each runner's rows
+  std::vector<float> origin;
+  std::unique_ptr<Trainer> last;
+  for (const std::string& name : optimNames()) {
+    TrainConfig c = config;
+    c.optimizer = name;
+    c.lr.reset();  // its own default
+    auto t = std::make_unique<Trainer>(spec, data, c, backend, dtype);
+    t->network().loadWeights(start, "the race's start");
+    if (trainableCount(t->network()) > LandscapeTracker::kMaxWeights)
+      throw Error("the race is drawn for networks of up to " +
+                  std::to_string(LandscapeTracker::kMaxWeights) + " weights; this one has " +
+                  std::to_string(trainableCount(t->network())));
+    if (origin.empty()) origin = flatWeights(t->network());
+    RaceProbe::Runner runner;
+    runner.optimizer = name;
+    runner.lr = defaultHyper(parseOptimKind(name)).lr;
+    const size_t first = rows.size();
+    auto point = [&] {
+      const std::vector<float> w = flatWeights(t->network());
+      std::vector<double> r(w.size());
+      for (size_t p = 0; p < w.size(); ++p) r[p] = double(w[p]) - double(origin[p]);
+      rows.push_back(std::move(r));
+    };
+    point();
+    for (int64_t i = 1; i <= steps; ++i) {
+      t->step();
+      if (i % every == 0 || i == steps) point();
+    }
+    t->network().forward(x, /*training=*/false);
+    runner.finalLoss = t->network().loss(y, /*withGrad=*/false);
+    spans.emplace_back(first, rows.size());
+    out.runners.push_back(std::move(runner));
+    last = std::move(t);
+  }
+
+  // The plane of the paths' two principal directions, through the start. Points a diverging
+  // runner reached (Inf/NaN weights) take no part and land at NaN.
+  const size_t n = origin.size();
+  std::vector<bool> finite(rows.size());
+  std::vector<std::vector<double>> used;
+  double total = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const double r2 = dot(rows[i], rows[i]);
+    finite[i] = std::isfinite(r2);
+    if (!finite[i]) continue;
+    total += r2;
+    used.push_back(rows[i]);
+  }
+  std::vector<double> d1, d2;
+  if (!principalDirection(used, d1)) {
+    out.explained = 1;
+    d1.assign(n, 0.0);
+    if (n) d1[0] = 1;  // nobody moved: any plane shows that
+  }
+  std::vector<double> xs(rows.size(), NAN);
+  used.clear();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (!finite[i]) continue;
+    xs[i] = dot(rows[i], d1);
+    for (size_t p = 0; p < n; ++p) rows[i][p] -= xs[i] * d1[p];  // what lies across d₁
+    used.push_back(rows[i]);
+  }
+  if (!principalDirection(used, d2) || std::abs(dot(d2, d1)) > 1e-6)
+    d2 = fixedDirectionAcross(d1);
+  double inPlane = 0, loX = 0, hiX = 0, loY = 0, hiY = 0;
+  for (size_t k = 0; k < out.runners.size(); ++k)
+    for (size_t i = spans[k].first; i < spans[k].second; ++i) {
+      const double px = xs[i], py = finite[i] ? dot(rows[i], d2) : NAN;
+      out.runners[k].x.push_back(px);
+      out.runners[k].y.push_back(py);
+      if (!finite[i]) continue;
+      inPlane += px * px + py * py;
+      loX = std::min(loX, px), hiX = std::max(hiX, px);
+      loY = std::min(loY, py), hiY = std::max(hiY, py);
+    }
+  if (total > 0) out.explained = inPlane / total;
+  out.loss = squareAround(loX, hiX, loY, hiY, grid);
+  lossOnPlane(last->network(), origin, d1, d2, x, y, out.loss);
   return out;
 }
 

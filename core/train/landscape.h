@@ -21,6 +21,7 @@
 
 #include "network/network.h"
 #include "train/snapshot.h"
+#include "train/trainer.h"
 
 namespace gradlab {
 
@@ -45,8 +46,20 @@ class LandscapeTracker {
   std::vector<int64_t> steps_;
 };
 
-// The trainable parameters of `net`, in network order (what the landscape moves).
+// The trainable parameters of `net`, in network order (what the landscape moves), and all
+// of them as one flat vector.
 std::vector<Param*> trainableParams(Network& net);
 int64_t trainableCount(Network& net);
+std::vector<float> flatWeights(Network& net);
+void setFlatWeights(Network& net, const std::vector<float>& flat);
+
+// The optimizer race (curriculum topic 8): every optimizer at its own default learning rate
+// (torch.optim's), from the same weights, on the same batches, for `steps` steps; their paths
+// on the plane of the two principal directions of all of them (through the start), over the
+// loss measured on (x, y). `start` are the network's trainable weights to start from; the
+// config gives batch, seed and penalties. Throws Error for networks over kMaxWeights.
+RaceProbe raceOptimizers(const NetworkSpec& spec, const Split& data, const TrainConfig& config,
+                         Backend& backend, DType dtype, const TensorMap& start, int64_t fromStep,
+                         int64_t steps, const Tensor& x, const Tensor& y, int grid);
 
 }  // namespace gradlab

@@ -185,6 +185,32 @@ void TrainingSession::setProbes(const ProbeRequest& request) {
   });
 }
 
+void TrainingSession::race(int64_t steps) {
+  post([this, steps] {
+    if (!trainer_) return;
+    running_ = false;
+    pendingSteps_ = 0;
+    stateChanged_ = true;
+    try {
+      Network& net = trainer_->network();
+      if (trainableCount(net) > LandscapeTracker::kMaxWeights)
+        throw Error("the race is drawn for networks of up to " +
+                    std::to_string(LandscapeTracker::kMaxWeights) + " weights; this one has " +
+                    std::to_string(trainableCount(net)) + ".");
+      const Dataset& d = trainer_->data().train;
+      const int64_t n = std::min<int64_t>(kLandscapeSamples, d.size());
+      if (n == 0) throw Error("there are no training samples.");
+      race_ = std::make_shared<const RaceProbe>(raceOptimizers(
+          spec_, trainer_->data(), config_, *be_, dtype_, net.weights(), trainer_->steps(), steps,
+          trainer_->makeInput(d, 0, n), trainer_->makeTarget(d, 0, n), kLandscapeGrid));
+      message_.clear();
+    } catch (const std::exception& e) {
+      race_.reset();
+      message_ = std::string("The optimizer race could not run: ") + e.what();
+    }
+  });
+}
+
 void TrainingSession::loadWeights(TensorMap weights, std::string source) {
   post([this, w = std::move(weights), source]() mutable {
     pendingWeights_.emplace(std::move(w), source);
@@ -245,6 +271,7 @@ void TrainingSession::rebuild() {
   trainingInternals_.clear();
   path_.clear();
   landscape_.reset();
+  race_.reset();
   error_.clear();
   message_.clear();
   stepsAtEval_ = stepsAtProbe_ = -1;
@@ -284,6 +311,7 @@ bool TrainingSession::landscapeBehind() const {
 void TrainingSession::startPath() {
   path_.clear();
   landscape_.reset();
+  race_.reset();
   if (!trainer_) return;
   try {
     path_.record(trainer_->network(), trainer_->steps());
@@ -704,6 +732,7 @@ void TrainingSession::publish() {
   s->gradients = gradients_;
   s->inside = inside_;
   s->landscape = landscape_;
+  if (race_ && trainer_ && race_->fromStep == trainer_->steps()) s->race = race_;
   {
     std::lock_guard lk(mu_);
     snapshot_ = std::move(s);

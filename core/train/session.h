@@ -55,6 +55,10 @@ class TrainingSession {
   void reset();                                         // fresh weights from the seed
   void setSpeed(double stepsPerSecond);                 // <= 0: flat out
   void setProbes(const ProbeRequest& request);
+  // Pauses and races every optimizer from the current weights for `steps` steps (each at its
+  // own default learning rate, the same batches); the snapshot's race shows their paths until
+  // training moves on (train/landscape.h).
+  void race(int64_t steps = 300);
   // Loads weights into the network once it exists (now, or after the next rebuild).
   void loadWeights(TensorMap weights, std::string source);
   // The current weights (empty without a trainer), read between two steps.
@@ -116,6 +120,7 @@ class TrainingSession {
   // later points while the landscape is on view) and its last landscape.
   LandscapeTracker path_;
   std::shared_ptr<const LandscapeProbe> landscape_;
+  std::shared_ptr<const RaceProbe> race_;
   double landscapeCost_ = 0;
   std::chrono::steady_clock::time_point lastLandscape_;
   // The inspected block's internals from the last training batch, read right after the step,

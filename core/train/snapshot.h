@@ -126,6 +126,23 @@ struct LandscapeProbe {
   std::string why;       // when there is no surface: why, and what to do
 };
 
+// The optimizer race (TrainingSession::race): each optimizer's path from the same start over
+// the loss on the plane of the paths' two principal directions; the start is (0, 0).
+struct RaceProbe {
+  struct Runner {
+    std::string optimizer;  // "adam"
+    double lr = 0;          // its default learning rate
+    std::vector<double> x, y;  // the path, from the start
+    double finalLoss = 0;      // on the race's samples after the last step (NaN: diverged)
+  };
+  GridMap loss;
+  std::vector<Runner> runners;
+  int64_t fromStep = 0;  // the training step the race started from
+  int64_t steps = 0;     // each runner's
+  double explained = 0;  // share of the paths' squared distance from the start in the plane
+  int64_t samples = 0;
+};
+
 // What the open views ask the worker to compute.
 struct ProbeRequest {
   bool boundary = false;
@@ -166,6 +183,7 @@ struct Snapshot {
   std::shared_ptr<const GradientProbe> gradients;
   std::shared_ptr<const InsideProbe> inside;
   std::shared_ptr<const LandscapeProbe> landscape;
+  std::shared_ptr<const RaceProbe> race;  // the last race, until the weights move on
 };
 
 }  // namespace gradlab

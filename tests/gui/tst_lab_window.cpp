@@ -448,6 +448,17 @@ class TestLabWindow : public QObject {
     QVERIFY(p->lossHere < p->loss.values[0] || p->lossHere < p->loss.values.back());
     screenshot(w.get(), "19-landscape");
     QVERIFY(w->landscapeView()->exportTo(tmp_.filePath("landscape.png")));
+    // Race optimizers: every optimizer's path from here; the next step brings the path back.
+    QAction* race = nullptr;
+    for (QAction* a : w->landscapeView()->findChildren<QAction*>())
+      if (a->text() == "Race optimizers") race = a;
+    QVERIFY(race);
+    race->trigger();
+    QVERIFY(waitFor([&] { return w->landscapeView()->raceRunners() == 7; }, 30000));
+    screenshot(w.get(), "20-optimizer-race");
+    QTest::keyClick(w->canvas(), Qt::Key_S);
+    QVERIFY(waitFor([&] { return w->landscapeView()->raceRunners() == 0 &&
+                                 w->landscapeView()->pathPoints() > 7; }));
     // Reset: the path starts again.
     QTest::keyClick(w->canvas(), Qt::Key_R);
     QVERIFY(waitFor([&] { return step(w.get()) == 0 && w->landscapeView()->pathPoints() == 0; }));

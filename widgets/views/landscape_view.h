@@ -4,6 +4,8 @@
 // training started, d₂ along the path's zig-zag). Colour bands are levels of log₁₀(loss), dark
 // low; the path runs from a ring (the start) to a red dot (now). A learning rate that is too
 // large shows as a path that jumps across the valley; a tiny one barely leaves the ring.
+// "Race optimizers" runs every optimizer from the current weights and draws their paths
+// (curriculum topic 8) until training moves on.
 #include "views/view.h"
 
 class QCPColorMap;
@@ -19,18 +21,27 @@ class LandscapeView : public View {
   void showSnapshot(const Snapshot& snap) override;
   void addProbes(ProbeRequest& request) const override { request.landscape = true; }
   QCustomPlot* plot() const override { return plot_; }
+  // Curves of the race on view (0: the path is shown).
+  int raceRunners() const { return int(racers_.size()); }
   // Points of the drawn path, and cells of the drawn surface (tests).
   int pathPoints() const;
   int surfaceCells() const;
 
+ signals:
+  void raceRequested();  // "Race optimizers": the window asks the session
+
  private:
   void clear();
+  void drawSurface(const GridMap& g);
+  void showRace(const Snapshot& s);
 
   QCustomPlot* plot_;
   QCPColorMap* map_;
   QCPColorScale* scale_;
   QCPCurve *path_, *start_, *now_;
+  std::vector<QCPCurve*> racers_;
   std::shared_ptr<const LandscapeProbe> shown_;
+  std::shared_ptr<const RaceProbe> shownRace_;
 };
 
 }  // namespace gradlab::widgets
