@@ -60,6 +60,14 @@ class TestLabWindow : public QObject {
     return false;
   }
   static std::string json(const NetworkSpec& s) { return NetworkModel::engineJson(s).dump(); }
+  // Shows a view's dock and brings its tab to the front.
+  static QDockWidget* showDock(MainWindow* w, const char* name) {
+    auto* dock = w->findChild<QDockWidget*>(name);
+    if (!dock) return nullptr;
+    dock->show();
+    dock->raise();
+    return dock;
+  }
   int windows_ = 0;
 
  private slots:
@@ -397,10 +405,8 @@ class TestLabWindow : public QObject {
   void gradientFlow() {
     auto w = makeWindow();
     QVERIFY(waitFor([&] { return ready(w.get()); }));
-    auto* dock = w->findChild<QDockWidget*>("gradientDock");
+    QDockWidget* dock = showDock(w.get(), "gradientDock");
     QVERIFY(dock);
-    dock->show();
-    dock->raise();
     QVERIFY(waitFor([&] { return w->gradientView()->isVisible(); }));
     QVERIFY(w->importNetworkFrom(test::sourcePath("examples/deep-sigmoid.net.json")));
     QVERIFY(waitFor([&] { return ready(w.get()) && w->snapshot()->step == 0; }));
@@ -424,14 +430,12 @@ class TestLabWindow : public QObject {
   }
 
   // The loss landscape around the weights with their path (curriculum topics 7 and 8): it
-  // grows step by step; a CNN too big for it says so.
+  // grows step by step; the optimizer race draws every optimizer's path from here.
   void landscape() {
     auto w = makeWindow();
     QVERIFY(waitFor([&] { return ready(w.get()); }));
-    auto* dock = w->findChild<QDockWidget*>("landscapeDock");
+    QDockWidget* dock = showDock(w.get(), "landscapeDock");
     QVERIFY(dock);
-    dock->show();
-    dock->raise();
     w->canvas()->setFocus();
     QTest::keyClick(w->canvas(), Qt::Key_S);
     QVERIFY(waitFor([&] { return w->landscapeView()->surfaceCells() == 25 * 25; }));
@@ -469,10 +473,8 @@ class TestLabWindow : public QObject {
   void insideBlocks() {
     auto w = makeWindow();
     QVERIFY(waitFor([&] { return ready(w.get()); }));
-    auto* dock = w->findChild<QDockWidget*>("insideDock");
+    QDockWidget* dock = showDock(w.get(), "insideDock");
     QVERIFY(dock);
-    dock->show();
-    dock->raise();
     PictureGrid* grid = w->insideView()->pictures();
     auto titles = [&] {
       QStringList t;
