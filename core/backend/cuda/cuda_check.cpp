@@ -1,10 +1,28 @@
 #include "backend/cuda/cuda_check.h"
 
+#include <map>
+#include <mutex>
 #include <string>
 
 namespace gradlab::cuda {
 
 namespace {
+std::mutex lostMutex;
+std::map<int, std::string> lostDevices;  // device -> the error that lost it
+
+// A sticky error poisons the current device's context for the rest of the process: remember
+// it, so that the next try says so instead of failing again somewhere else.
+void rememberIfLost(bool sticky, const std::string& what) {
+  int device = -1;
+  if (!sticky || cudaGetDevice(&device) != cudaSuccess) return;
+  std::lock_guard lock(lostMutex);
+  lostDevices.emplace(device, what);
+}
+
+// cuBLAS and cuDNN report a failed kernel as their own status: whether the context itself
+// is gone, the runtime's pending error says.
+bool contextLost() { return isSticky(cudaPeekAtLastError()); }
+
 std::string where(const char* call, const char* file, int line) {
   std::string f = file;
   const auto slash = f.rfind('/');
@@ -45,6 +63,8 @@ bool isSticky(cudaError_t e) {
     case cudaErrorInvalidAddressSpace:
     case cudaErrorInvalidPc:
     case cudaErrorAssert:
+    case cudaErrorTensorMemoryLeak:
+    case cudaErrorMpsClientTerminated:
     case cudaErrorUnknown: return true;
     default: return false;
   }
@@ -55,19 +75,26 @@ void throwCuda(cudaError_t e, const char* call, const char* file, int line) {
   // error again at the next launch (say, in the plain rerun of a step whose recording failed).
   (void)cudaGetLastError();
   const std::string cause = describe(e);
-  throw DeviceError(cause,
-                    cause + " (" + cudaGetErrorName(e) + ": " + cudaGetErrorString(e) + ", in " +
-                        where(call, file, line) + ")",
-                    isSticky(e));
+  const std::string msg = cause + " (" + cudaGetErrorName(e) + ": " + cudaGetErrorString(e) +
+                          ", in " + where(call, file, line) + ")";
+  rememberIfLost(isSticky(e), msg);
+  throw DeviceError(cause, msg, isSticky(e));
+}
+
+std::string lostBecause(int device) {
+  std::lock_guard lock(lostMutex);
+  auto it = lostDevices.find(device);
+  return it == lostDevices.end() ? std::string() : it->second;
 }
 
 void throwCublas(cublasStatus_t s, const char* call, const char* file, int line) {
   const std::string cause =
       s == CUBLAS_STATUS_ALLOC_FAILED ? "out of GPU memory" : "a cuBLAS call failed";
-  throw DeviceError(cause,
-                    cause + " (" + libs().cublasGetStatusName(s) + ": " +
-                        libs().cublasGetStatusString(s) + ", in " + where(call, file, line) + ")",
-                    s == CUBLAS_STATUS_EXECUTION_FAILED || s == CUBLAS_STATUS_INTERNAL_ERROR);
+  const std::string msg = cause + " (" + libs().cublasGetStatusName(s) + ": " +
+                          libs().cublasGetStatusString(s) + ", in " + where(call, file, line) + ")";
+  const bool lost = contextLost();
+  rememberIfLost(lost, msg);
+  throw DeviceError(cause, msg, lost);
 }
 
 void throwCudnn(cudnnStatus_t s, const char* call, const char* file, int line) {
@@ -81,7 +108,9 @@ void throwCudnn(cudnnStatus_t s, const char* call, const char* file, int line) {
   std::string msg =
       cause + " (" + libs().cudnnGetErrorString(s) + ", in " + where(call, file, line);
   if (detail[0]) msg += std::string(": ") + detail;
-  throw DeviceError(cause, msg + ")", CUDNN_STATUS_CATEGORY(s) == CUDNN_STATUS_EXECUTION_FAILED);
+  const bool lost = contextLost();
+  rememberIfLost(lost, msg + ")");
+  throw DeviceError(cause, msg + ")", lost);
 }
 
 }  // namespace gradlab::cuda

@@ -25,6 +25,9 @@ namespace gradlab::cuda {
 const char* describe(cudaError_t error);
 // Whether the context is unusable after this error (sticky errors: every later call fails).
 bool isSticky(cudaError_t error);
+// Why the current thread's device was lost earlier in this process (a sticky error), or empty.
+// A lost device stays lost until the process restarts: backendFor refuses it with this.
+std::string lostBecause(int device);
 
 }  // namespace gradlab::cuda
 

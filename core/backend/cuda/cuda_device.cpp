@@ -116,6 +116,9 @@ std::vector<DeviceInfo> probeDevices(std::string& whyNone, bool withFreeMemory) 
     } else if (!cudnn.empty()) {
       d.usable = false;
       d.reason = cudnn;
+    } else if (const std::string lost = lostBecause(i); !lost.empty()) {
+      d.usable = false;
+      d.reason = "it stopped working earlier in this session (" + lost + "); restart Gradlab";
     }
     anyUsable = anyUsable || d.usable;
     out.push_back(d);
@@ -135,6 +138,9 @@ Backend& backendFor(int index) {
   // still point at its allocator when static destructors run, and the CUDA runtime may
   // already be unloaded by then).
   static std::map<int, CudaBackend*> backends;
+  if (const std::string lost = lostBecause(index); !lost.empty())
+    throw Error("GPU " + std::to_string(index) + " stopped working earlier in this session (" +
+                lost + "); restart Gradlab to use it again — the CPU works meanwhile");
   auto it = backends.find(index);
   if (it != backends.end()) return *it->second;
   CudaBackend* be = nullptr;
