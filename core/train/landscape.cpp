@@ -64,6 +64,10 @@ bool principalDirection(const std::vector<std::vector<double>>& q, std::vector<d
   std::vector<double> gram(k * k);
   for (size_t i = 0; i < k; ++i)
     for (size_t j = i; j < k; ++j) gram[i * k + j] = gram[j * k + i] = dot(q[i], q[j]);
+  double trace = 0;  // scaled to trace 1, so that tiny steps (a small learning rate) count too
+  for (size_t i = 0; i < k; ++i) trace += gram[i * k + i];
+  if (!(trace > 0)) return false;
+  for (double& g : gram) g /= trace;
   std::vector<double> u(k, 1.0), next(k);
   for (size_t i = 0; i < k; ++i) u[i] += 0.01 * double(i);  // not orthogonal to the answer
   for (int it = 0; it < 200; ++it) {
@@ -92,6 +96,7 @@ struct Restore {
     }
   }
 };
+
 // L(centre + a·d₁ + b·d₂) over g's grid (its extent set), in evaluation mode on (x, y). Leaves
 // the network at the last grid point: the caller restores its weights.
 void lossOnPlane(Network& net, const std::vector<float>& centre, const std::vector<double>& d1,

@@ -103,6 +103,24 @@ class TestLandscape : public QObject {
     QCOMPARE(weightsOf(a), weightsOf(b));
   }
 
+  // A learning rate that crawls (curriculum topic 7) still gets its plane: the path is tiny,
+  // not absent.
+  void tinyStepsStillGiveAPlane() {
+    const Split data = loadBuiltin("xor", {.seed = 1});
+    Trainer t(example("xor-mlp.net.json"), data, sgd(1e-6), cpuBackend(), DType::F32);
+    LandscapeTracker path;
+    for (int i = 0; i <= 12; ++i) {
+      if (i > 0) t.step();
+      path.record(t.network(), i);
+    }
+    const LandscapeProbe p = path.compute(t.network(), t.makeInput(data.train, 0, 50),
+                                          t.makeTarget(data.train, 0, 50), 5);
+    QVERIFY2(p.why.empty(), p.why.c_str());
+    QVERIFY(p.pathX.front() > 0 && p.pathX.front() < 1e-3);
+    QVERIFY(p.explained > 0.5);
+    for (float v : p.loss.values) QVERIFY(std::isfinite(v));
+  }
+
   void pathThinsKeepingStartAndNow() {
     const Split data = loadBuiltin("xor", {.seed = 1});
     Trainer t(example("xor-mlp.net.json"), data, sgd(0.1), cpuBackend(), DType::F32);
