@@ -146,7 +146,7 @@ void PictureGrid::setPictures(std::vector<TensorPicture> pictures, const QString
       const int steps = int(s[0]), units = int(s[1]);
       const int cw = std::clamp(480 / steps, 1, 24), ch = std::clamp(200 / units, 1, 10);
       sec.tiles.push_back({image(v, units, steps, 1, units, n, scale, maxAbs),
-                           QSize(steps * cw, units * ch)});
+                           QSize(std::min(steps * cw, 480), std::min(units * ch, 400))});
     } else {  // a vector, wrapped in rows of 32
       const int cols = int(std::min<int64_t>(n, 32)), rows = int((n + cols - 1) / cols);
       QImage img = image(v, rows, cols, cols, 1, n, scale, maxAbs);
