@@ -13,9 +13,15 @@ Cases (the same as `gradlab-cli bench --case C`):
              -> MaxPool 2 -> Flatten -> Linear 784->10, CrossEntropyLoss, batch 32
   lstm       LSTM(input 8, hidden 64) over 50 time steps (batch_first), Linear 64->1 on the
              last hidden state, MSELoss, batch 32
+  cnn-large  [3,32,32] -> Conv2d 32, 32 @3x3 pad 1, ReLU -> MaxPool 2 -> Conv2d 64, 64 @3x3
+             pad 1, ReLU -> MaxPool 2 -> Linear 4096->256, ReLU -> Linear 256->10,
+             CrossEntropyLoss, batch 128 (the GPU benchmarks' larger CNN)
+
+--device cuda runs on the GPU (a PyTorch built with CUDA): TF32 off for matmuls and cuDNN,
+as Gradlab computes in full float32, and the clock read after torch.cuda.synchronize().
 
 Usage:
-  peer_torch.py --case mlp-tiny [--case cnn ...] --threads N --seconds S [--json]
+  peer_torch.py --case mlp-tiny [--case cnn ...] --threads N --seconds S [--json] [--device cuda]
   peer_torch.py --info        # torch version, BLAS actually loaded, oneDNN, threads (JSON)
 
 --json prints one object per case and line:
@@ -30,7 +36,7 @@ import os
 import sys
 import time
 
-CASES = ["mlp-tiny", "mlp-mnist", "cnn", "lstm"]
+CASES = ["mlp-tiny", "mlp-mnist", "cnn", "lstm", "cnn-large"]
 POOL = 16  # distinct pre-built batches, cycled
 
 
@@ -120,15 +126,29 @@ def build(case, torch, gen):
         loss = nn.MSELoss()
         pool = [(torch.randn(b, 50, 8, generator=gen), torch.randn(b, 1, generator=gen))
                 for _ in range(POOL)]
+    elif case == "cnn-large":
+        b = 128
+        model = nn.Sequential(nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(),
+                              nn.Conv2d(32, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                              nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(),
+                              nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                              nn.Flatten(), nn.Linear(64 * 8 * 8, 256), nn.ReLU(),
+                              nn.Linear(256, 10))
+        loss = nn.CrossEntropyLoss()
+        pool = [(torch.rand(b, 3, 32, 32, generator=gen), torch.randint(0, 10, (b,), generator=gen))
+                for _ in range(POOL)]
     else:
         raise SystemExit("unknown case %r; cases: %s" % (case, ", ".join(CASES)))
     return model, loss, b, pool
 
 
-def run_case(case, threads, seconds, torch, foreach):
+def run_case(case, threads, seconds, torch, foreach, device="cpu"):
     torch.manual_seed(0)
     gen = torch.Generator().manual_seed(1)
     model, crit, batch, pool = build(case, torch, gen)
+    model.to(device)
+    pool = [(x.to(device), y.to(device)) for x, y in pool]
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
     model.train()
     params = list(model.parameters())
     opt = torch.optim.Adam(params, lr=1e-3, foreach=foreach)
@@ -146,6 +166,7 @@ def run_case(case, threads, seconds, torch, foreach):
     while n < 10 or time.perf_counter() - t0 < min(1.0, 0.1 * seconds):
         steps(1, n)
         n += 1
+        sync()
     # Timed window: run in chunks so the clock is read rarely, stop once the budget is spent.
     chunk = max(1, int(n / max(time.perf_counter() - t0, 1e-9) * 0.05))  # ~50 ms per chunk
     done = 0
@@ -153,12 +174,13 @@ def run_case(case, threads, seconds, torch, foreach):
     while True:
         steps(chunk, done)
         done += chunk
+        sync()
         elapsed = time.perf_counter() - t0
         if elapsed >= seconds:
             break
     sps = done / elapsed
     return {"case": case, "threads": threads, "steps_per_s": round(sps, 3),
-            "samples_per_s": round(sps * batch, 1), "impl": "torch",
+            "samples_per_s": round(sps * batch, 1), "impl": "torch", "device": device,
             "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "default")}
 
 
@@ -169,6 +191,8 @@ def main(argv):
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--seconds", type=float, default=3.0, help="timed budget per case")
     p.add_argument("--json", action="store_true", help="one JSON object per case and line")
+    p.add_argument("--device", choices=["cpu", "cuda"], default="cpu",
+                   help="cuda: on the GPU, with a PyTorch built with CUDA")
     p.add_argument("--info", action="store_true",
                    help="print torch version, BLAS, oneDNN and thread settings as JSON")
     p.add_argument("--foreach", choices=["auto", "on", "off"], default="on",
@@ -193,8 +217,14 @@ def main(argv):
         }))
         return 0
     foreach = {"auto": None, "on": True, "off": False}[a.foreach]
+    if a.device == "cuda":
+        if not torch.cuda.is_available():
+            raise SystemExit("peer_torch.py: this PyTorch has no usable CUDA (%s)" % torch.__version__)
+        torch.backends.cuda.matmul.allow_tf32 = False  # full float32, as Gradlab
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cudnn.benchmark = True
     for case in a.case or ["mlp-tiny", "mlp-mnist"]:
-        r = run_case(case, a.threads, a.seconds, torch, foreach)
+        r = run_case(case, a.threads, a.seconds, torch, foreach, a.device)
         if a.json:
             print(json.dumps(r), flush=True)
         else:

@@ -64,6 +64,27 @@ const std::vector<BenchCase>& benchCases() {
            "edges": [["x", "lstm"], ["lstm", "out"]],
            "loss": {"type": "mse", "block": "out"}})",
        32, "adam", [] { return randomDataset(1024, {50, 8}, 0, 1, 4); }},
+      // The larger CNN of the GPU benchmarks (CIFAR-sized, VGG-like): ~0.6 GFLOP per step.
+      {"cnn-large", "CNN [3,32,32] conv 32,32 @3x3 relu, pool 2, conv 64,64 @3x3 relu, pool 2, "
+                    "dense 256 relu, dense 10, batch 128, cross-entropy, adam",
+       R"({"blocks": [{"id": "x", "type": "Input", "shape": [3, 32, 32]},
+                      {"id": "c1", "type": "Conv2D", "filters": 32, "kernel": 3,
+                       "padding": "same", "activation": "relu"},
+                      {"id": "c2", "type": "Conv2D", "filters": 32, "kernel": 3,
+                       "padding": "same", "activation": "relu"},
+                      {"id": "p1", "type": "MaxPool2D", "size": 2},
+                      {"id": "c3", "type": "Conv2D", "filters": 64, "kernel": 3,
+                       "padding": "same", "activation": "relu"},
+                      {"id": "c4", "type": "Conv2D", "filters": 64, "kernel": 3,
+                       "padding": "same", "activation": "relu"},
+                      {"id": "p2", "type": "MaxPool2D", "size": 2},
+                      {"id": "f", "type": "Flatten"},
+                      {"id": "h", "type": "Dense", "units": 256, "activation": "relu"},
+                      {"id": "out", "type": "Dense", "units": 10}],
+           "edges": [["x", "c1"], ["c1", "c2"], ["c2", "p1"], ["p1", "c3"], ["c3", "c4"],
+                     ["c4", "p2"], ["p2", "f"], ["f", "h"], ["h", "out"]],
+           "loss": {"type": "cross_entropy", "block": "out"}})",
+       128, "adam", [] { return randomDataset(1024, {3, 32, 32}, 10, 0, 5); }},
   };
   return cases;
 }
