@@ -4,7 +4,7 @@
 #
 #   bench/run.sh [--cli PATH] [--seconds S] [--threads "1 2"] [--peer-only] [CASE ...]
 #
-# CASE: mlp-tiny mlp-mnist (the default), cnn, lstm. --cli defaults to $GRADLAB_CLI, else the
+# CASE: mlp-tiny mlp-mnist (the default), cnn, lstm, cnn-large. --cli defaults to $GRADLAB_CLI, else the
 # first of build/app/gradlab-cli, build-*/app/gradlab-cli that exists. --peer-only runs torch
 # alone. Gradlab: `gradlab-cli bench --backend cpu --case C --threads N --seconds S --json`
 # (the GPU has its own script, bench/run_gpu.sh); the peer:

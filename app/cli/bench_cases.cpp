@@ -64,7 +64,8 @@ const std::vector<BenchCase>& benchCases() {
            "edges": [["x", "lstm"], ["lstm", "out"]],
            "loss": {"type": "mse", "block": "out"}})",
        32, "adam", [] { return randomDataset(1024, {50, 8}, 0, 1, 4); }},
-      // The larger CNN of the GPU benchmarks (CIFAR-sized, VGG-like): ~0.6 GFLOP per step.
+      // The larger CNN of the GPU benchmarks (CIFAR-sized, VGG-like): ~6.3 GFLOP forward, ~19
+      // GFLOP a training step.
       {"cnn-large", "CNN [3,32,32] conv 32,32 @3x3 relu, pool 2, conv 64,64 @3x3 relu, pool 2, "
                     "dense 256 relu, dense 10, batch 128, cross-entropy, adam",
        R"({"blocks": [{"id": "x", "type": "Input", "shape": [3, 32, 32]},
