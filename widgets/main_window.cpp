@@ -109,6 +109,9 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   });
   connect(inside_, &InsideView::probesChanged, this, &MainWindow::updateProbes);
   connect(landscape_, &LandscapeView::raceRequested, this, [this] { session_->race(300); });
+  connect(gradientDock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+    if (!visible) canvas_->showGradientFlow(nullptr);
+  });
   connect(canvas_, &Canvas::blockHovered, this, [this](const QString& id) {
     if (hiddenBlocks().contains(id) && boundary_->isVisible()) {
       boundary_->setNeuronBlock(id);
@@ -774,6 +777,9 @@ void MainWindow::pollSnapshot() {
   controls_->showSnapshot(*s);
   for (View* v : views_)
     if (v->isVisible()) v->showSnapshot(*s);
+  // With the Gradients view open, the canvas's edges show the gradient flowing back.
+  canvas_->showGradientFlow(gradients_->isVisible() && s->gradients ? &s->gradients->signal
+                                                                    : nullptr);
   if (runningChanged || readyChanged) updateTrainingState();
   const QString msg = QString::fromStdString(s->message);
   if (msg != lastSessionMessage_) {

@@ -155,6 +155,7 @@ void TrainingSession::reset() {
     metrics_.clear();
     gradients_.reset();
     gradHistory_.clear();
+    signalStep_ = -1;
     stepsAtEval_ = stepsAtProbe_ = -1;
     evalSampled_ = false;
     probesStale_ = true;
@@ -267,6 +268,7 @@ void TrainingSession::rebuild() {
   confusion_.reset();
   gradients_.reset();
   gradHistory_.clear();
+  signalStep_ = -1;
   inside_.reset();
   trainingInternals_.clear();
   path_.clear();
@@ -596,6 +598,7 @@ void TrainingSession::measureGradients() {
     layer.weightRms = std::sqrt(w2 / n);
     g.layers.push_back(std::move(layer));
   }
+  if (signalStep_ == step) g.signal = signal_;
   GradientProbe::Point point{step, {}};
   for (const auto& l : g.layers) point.gradRms.push_back(l.gradRms);
   if (!gradHistory_.empty() && gradHistory_.back().gradRms.size() != point.gradRms.size())
@@ -621,6 +624,18 @@ TensorPicture picture(const std::string& name, const Tensor& t, int64_t row = 0)
   return p;
 }
 }  // namespace
+
+void TrainingSession::captureSignal() {
+  signal_.clear();
+  signalStep_ = trainer_->steps();
+  Network& net = trainer_->network();
+  for (const auto& b : net.blocks()) {
+    const Tensor& g = net.gradient(b->id());
+    if (!g.defined() || g.numel() == 0) continue;
+    signal_[b->id()] =
+        std::sqrt(net.backend().reduce(Reduce::SumSquares, g) / double(g.numel()));
+  }
+}
 
 void TrainingSession::captureTrainingInternals() {
   trainingInternals_.clear();
@@ -824,6 +839,7 @@ void TrainingSession::run() {
                             (!training || seconds(t - lastProbe_) >= probeEvery)) ||
                            (!training && landscapeBehind()));
     if (stepped && probeDue && !probes_.inside.empty()) captureTrainingInternals();
+    if (stepped && probeDue && probes_.gradients) captureSignal();
     // Paused or done: the last point measured on all the data, if it was measured on part.
     if (trainer_ && (stepsAtEval_ != trainer_->steps() || (!training && evalSampled_)) &&
         (!training || seconds(t - lastEval_) >= evalEvery)) {

@@ -82,6 +82,7 @@ class TrainingSession {
   void startPath();  // the weights were drawn or loaded: the path starts again here
   bool landscapeBehind() const;  // asked for, and not measured at the current step
   void captureTrainingInternals();
+  void captureSignal();
   void publish();
   void dataRange();
 
@@ -126,6 +127,10 @@ class TrainingSession {
   // The inspected block's internals from the last training batch, read right after the step,
   // before an evaluation pass replaces them (dropout's mask exists only while training).
   std::vector<TensorPicture> trainingInternals_;
+  // RMS of ∂L/∂output per block from the last training step, read right after it (an
+  // evaluation pass at another batch size reallocates those gradients).
+  std::map<std::string, double> signal_;
+  int64_t signalStep_ = -1;
   double lastLoss_ = 0;
   double rangeX0_ = -1, rangeX1_ = 1, rangeY0_ = -1, rangeY1_ = 1;
   uint64_t serial_ = 0;

@@ -84,6 +84,9 @@ struct GradientProbe {
   };
   int64_t step = 0;  // the step whose gradients these are (≥ 1)
   std::vector<Layer> layers;
+  // The backpropagated signal: per block, the RMS of ∂L/∂(its output) over the last training
+  // batch — what flows back along the block's outgoing edges (the canvas colours them by it).
+  std::map<std::string, double> signal;
   struct Point {
     int64_t step = 0;
     std::vector<double> gradRms;  // parallel to layers

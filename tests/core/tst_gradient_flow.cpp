@@ -78,6 +78,11 @@ class TestGradientFlow : public QObject {
       QVERIFY2(l.weightRms > 0.01 && l.weightRms < 2, l.block.c_str());
     }
     QCOMPARE(g->history.size(), size_t(1));
+    // The signal flowing back: ∂L/∂output of every block behind the loss, vanishing towards
+    // the input like the weights' gradients.
+    for (const char* id : {"h1", "h2", "h3", "h4", "h5", "h6", "out"})
+      QVERIFY2(g->signal.count(id) && g->signal.at(id) > 0, id);
+    QVERIFY(g->signal.at("out") > 100 * g->signal.at("h1"));
 
     // Every measurement is kept, in step order; Reset starts the history again.
     for (int i = 0; i < 4; ++i) g = stepAndProbe(s, 3);

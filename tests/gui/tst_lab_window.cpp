@@ -421,6 +421,10 @@ class TestLabWindow : public QObject {
     const QVector<double> bars = w->gradientView()->barValues();
     QVERIFY2(bars.back() > 1000 * bars.front(),
              qPrintable(QString("first layer %1, last %2").arg(bars.front()).arg(bars.back())));
+    // The canvas shows the same: edges out of the last layers strong, out of the first faint.
+    const double early = w->canvas()->edgeItem({"h1", "h2"})->flow();
+    const double late = w->canvas()->edgeItem({"h6", "out"})->flow();
+    QVERIFY2(early >= 0 && late > early, qPrintable(QString("h1→h2 %1, h6→out %2").arg(early).arg(late)));
     screenshot(w.get(), "15-gradient-flow-sigmoid");
     QVERIFY(w->gradientView()->exportTo(tmp_.filePath("gradients.pdf")));
     QVERIFY(QFileInfo(tmp_.filePath("gradients.pdf")).size() > 500);

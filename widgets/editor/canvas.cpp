@@ -388,4 +388,33 @@ void Canvas::drawBackground(QPainter* p, const QRectF& rect) {
   p->drawPoints(dots.data(), int(dots.size()));
 }
 
+void Canvas::showGradientFlow(const std::map<std::string, double>* signal) {
+  double lo = 0, hi = 0;
+  bool any = false;
+  if (signal)
+    for (const auto& [id, v] : *signal)
+      if (std::isfinite(v) && v > 0) {
+        const double l = std::log10(v);
+        lo = any ? std::min(lo, l) : l;
+        hi = any ? std::max(hi, l) : l;
+        any = true;
+      }
+  for (EdgeItem* e : edges_) {
+    if (!signal) {
+      e->setFlow(-1, QString());
+      continue;
+    }
+    auto it = signal->find(e->edge().from);
+    if (it == signal->end()) {
+      e->setFlow(-1, QString());
+      continue;
+    }
+    const double v = it->second;
+    const double t = !(std::isfinite(v) && v > 0) ? 0.0 : hi > lo ? (std::log10(v) - lo) / (hi - lo) : 1.0;
+    e->setFlow(t, tr("gradient flowing back: RMS of ∂L/∂%1 = %2")
+                      .arg(QString::fromStdString(e->edge().from))
+                      .arg(v, 0, 'e', 1));
+  }
+}
+
 }  // namespace gradlab::widgets

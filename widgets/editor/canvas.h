@@ -42,6 +42,9 @@ class Canvas : public QGraphicsView {
   void zoomBy(double factor);
   void zoomToFit();
   void autoLayout();
+  // Colours every edge by the RMS of ∂L/∂(its source block's output) in `signal`, on a log
+  // scale from the network's weakest to its strongest (null: plain edges again).
+  void showGradientFlow(const std::map<std::string, double>* signal);
 
  signals:
   void selectionChangedTo(const QStringList& blockIds);

@@ -20,6 +20,15 @@ QPainterPath EdgeItem::curve(QPointF a, QPointF b) {
 
 void EdgeItem::setEnds(QPointF from, QPointF to) { setPath(curve(from, to)); }
 
+void EdgeItem::setFlow(double strength, const QString& text) {
+  const QString tip = QString::fromStdString(edge_.from + " → " + edge_.to) +
+                      (text.isEmpty() ? QString() : "\n" + text);
+  if (strength == flow_ && toolTip() == tip) return;
+  flow_ = strength;
+  setToolTip(tip);
+  update();
+}
+
 QPainterPath EdgeItem::shape() const {
   QPainterPathStroker s;
   s.setWidth(10);
@@ -28,7 +37,17 @@ QPainterPath EdgeItem::shape() const {
 
 void EdgeItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
   p->setRenderHint(QPainter::Antialiasing);
-  p->setPen(QPen(isSelected() ? QColor("#1e88e5") : QColor("#78909c"), isSelected() ? 3 : 2));
+  QPen pen(QColor("#78909c"), 2);
+  if (flow_ >= 0) {  // grey and thin where little gradient flows back, orange and wide where much
+    const QColor weak("#cfd8dc"), strong("#e65100");
+    const double t = std::clamp(flow_, 0.0, 1.0);
+    pen = QPen(QColor::fromRgbF(weak.redF() + (strong.redF() - weak.redF()) * t,
+                                weak.greenF() + (strong.greenF() - weak.greenF()) * t,
+                                weak.blueF() + (strong.blueF() - weak.blueF()) * t),
+               1.5 + 4.5 * t);
+  }
+  if (isSelected()) pen = QPen(QColor("#1e88e5"), 3);
+  p->setPen(pen);
   p->setBrush(Qt::NoBrush);
   p->drawPath(path());
   // Arrow head at the target.

@@ -12,6 +12,10 @@ class EdgeItem : public QGraphicsPathItem {
   explicit EdgeItem(Edge edge);
   const Edge& edge() const { return edge_; }
   void setEnds(QPointF from, QPointF to);
+  // Gradient flow on the canvas (the Gradients view open): how strong the backpropagated
+  // signal along this edge is, 0 (weakest in the network) to 1 (strongest); < 0: not shown.
+  void setFlow(double strength, const QString& text);
+  double flow() const { return flow_; }
   static QPainterPath curve(QPointF from, QPointF to);
 
   QPainterPath shape() const override;
@@ -19,6 +23,7 @@ class EdgeItem : public QGraphicsPathItem {
 
  private:
   Edge edge_;
+  double flow_ = -1;
 };
 
 }  // namespace gradlab::widgets
