@@ -4,7 +4,7 @@
 // on the trainer. probes() says what the view needs the worker to compute.
 //
 // To add a view: derive from View, draw in showSnapshot(), say what you need in probes(),
-// and add it in MainWindow::createViews(). Export to PNG/PDF comes with the base class.
+// and add it in MainWindow::createDocks(). Export to PNG/PDF comes with the base class.
 #include <QWidget>
 
 #include "train/snapshot.h"
