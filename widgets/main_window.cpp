@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QScrollArea>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFrame>
@@ -271,7 +272,14 @@ void MainWindow::createDocks() {
   inspector_ = new Inspector(model_, this);
   inspectorDock_ = new QDockWidget(tr("Inspector"), this);
   inspectorDock_->setObjectName("inspectorDock");
-  inspectorDock_->setWidget(inspector_);
+  // Scrolls rather than growing the window: a block's form plus its activation plot can be
+  // taller than the dock on a small screen.
+  auto* inspectorScroll = new QScrollArea(this);
+  inspectorScroll->setWidget(inspector_);
+  inspectorScroll->setWidgetResizable(true);
+  inspectorScroll->setFrameShape(QFrame::NoFrame);
+  inspectorScroll->setMinimumHeight(200);  // a form's first rows at least
+  inspectorDock_->setWidget(inspectorScroll);
   problems_ = new ProblemsPanel(this);
   problemsDock_ = new QDockWidget(tr("Problems"), this);
   problemsDock_->setObjectName("problemsDock");

@@ -14,6 +14,7 @@
 #include <QTest>
 
 #include "blocks/registry.h"
+#include "editor/activation_plot.h"
 #include "editor/inspector.h"
 #include "editor/network_model.h"
 #include "gui_helpers.h"
@@ -425,7 +426,17 @@ class TestLabWindow : public QObject {
     const double early = w->canvas()->edgeItem({"h1", "h2"})->flow();
     const double late = w->canvas()->edgeItem({"h6", "out"})->flow();
     QVERIFY2(early >= 0 && late > early, qPrintable(QString("h1→h2 %1, h6→out %2").arg(early).arg(late)));
+    // Why: the inspector plots the selected block's f and f′ — the sigmoid's slope is at
+    // most 1/4, the factor each layer multiplies the gradient passing back by.
+    w->canvas()->selectBlocks({"h3"});
+    ActivationPlot* act = w->inspector()->activationPlot();
+    QVERIFY(waitFor([&] { return act->isVisible() && act->activation() == "sigmoid"; }));
+    QCOMPARE(act->valueAt(0), 0.5);
+    QCOMPARE(act->slopeAt(0), 0.25);
+    QVERIFY(act->slopeAt(2) < 0.25 && act->slopeAt(-2) < 0.25);
     screenshot(w.get(), "15-gradient-flow-sigmoid");
+    w->canvas()->selectBlocks({"x"});
+    QVERIFY(waitFor([&] { return !act->isVisible(); }));
     QVERIFY(w->gradientView()->exportTo(tmp_.filePath("gradients.pdf")));
     QVERIFY(QFileInfo(tmp_.filePath("gradients.pdf")).size() > 500);
     // Reset: the history starts again, and the view says to step.

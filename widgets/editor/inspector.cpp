@@ -5,10 +5,10 @@
 #include <QFormLayout>
 #include <QLineEdit>
 #include <QRegularExpression>
-#include <QScrollArea>
 #include <QVBoxLayout>
 
 #include "blocks/registry.h"
+#include "editor/activation_plot.h"
 #include "editor/category_style.h"
 
 namespace gradlab::widgets {
@@ -56,6 +56,8 @@ Inspector::Inspector(NetworkModel* model, QWidget* parent) : QWidget(parent), mo
   form_->setContentsMargins(0, 6, 0, 0);
   form_->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
   outer->addWidget(body_);
+  act_ = new ActivationPlot(this);
+  outer->addWidget(act_);
   outer->addStretch(1);
   setObjectName("inspector");
   connect(model_, &NetworkModel::changed, this, [this] {
@@ -124,6 +126,7 @@ void Inspector::rebuild() {
   }
   fields_.clear();
   errors_.clear();
+  act_->setActivation({});
   const BlockSpec* b = block_.isEmpty() ? nullptr : model_->spec().find(block_.toStdString());
   builtFor_ = b ? block_ + "|" + QString::fromStdString(b->type) : QString();
   if (!b) {
@@ -239,6 +242,7 @@ void Inspector::refresh() {
     }
   };
   if (!b) {
+    act_->setActivation({});
     if (fields_.isEmpty()) return;
     const NetworkSpec& s = model_->spec();
     setText("name", QString::fromStdString(s.name));
@@ -252,8 +256,11 @@ void Inspector::refresh() {
     return;
   }
   setText("id", block_);
+  QString activation;  // Dense's and Conv2D's "activation", the Activation block's "function"
   if (const BlockInfo* info = findBlockType(b->type))
     for (const auto& p : info->params) {
+      if (p.key == "activation" || p.key == "function")
+        activation = QString::fromStdString(paramString(*b, p.key));
       const QString key = QString::fromStdString(p.key);
       const nlohmann::json v = paramValue(*b, p.key);
       if (auto* c = qobject_cast<QCheckBox*>(fields_.value(key)))
@@ -261,6 +268,7 @@ void Inspector::refresh() {
       else
         setText(key, jsonText(v));
     }
+  act_->setActivation(activation);
 }
 
 QString Inspector::check(const QString& key, const QString& raw, nlohmann::json* value) const {

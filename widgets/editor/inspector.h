@@ -17,6 +17,8 @@ class QComboBox;
 
 namespace gradlab::widgets {
 
+class ActivationPlot;
+
 class Inspector : public QWidget {
   Q_OBJECT
  public:
@@ -27,6 +29,7 @@ class Inspector : public QWidget {
   // The editor for a parameter ("units"), "id", "name", "loss", "loss block" (tests).
   QWidget* field(const QString& key) const { return fields_.value(key); }
   QString errorOf(const QString& key) const;
+  ActivationPlot* activationPlot() const { return act_; }
 
  private:
   struct Field {
@@ -50,6 +53,7 @@ class Inspector : public QWidget {
   QWidget* body_ = nullptr;
   QLabel* title_ = nullptr;
   QLabel* help_ = nullptr;
+  ActivationPlot* act_ = nullptr;  // f and f′ of the selected block's activation
   QHash<QString, QWidget*> fields_;
   QHash<QString, QLabel*> errors_;
   bool refreshing_ = false;
