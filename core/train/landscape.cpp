@@ -32,13 +32,19 @@ std::vector<float> flatWeights(Network& net) {
   return out;
 }
 
-void setFlatWeights(Network& net, const std::vector<float>& flat) {
+namespace {
+void setFlat(const std::vector<Param*>& params, const std::vector<float>& flat) {
   size_t at = 0;
-  for (Param* p : trainableParams(net)) {
+  for (Param* p : params) {
     const size_t n = size_t(p->value.numel());
     p->value.fromHost(std::span<const float>(flat.data() + at, n));
     at += n;
   }
+}
+}  // namespace
+
+void setFlatWeights(Network& net, const std::vector<float>& flat) {
+  setFlat(trainableParams(net), flat);
 }
 
 namespace {
@@ -102,6 +108,7 @@ struct Restore {
 void lossOnPlane(Network& net, const std::vector<float>& centre, const std::vector<double>& d1,
                  const std::vector<double>& d2, const Tensor& x, const Tensor& y, GridMap& g) {
   const size_t n = centre.size();
+  const std::vector<Param*> params = trainableParams(net);  // once, not per grid point
   std::vector<float> point(n);
   g.values.resize(size_t(g.w) * g.h);
   for (int row = 0; row < g.h; ++row)
@@ -109,7 +116,7 @@ void lossOnPlane(Network& net, const std::vector<float>& centre, const std::vect
       const double a = g.x0 + (g.x1 - g.x0) * (col + 0.5) / g.w;
       const double b = g.y0 + (g.y1 - g.y0) * (row + 0.5) / g.h;
       for (size_t p = 0; p < n; ++p) point[p] = float(centre[p] + a * d1[p] + b * d2[p]);
-      setFlatWeights(net, point);
+      setFlat(params, point);
       net.forward(x, /*training=*/false);
       g.values[size_t(row * g.w + col)] = float(net.loss(y, /*withGrad=*/false));
     }
