@@ -114,7 +114,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     if (!visible) canvas_->showGradientFlow(nullptr);
   });
   connect(canvas_, &Canvas::blockHovered, this, [this](const QString& id) {
-    if (hiddenBlocks().contains(id) && boundary_->isVisible()) {
+    if (hiddenBlocks().contains(id) && boundary_->onScreen()) {
       boundary_->setNeuronBlock(id);
       if (shown_) boundary_->showNeurons(*shown_);
     }
@@ -255,6 +255,7 @@ QDockWidget* MainWindow::dockFor(View* view, const QString& name) {
   // A hidden view skips snapshots: shown again (a tab raised, a dock reopened), it catches up
   // with the newest one at once instead of showing old data until training moves on.
   connect(dock, &QDockWidget::visibilityChanged, this, [this, view](bool visible) {
+    view->setOnScreen(visible);
     if (visible && shown_) view->showSnapshot(*shown_);
   });
   return dock;
@@ -744,7 +745,7 @@ void MainWindow::updateProbes() {
     if (b.type != "Input") inspectable << QString::fromStdString(b.id);
   inside_->setBlocks(inspectable);
   for (View* v : views_)
-    if (v->isVisible()) v->addProbes(r);
+    if (v->onScreen()) v->addProbes(r);
   if (r == probes_) return;
   probes_ = r;
   session_->setProbes(r);
@@ -784,9 +785,9 @@ void MainWindow::pollSnapshot() {
   ++snapshotsShown_;
   controls_->showSnapshot(*s);
   for (View* v : views_)
-    if (v->isVisible()) v->showSnapshot(*s);
+    if (v->onScreen()) v->showSnapshot(*s);
   // With the Gradients view open, the canvas's edges show the gradient flowing back.
-  canvas_->showGradientFlow(gradients_->isVisible() && s->gradients ? &s->gradients->signal
+  canvas_->showGradientFlow(gradients_->onScreen() && s->gradients ? &s->gradients->signal
                                                                     : nullptr);
   if (runningChanged || readyChanged) updateTrainingState();
   const QString msg = QString::fromStdString(s->message);

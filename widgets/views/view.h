@@ -30,6 +30,11 @@ class View : public QWidget {
   // Writes the view to a .png or .pdf file; false (and a message) when it could not.
   bool exportTo(const QString& path, QString* error = nullptr);
   int frames() const { return frames_; }
+  // On screen: its dock shown and, among tabbed docks, the tab in front. (isVisible() stays
+  // true for a tab behind another one.) The window sets it from the dock's visibilityChanged;
+  // only views on screen get snapshots and have their probes computed.
+  bool onScreen() const { return onScreen_ && isVisible(); }
+  void setOnScreen(bool on) { onScreen_ = on; }
 
  protected:
   QToolBar* toolbar() const { return toolbar_; }
@@ -44,6 +49,7 @@ class View : public QWidget {
   QLabel* note_;
   QVBoxLayout* body_;
   int frames_ = 0;
+  bool onScreen_ = false;
 };
 
 // Shared look for QCustomPlot in every view: light grid, no antialiasing on fast layers.
