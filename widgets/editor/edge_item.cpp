@@ -2,6 +2,8 @@
 
 #include <QPainter>
 #include <QPainterPathStroker>
+#include <algorithm>
+#include <cmath>
 
 namespace gradlab::widgets {
 
@@ -23,9 +25,11 @@ void EdgeItem::setEnds(QPointF from, QPointF to) { setPath(curve(from, to)); }
 void EdgeItem::setFlow(double strength, const QString& text) {
   const QString tip = QString::fromStdString(edge_.from + " → " + edge_.to) +
                       (text.isEmpty() ? QString() : "\n" + text);
-  if (strength == flow_ && toolTip() == tip) return;
-  flow_ = strength;
-  setToolTip(tip);
+  if (toolTip() != tip) setToolTip(tip);
+  // In steps of 1/20: the edge is repainted when its look changes, not at every snapshot.
+  const double q = strength < 0 ? -1 : std::round(std::clamp(strength, 0.0, 1.0) * 20) / 20;
+  if (q == flow_) return;
+  flow_ = q;
   update();
 }
 
