@@ -52,4 +52,13 @@ Split splitDataset(const Dataset& all, double testFraction, uint64_t seed) {
   return split;
 }
 
+void makeReconstruction(Split& split) {
+  for (Dataset* d : {&split.train, &split.test}) {
+    d->y = d->x;
+    d->yShape = d->xShape;
+    d->numClasses = 0;
+    d->classNames.clear();
+  }
+}
+
 }  // namespace gradlab

@@ -42,4 +42,8 @@ struct Split {
 // (testFraction 0: every sample trains, the test set is empty).
 Split splitDataset(const Dataset& all, double testFraction, uint64_t seed);
 
+// Autoencoders: every sample's target becomes the sample itself (y = x, yShape = xShape, no
+// classes), in both sets — `gradlab-cli train --reconstruct` and the data panel's switch.
+void makeReconstruction(Split& split);
+
 }  // namespace gradlab
