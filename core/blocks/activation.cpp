@@ -20,8 +20,6 @@ Act parseAct(const std::string& name) {
   throw Error("unknown activation \"" + name + "\" (use one of: " + list + ")");
 }
 
-const char* actName(Act f) { return activationNames()[size_t(f)].c_str(); }
-
 ActivationBlock::ActivationBlock(const BlockArgs& a)
     : Block(a), f_(parseAct(paramString(a.spec, "function"))) {}
 

@@ -13,7 +13,6 @@ namespace gradlab {
 // identity sigmoid tanh relu leaky_relu elu softmax
 const std::vector<std::string>& activationNames();
 Act parseAct(const std::string& name);  // throws Error listing the valid names
-const char* actName(Act f);
 
 class ActivationBlock : public Block {
  public:

@@ -17,8 +17,6 @@ LossKind parseLossKind(const std::string& name) {
   throw Error("unknown loss \"" + name + "\" (use mse, bce, bce_logits or cross_entropy)");
 }
 
-const char* lossName(LossKind kind) { return kLossNames[size_t(kind)].c_str(); }
-
 // Per block: where its inputs come from, and its activations for the current batch.
 struct Network::Node {
   std::vector<size_t> inputs;  // node indices, in edge order

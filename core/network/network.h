@@ -20,7 +20,6 @@
 namespace gradlab {
 
 LossKind parseLossKind(const std::string& name);  // throws Error listing the valid names
-const char* lossName(LossKind kind);
 
 class Network {
  public:

@@ -21,8 +21,6 @@ OptimKind parseOptimKind(const std::string& name) {
   throw Error("unknown optimizer \"" + name + "\" (use one of: " + list + ")");
 }
 
-const char* optimName(OptimKind kind) { return kNames[size_t(kind)].c_str(); }
-
 OptimHyper defaultHyper(OptimKind kind) {
   OptimHyper h;
   switch (kind) {

@@ -15,7 +15,6 @@
 namespace gradlab {
 
 OptimKind parseOptimKind(const std::string& name);  // throws Error listing the valid names
-const char* optimName(OptimKind kind);
 std::vector<std::string> optimNames();
 // torch.optim's defaults: lr (sgd 0.01, momentum/nesterov 0.01, adagrad 0.01, adadelta 1.0,
 // rmsprop 0.01, adam 0.001), eps and the decay rates.
