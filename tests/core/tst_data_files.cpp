@@ -8,7 +8,6 @@
 #include <QtTest>
 #include <cstring>
 #include <filesystem>
-#include <functional>
 
 #include "data/catalog.h"
 #include "data/csv.h"
@@ -17,21 +16,13 @@
 #include "data/tensor_file.h"
 #include "io/safetensors.h"
 #include "support/cli_runner.h"
-#include "util/error.h"
+#include "support/error_text.h"
 
 using namespace gradlab;
+using gradlab::test::errorOf;
 using gradlab::test::writeFile;
 
 namespace {
-
-QString errorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return QString::fromUtf8(e.what());
-  }
-  return {};
-}
 
 #define VERIFY_ERROR(message, expectedStart)                                                          \
   do {                                                                                              \

@@ -11,20 +11,12 @@
 #include "data/functions1d.h"
 #include "data/sequences.h"
 #include "data/toy2d.h"
-#include "util/error.h"
+#include "support/error_text.h"
 
 using namespace gradlab;
+using gradlab::test::errorOf;
 
 namespace {
-
-QString errorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return QString::fromUtf8(e.what());
-  }
-  return {};
-}
 
 int64_t countLabel(const Dataset& d, int label) {
   int64_t n = 0;

@@ -5,25 +5,15 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cstring>
-#include <functional>
 
 #include "io/safetensors.h"
 #include "support/cli_runner.h"
-#include "util/error.h"
+#include "support/error_text.h"
 
 using namespace gradlab;
+using gradlab::test::errorOf;
 
 namespace {
-
-// The message of the Error that f throws, or "" when it throws none.
-QString errorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return QString::fromUtf8(e.what());
-  }
-  return {};
-}
 
 // A file: 8-byte little-endian header length, the header, the data.
 std::vector<char> fileOf(const std::string& header, const std::vector<char>& data = {}) {

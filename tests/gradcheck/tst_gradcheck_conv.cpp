@@ -9,23 +9,9 @@
 #include "support/gradcheck.h"
 
 using namespace gradlab;
+using gradlab::test::block;
 using gradlab::test::checkBlock;
 using gradlab::test::GradCheckOptions;
-
-namespace {
-constexpr double kTol = 1e-6;
-
-BlockSpec block(const std::string& type, nlohmann::json params = nlohmann::json::object()) {
-  return BlockSpec{"b", type, params, {}};
-}
-
-#define EXPECT_GRADS(result)                                                                 \
-  do {                                                                                       \
-    const auto r_ = (result);                                                                \
-    QVERIFY2(r_.checked > 0, "nothing was compared");                                        \
-    QVERIFY2(r_.maxError < kTol, (std::to_string(r_.maxError) + " at " + r_.where).c_str()); \
-  } while (0)
-}  // namespace
 
 class TestGradcheckConv : public QObject {
   Q_OBJECT

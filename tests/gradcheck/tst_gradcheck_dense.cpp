@@ -8,23 +8,10 @@
 #include "support/gradcheck.h"
 
 using namespace gradlab;
+using gradlab::test::block;
 using gradlab::test::checkBlock;
 using gradlab::test::checkLoss;
-
-namespace {
-constexpr double kTol = 1e-6;
-
-BlockSpec block(const std::string& type, nlohmann::json params = nlohmann::json::object()) {
-  return BlockSpec{"b", type, params, {}};
-}
-
-#define EXPECT_GRADS(result)                                                              \
-  do {                                                                                    \
-    const auto r_ = (result);                                                             \
-    QVERIFY2(r_.checked > 0, "nothing was compared");                                     \
-    QVERIFY2(r_.maxError < kTol, (std::to_string(r_.maxError) + " at " + r_.where).c_str()); \
-  } while (0)
-}  // namespace
+using gradlab::test::kGradTolerance;
 
 class TestGradcheckDense : public QObject {
   Q_OBJECT
@@ -98,7 +85,7 @@ class TestGradcheckDense : public QObject {
         return opt.penalty(params);
       };
       const double numeric = (at(w[i] + h) - at(w[i] - h)) / (2 * h);
-      QVERIFY2(std::abs((w[i] - after[i]) - numeric) < kTol,
+      QVERIFY2(std::abs((w[i] - after[i]) - numeric) < kGradTolerance,
                qPrintable(QString("element %1: %2 vs %3").arg(i).arg(w[i] - after[i]).arg(numeric)));
     }
   }
