@@ -20,6 +20,7 @@
 #include "data/catalog.h"
 #include "io/safetensors.h"
 #include "spec/network_spec.h"
+#include "train/divergence.h"
 #include "train/trainer.h"
 #include "train/weight_keeper.h"
 #include "util/error.h"
@@ -157,9 +158,7 @@ void run(TrainOptions& o) {
     lastLoss = r.loss;
     if (!r.finite) {
       if (log) log << r.step << "," << fmt(r.loss) << ",,\n";
-      throw Error("training diverged at step " + std::to_string(r.step) + ": the loss became " +
-                  fmt(r.loss) + ". Lower the learning rate (now " +
-                  fmt(*trainer.config().lr) + ") and try again.");
+      throw Error(divergenceAdvice(r, trainer.config(), RetryIn::CommandLine));
     }
     const bool eval = test.size() > 0 && (s % evalEvery == 0 || s == total);
     if (eval) {

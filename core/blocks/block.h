@@ -7,8 +7,8 @@
 //        backward()  dL/dθ into each param's grad, and ADD dL/dinputᵢ into din[i]
 //      and optionally resize() (batch-sized scratch) and internals() (what views may show).
 //   2. a BlockInfo for it (blocks/registry.h): category, one-line formula, parameters with
-//      types and defaults, infer() for the output shape, params() for its parameter shapes,
-//      and create().
+//      types and defaults, infer() for the output shape, paramDecls() for its parameters
+//      (PyTorch's names and layouts), and create(). Network creates params() from paramDecls().
 //   3. a case in tests/gradcheck and, where PyTorch has the layer, in tests/parity.
 // Blocks touch tensors only through the Backend, so the same block runs on cpu and cuda.
 #include <memory>

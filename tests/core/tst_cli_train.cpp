@@ -238,7 +238,7 @@ class TestCliTrain : public QObject {
         "loss": {"type": "mse", "block": "o"}})");
     const auto r = runCli({"train", net, "--dataset", "fn-sine", "--steps", "2000", "--optimizer", "sgd",
                            "--lr", "100"});
-    EXPECT_CLEAN_FAILURE(r, "Lower the learning rate");
+    EXPECT_CLEAN_FAILURE(r, "the learning rate 100 is too large for this network — lower it (try --lr 1)");
   }
 };
 
