@@ -1,4 +1,6 @@
 // gradlab-cli train NET.json --dataset NAME | --data FILE [options]
+// gradlab-cli train PROJECT.gradlab [options]: the project's network, data source, settings,
+// seed and weights, as the window would train them; every flag given overrides the project.
 // Trains on the chosen backend (--backend auto: the GPU when usable, else the cpu with one line
 // saying why), logs one CSV row per step, ends with one summary line. When the GPU fails
 // mid-training, it stops, saves the last good weights and says how to continue on the cpu.
@@ -18,7 +20,11 @@
 #include "backend/select.h"
 #include "cli/commands.h"
 #include "data/catalog.h"
+#include "data/data_source.h"
+#include "data/dataset.h"
+#include "io/project.h"
 #include "io/safetensors.h"
+#include "spec/fit_to_data.h"
 #include "spec/network_spec.h"
 #include "train/divergence.h"
 #include "train/trainer.h"
@@ -35,6 +41,7 @@ struct TrainOptions {
   int threads = 1;
   bool noShuffle = false;
   TrainConfig config;
+  CLI::App* cmd = nullptr;  // to tell the flags given from their defaults (projects)
 };
 
 std::string fmt(double v) {
@@ -81,22 +88,79 @@ std::vector<std::string> lastGoodPaths(const TrainOptions& o) {
   if (path.empty())
     throw Error(msg + "The last good weights (step " + std::to_string(keeper.step()) +
                 ") could not be saved:" + failures);
-  const std::string data = o.dataset.empty() ? "--data " + o.data : "--dataset " + o.dataset;
+  const std::string data = !o.dataset.empty() ? " --dataset " + o.dataset
+                           : !o.data.empty()   ? " --data " + o.data
+                                               : "";  // a project names its data
   throw Error(msg + "The weights of step " + std::to_string(keeper.step()) + " are saved in " +
               path + ". To continue on the CPU from them:\n  gradlab-cli train " + o.network +
-              " " + data + " --init " + path + " --backend cpu  (and your other options)");
+              data + " --init " + path + " --backend cpu  (and your other options)");
+}
+
+// A project (*.gradlab) with the flags given on the command line applied over it.
+Project projectWithFlags(const TrainOptions& o) {
+  if (!o.dataset.empty() && !o.data.empty())
+    throw Error("give at most one of --dataset NAME or --data FILE (the project names its data)");
+  Project p = loadProject(o.network);
+  auto given = [&](const char* flag) { return o.cmd && o.cmd->count(flag) > 0; };
+  DataSource& d = p.data;
+  if (!o.dataset.empty()) d.builtin = o.dataset, d.path.clear();
+  if (!o.data.empty()) d.builtin.clear(), d.path = o.data;
+  if (given("--points")) d.points = int(o.points);
+  if (given("--noise")) d.noise = o.noise;
+  if (given("--test-split")) d.testFraction = o.testSplit;
+  if (given("--seed")) d.seed = o.config.seed;  // as without a project: weights and data
+  TrainConfig& c = p.training;
+  if (given("--optimizer")) c.optimizer = o.config.optimizer;
+  if (given("--lr")) c.lr = o.config.lr;
+  if (given("--l1")) c.l1 = o.config.l1;
+  if (given("--l2")) c.l2 = o.config.l2;
+  if (given("--clip")) c.clipNorm = o.config.clipNorm;
+  if (given("--batch")) c.batch = o.config.batch;
+  if (given("--seed")) c.seed = o.config.seed;
+  if (!o.init.empty()) p.weights.reset();  // --init's weights replace the project's
+  return p;
+}
+
+// The project's data, with the flags that DataSource does not hold (--target, --lag).
+Split loadProjectData(const Project& p, const TrainOptions& o) {
+  DatasetOptions dopt = p.data.options();
+  if (o.lag > 0) dopt.lag = o.lag;
+  dopt.target = o.target;
+  Split split = p.data.builtin.empty() ? loadDataFile(p.data.path, dopt)
+                                       : loadBuiltin(p.data.builtin, dopt);
+  if (p.data.reconstruct) makeReconstruction(split);
+  return split;
+}
+
+// What a project run starts from, in one line before training.
+std::string projectStart(const Project& p, const NetworkSpec& spec, const TrainOptions& o) {
+  std::string line = std::filesystem::path(o.network).filename().string() + ": " +
+                     (spec.name.empty() ? "the network" : "\"" + spec.name + "\"") + " on " +
+                     p.data.label() + ", " + o.config.optimizer + ", batch " +
+                     std::to_string(o.config.batch) + ", seed " + std::to_string(o.config.seed) +
+                     "; starting from ";
+  if (!o.init.empty()) return line + o.init;
+  if (p.weights)
+    return line + "its weights " + p.weightsFile + " (step " + std::to_string(p.step) + ")";
+  return line + "fresh weights drawn with the seed";
 }
 
 void run(TrainOptions& o) {
-  if (o.dataset.empty() == o.data.empty())
-    throw Error("give exactly one of --dataset NAME (a built-in set) or --data FILE");
+  std::optional<Project> project;
+  if (isProjectPath(o.network)) {
+    project = projectWithFlags(o);
+    o.config = project->training;  // shuffle stays the command line's (--no-shuffle)
+  } else if (o.dataset.empty() == o.data.empty()) {
+    throw Error("give exactly one of --dataset NAME (a built-in set) or --data FILE, or train a "
+                "project (*.gradlab) that names its data");
+  }
   if (o.steps > 0 && o.epochs > 0) throw Error("give --steps or --epochs, not both");
   if (!(o.testSplit >= 0 && o.testSplit < 1))
     throw Error("--test-split must be a fraction in [0, 1), got " + fmt(o.testSplit));
   const DType dtype = o.dtype == "f64" ? DType::F64 : DType::F32;
   if (o.dtype != "f32" && o.dtype != "f64") throw Error("--dtype must be f32 or f64");
 
-  const NetworkSpec spec = loadNetwork(o.network);
+  NetworkSpec spec = project ? project->network : loadNetwork(o.network);
   DatasetOptions dopt;
   dopt.testFraction = o.testSplit;
   dopt.seed = o.config.seed;
@@ -104,7 +168,21 @@ void run(TrainOptions& o) {
   dopt.noise = o.noise;
   if (o.lag > 0) dopt.lag = o.lag;
   dopt.target = o.target;
-  Split split = o.dataset.empty() ? loadDataFile(o.data, dopt) : loadBuiltin(o.dataset, dopt);
+  Split split = project             ? loadProjectData(*project, o)
+                : o.dataset.empty() ? loadDataFile(o.data, dopt)
+                                    : loadBuiltin(o.dataset, dopt);
+  if (project && !project->weights && o.init.empty()) {
+    // As the window does: a network without weights is fitted to its data first.
+    FitToData fit = fitSpecToData(spec, split.train);
+    spec = std::move(fit.spec);
+    std::string changes;
+    for (const std::string& c : fit.changes) changes += (changes.empty() ? "" : ", ") + c;
+    if (!changes.empty())
+      std::printf("%s: to fit %s, set %s\n",
+                  std::filesystem::path(o.network).filename().string().c_str(),
+                  project->data.label().c_str(), changes.c_str());
+  }
+  if (project) std::printf("%s\n", projectStart(*project, spec, o).c_str());
 
   BackendChoice choice = selectBackend(o.backend);
   if (!choice.backend->supports(dtype) && o.backend == "auto")
@@ -116,6 +194,8 @@ void run(TrainOptions& o) {
   o.config.shuffle = !o.noShuffle;
   Trainer trainer(spec, std::move(split), o.config, be, dtype);
   if (!o.init.empty()) trainer.network().loadWeights(readSafetensors(o.init), o.init);
+  else if (project && project->weights)
+    trainer.network().loadWeights(*project->weights, project->weightsFile);
   // A host copy of the weights every 2 s, so that a failing GPU loses at most that much.
   // GRADLAB_TEST_DEVICE_ERROR_AT_STEP=N makes step N fail as a GPU would (tests, any backend).
   const char* inject = std::getenv("GRADLAB_TEST_DEVICE_ERROR_AT_STEP");
@@ -204,7 +284,11 @@ void run(TrainOptions& o) {
 void addTrain(CLI::App& app, int& exitCode) {
   static TrainOptions o;
   auto* cmd = app.add_subcommand("train", "Train a network on a dataset");
-  cmd->add_option("network", o.network, "network file (*.net.json)")->required();
+  o.cmd = cmd;
+  cmd->add_option("network", o.network,
+                  "network file (*.net.json), or a project (*.gradlab): its network, data, "
+                  "settings and weights; flags override them")
+      ->required();
   cmd->add_option("--dataset", o.dataset, "built-in dataset: circle, xor, gauss, spiral, ...");
   cmd->add_option("--data", o.data, "your data: a CSV file, a safetensors file (x, y) or a folder of images");
   cmd->add_option("--target", o.target, "CSV: the column to predict");

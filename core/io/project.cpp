@@ -1,0 +1,147 @@
+#include "io/project.h"
+
+#include <filesystem>
+
+#include "optim/optimizer.h"
+#include "util/error.h"
+#include "util/file.h"
+
+namespace gradlab {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+constexpr std::uintmax_t kMaxProjectBytes = 64 * 1024 * 1024;
+
+std::string fileName(const std::string& path) { return fs::path(path).filename().string(); }
+
+[[noreturn]] void fail(const std::string& source, const std::string& what) {
+  throw Error(fileName(source) + ": " + what);
+}
+}  // namespace
+
+std::string weightsPathFor(const std::string& projectPath) {
+  fs::path p(projectPath);
+  return (p.parent_path() / (p.stem().string() + ".safetensors")).string();
+}
+
+bool isProjectPath(const std::string& path) { return fs::path(path).extension() == ".gradlab"; }
+
+std::string serializeProject(const Project& p, const std::string& weightsFile) {
+  json j;
+  j["format"] = kProjectFormat;
+  j["network"] = toJson(p.network);
+  j["data"] = p.data.toJson();
+  json t;
+  t["optimizer"] = p.training.optimizer;
+  if (p.training.lr) t["lr"] = *p.training.lr;
+  t["l1"] = p.training.l1;
+  t["l2"] = p.training.l2;
+  t["clipNorm"] = p.training.clipNorm;
+  t["batch"] = p.training.batch;
+  t["seed"] = p.training.seed;
+  t["speed"] = p.speed;
+  j["training"] = t;
+  j["step"] = p.step;
+  if (!weightsFile.empty()) j["weights"] = weightsFile;
+  if (!p.layout.empty()) j["layout"] = p.layout;
+  return j.dump(2) + "\n";
+}
+
+Project parseProject(const std::string& text, const std::string& source) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    fail(source, std::string("not a Gradlab project (the JSON is broken near byte ") +
+                     std::to_string(e.byte) + ")");
+  }
+  if (!j.is_object()) fail(source, "not a Gradlab project (expected a JSON object)");
+  if (!j.contains("format") || j["format"] != kProjectFormat)
+    fail(source, std::string("not a Gradlab project (\"format\" should be \"") + kProjectFormat +
+                     "\")");
+  if (!j.contains("network")) fail(source, "network: missing — a project needs a network");
+  Project p;
+  p.network = fromJson(j["network"], fileName(source) + ": network");
+  if (j.contains("data")) p.data = DataSource::fromJson(j["data"], fileName(source));
+  if (j.contains("training")) {
+    const json& t = j["training"];
+    if (!t.is_object()) fail(source, "training: must be an object");
+    auto num = [&](const char* key, double lo, double hi) -> std::optional<double> {
+      if (!t.contains(key)) return std::nullopt;
+      if (!t[key].is_number())
+        fail(source, std::string("training: \"") + key + "\" must be a number");
+      const double v = t[key].get<double>();
+      if (!(v >= lo && v <= hi))
+        fail(source, std::string("training: \"") + key + "\" is out of range (" +
+                         std::to_string(lo) + " to " + std::to_string(hi) + ")");
+      return v;
+    };
+    if (t.contains("optimizer")) {
+      if (!t["optimizer"].is_string()) fail(source, "training: \"optimizer\" must be a name");
+      p.training.optimizer = t["optimizer"].get<std::string>();
+      try {
+        parseOptimKind(p.training.optimizer);
+      } catch (const std::exception& e) {
+        fail(source, std::string("training: ") + e.what());
+      }
+    }
+    if (auto v = num("lr", 1e-12, 1e6)) p.training.lr = *v;
+    p.training.l1 = num("l1", 0, 1e6).value_or(0);
+    p.training.l2 = num("l2", 0, 1e6).value_or(0);
+    p.training.clipNorm = num("clipNorm", 0, 1e12).value_or(0);
+    p.training.batch = int64_t(num("batch", 1, 1e6).value_or(10));
+    p.training.seed = uint64_t(num("seed", 0, 1e15).value_or(0));
+    p.speed = num("speed", 0, 1e9).value_or(0);
+  }
+  if (j.contains("step")) {
+    if (!j["step"].is_number_integer() || j["step"].get<int64_t>() < 0)
+      fail(source, "\"step\" must be a whole number of steps, 0 or more");
+    p.step = j["step"].get<int64_t>();
+  }
+  if (j.contains("weights")) {
+    if (!j["weights"].is_string()) fail(source, "\"weights\" must be a file name");
+    p.weightsFile = j["weights"].get<std::string>();
+  }
+  if (j.contains("layout")) {
+    if (!j["layout"].is_string()) fail(source, "\"layout\" must be a string (base64)");
+    p.layout = j["layout"].get<std::string>();
+  }
+  return p;
+}
+
+Project loadProject(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec))
+    throw Error(path + ": no such project file — check the path");
+  if (fs::is_directory(path, ec)) throw Error(path + ": is a folder, not a project file");
+  if (fs::file_size(path, ec) > kMaxProjectBytes) fail(path, "too large to be a project file");
+  Project p = parseProject(readTextFile(path), path);
+  const fs::path folder = fs::path(path).parent_path();
+  if (p.data.builtin.empty() && fs::path(p.data.path).is_relative())
+    p.data.path = (folder / p.data.path).lexically_normal().string();
+  if (!p.weightsFile.empty()) {
+    // Only ever beside the project: a name like "../x" cannot reach elsewhere.
+    const std::string weights = (folder / fs::path(p.weightsFile).filename()).string();
+    if (!fs::exists(weights, ec))
+      fail(path, "its weights file " + fileName(weights) +
+                     " is missing — copy it beside the project (or remove \"weights\" to "
+                     "start from fresh weights)");
+    p.weights = readSafetensors(weights);
+  }
+  return p;
+}
+
+void saveProject(const std::string& path, const Project& p) {
+  const bool withWeights = p.weights && !p.weights->empty();
+  const std::string weights = weightsPathFor(path);
+  if (withWeights) {
+    const std::vector<char> bytes =
+        serializeSafetensors(*p.weights, {{"gradlab.step", std::to_string(p.step)}});
+    writeFileAtomically(weights, std::string(bytes.data(), bytes.size()));
+  }
+  writeFileAtomically(path, serializeProject(p, withWeights ? fileName(weights) : std::string()));
+}
+
+}  // namespace gradlab

@@ -1,0 +1,238 @@
+// gradlab-cli train PROJECT.gradlab: the project's network, data source, settings, seed and
+// weights train from the command line as the window would train them; flags override; a
+// project written by the core saver (as the window writes it) trains to the same losses as the
+// same setup given by flags; broken or missing project files give clear errors, never a crash.
+// Also the project file itself: a round trip keeps every field and the weights bit for bit.
+#include <QtTest>
+
+#include "io/project.h"
+#include "io/safetensors.h"
+#include "spec/network_spec.h"
+#include "support/cli_runner.h"
+#include "util/file.h"
+
+using namespace gradlab;
+using gradlab::test::runCli;
+using gradlab::test::sourcePath;
+using gradlab::test::writeFile;
+
+namespace {
+// The CSV log without its header; empty when it cannot be read.
+QByteArray logRows(const QString& path) {
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) return {};
+  QByteArray all = f.readAll();
+  return all.mid(all.indexOf('\n') + 1);
+}
+
+// "… test accuracy 0.93" -> 0.93; -1 when absent.
+double testAccuracy(const QString& out) {
+  const int i = out.lastIndexOf("test accuracy ");
+  return i < 0 ? -1 : out.mid(i + 14).section('\n', 0, 0).trimmed().toDouble();
+}
+
+#define EXPECT_CLEAN_FAILURE(res, text)                                     \
+  do {                                                                      \
+    QVERIFY2(!(res).crashed, "gradlab-cli crashed");                        \
+    QVERIFY2((res).exitCode != 0, "exit code 0 on a bad project");          \
+    QVERIFY2((res).err.contains(text), qPrintable("stderr: " + (res).err)); \
+  } while (0)
+}  // namespace
+
+class TestCliProject : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+  QString tmp(const QString& name) { return dir_.filePath(name); }
+  std::string tmps(const QString& name) { return tmp(name).toStdString(); }
+  QString spiralProject() { return sourcePath("resources/projects/spiral.gradlab"); }
+
+ private slots:
+  // The default project, as the window opens it: fresh weights from seed 1, spiral data.
+  void defaultProjectTrains() {
+    const auto r = runCli({"train", spiralProject(), "--steps", "500"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("spiral.gradlab: \"spiral classifier\" on spiral, adam, batch 10, "
+                            "seed 1; starting from fresh weights"),
+             qPrintable(r.out));
+    QVERIFY2(r.out.contains("trained 500 steps"), qPrintable(r.out));
+    // The default 2-8-8-2 tanh network learns the spiral slowly (measured with seed 1: test
+    // accuracy 0.588 and test loss 0.642 after 500 steps, 0.80 after 4000): after 500 steps it
+    // is above chance (accuracy 0.5, loss ln 2 = 0.693), after 4000 it has the arms mostly right.
+    const double acc = testAccuracy(r.out);
+    const int i = r.out.indexOf("test loss ");
+    const double loss = r.out.mid(i + 10).section(',', 0, 0).toDouble();
+    qInfo("spiral.gradlab, 500 steps: test loss %g, test accuracy %g", loss, acc);
+    QVERIFY2(i > 0 && loss < 0.68 && acc >= 0.55, qPrintable(r.out));
+    const auto longer = runCli({"train", spiralProject(), "--steps", "4000"});
+    QVERIFY2(longer.exitCode == 0, qPrintable(longer.err));
+    qInfo("spiral.gradlab, 4000 steps: test accuracy %g", testAccuracy(longer.out));
+    QVERIFY2(testAccuracy(longer.out) >= 0.75, qPrintable(longer.out));
+  }
+
+  // What the window saves (network, data source, settings; weights when it has them) trains
+  // from the CLI exactly as the same setup spelt out in flags.
+  void savedProjectTrainsAsFlags() {
+    Project p = parseProject(readTextFile(spiralProject().toStdString()), "spiral.gradlab");
+    p.network.blocks[1].params["units"] = 6;
+    p.data.points = 300;
+    p.data.noise = 0.2;
+    p.data.testFraction = 0.3;
+    p.data.seed = 3;  // flags share one seed between data and weights
+    p.training.seed = 3;
+    p.training.optimizer = "momentum";
+    p.training.lr = 0.05;
+    p.training.batch = 16;
+    p.training.l2 = 0.001;
+    p.layout = "AAAA/wAAAAD9";  // as the window stores it; the CLI ignores it
+    saveProject(tmps("saved.gradlab"), p);
+    saveNetwork(p.network, tmps("net.json"));
+    const QStringList flags = {"--dataset", "spiral", "--points", "300", "--noise", "0.2",
+                               "--test-split", "0.3", "--seed", "3", "--optimizer", "momentum",
+                               "--lr", "0.05", "--batch", "16", "--l2", "0.001"};
+    const QStringList run = {"--steps", "200", "--eval-every", "50", "--threads", "1"};
+    auto a = runCli(QStringList{"train", tmp("saved.gradlab"), "--log", tmp("a.csv"),
+                                "--save", tmp("a.safetensors")} + run);
+    QVERIFY2(a.exitCode == 0, qPrintable(a.err));
+    auto b = runCli(QStringList{"train", tmp("net.json"), "--log", tmp("b.csv")} + flags + run);
+    QVERIFY2(b.exitCode == 0, qPrintable(b.err));
+    QVERIFY(logRows(tmp("a.csv")).count('\n') == 200);
+    QCOMPARE(logRows(tmp("a.csv")), logRows(tmp("b.csv")));
+
+    // With weights (as a save after training writes them): the CLI starts from them, like
+    // --init does.
+    p.weights = readSafetensors(tmps("a.safetensors"));
+    p.step = 200;
+    saveProject(tmps("trained.gradlab"), p);
+    QVERIFY(QFileInfo::exists(tmp("trained.safetensors")));
+    a = runCli(QStringList{"train", tmp("trained.gradlab"), "--log", tmp("c.csv")} + run);
+    QVERIFY2(a.exitCode == 0, qPrintable(a.err));
+    QVERIFY2(a.out.contains("starting from its weights trained.safetensors (step 200)"),
+             qPrintable(a.out));
+    b = runCli(QStringList{"train", tmp("net.json"), "--init", tmp("a.safetensors"), "--log",
+                           tmp("d.csv")} + flags + run);
+    QVERIFY2(b.exitCode == 0, qPrintable(b.err));
+    QCOMPARE(logRows(tmp("c.csv")), logRows(tmp("d.csv")));
+    QVERIFY(logRows(tmp("c.csv")) != logRows(tmp("a.csv")));  // it did start elsewhere
+
+    // Flags override the project: another learning rate and batch, as given by flags.
+    a = runCli(QStringList{"train", tmp("saved.gradlab"), "--lr", "0.2", "--batch", "8",
+                           "--log", tmp("e.csv")} + run);
+    QVERIFY2(a.exitCode == 0, qPrintable(a.err));
+    QStringList over = flags;
+    over[over.indexOf("--lr") + 1] = "0.2";
+    over[over.indexOf("--batch") + 1] = "8";
+    b = runCli(QStringList{"train", tmp("net.json"), "--log", tmp("f.csv")} + over + run);
+    QVERIFY2(b.exitCode == 0, qPrintable(b.err));
+    QCOMPARE(logRows(tmp("e.csv")), logRows(tmp("f.csv")));
+    QVERIFY(logRows(tmp("e.csv")) != logRows(tmp("a.csv")));
+  }
+
+  // A project whose data does not fit its network is fitted as the window fits it, and the
+  // data panel's "reconstruct" switch (targets = inputs) trains an autoencoder.
+  void projectIsFittedToItsData() {
+    Project p = parseProject(readTextFile(spiralProject().toStdString()), "spiral.gradlab");
+    p.data.reconstruct = true;
+    saveProject(tmps("auto.gradlab"), p);
+    const auto r = runCli({"train", tmp("auto.gradlab"), "--steps", "50"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("auto.gradlab: to fit spiral, set the loss to mse"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("trained 50 steps"), qPrintable(r.out));
+    QVERIFY(!r.out.contains("test accuracy"));  // regression now
+    QVERIFY(loadProject(tmps("auto.gradlab")).data.reconstruct);
+  }
+
+  void projectFileRoundTrip() {
+    Project p = parseProject(readTextFile(spiralProject().toStdString()), "spiral.gradlab");
+    QCOMPARE(p.data.builtin, std::string("spiral"));
+    QCOMPARE(*p.training.lr, 0.03);
+    QVERIFY(!p.data.reconstruct);
+    p.speed = 12.5;
+    p.step = 812;
+    p.layout = "AAAA/wAAAAD9AAAAAQ==";
+    p.training.clipNorm = 2;
+    HostTensor w;
+    w.shape = {2, 3};
+    w.values = {1.5, -2.25, 0.125, 3, -0.0, 7};  // exact in F32
+    p.weights = TensorMap{{"h1.weight", w}};
+    saveProject(tmps("rt.gradlab"), p);
+    const Project q = loadProject(tmps("rt.gradlab"));
+    QCOMPARE(toJson(q.network), toJson(p.network));
+    QVERIFY(q.data == p.data);
+    QCOMPARE(q.speed, 12.5);
+    QCOMPARE(q.step, int64_t(812));
+    QCOMPARE(q.layout, p.layout);
+    QCOMPARE(q.training.clipNorm, 2.0);
+    QCOMPARE(q.weightsFile, std::string("rt.safetensors"));
+    QVERIFY(q.weights);
+    QCOMPARE(q.weights->at("h1.weight").shape, w.shape);
+    QCOMPARE(q.weights->at("h1.weight").values, w.values);
+    // A data file given relative to the project is found beside it.
+    writeFile(tmp("sub/p.gradlab"),
+              R"({"format": "gradlab.project/1", "network": {"format": "gradlab.network/1",
+                  "blocks": [{"id": "x", "type": "Input", "shape": [2]}], "edges": []},
+                  "data": {"source": "file", "path": "points.csv"}})");
+    QCOMPARE(QString::fromStdString(loadProject(tmps("sub/p.gradlab")).data.path),
+             QDir::cleanPath(tmp("sub/points.csv")));
+  }
+
+  void badProjects_data() {
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("error");
+    const QByteArray net = R"("network": {"format": "gradlab.network/1", "blocks": [{"id": "x",
+        "type": "Input", "shape": [2]}], "edges": []})";
+    QTest::newRow("broken JSON") << QByteArray(R"({"format": "gradlab.project/1", "network": {)")
+                                 << "bad.gradlab: not a Gradlab project (the JSON is broken";
+    QTest::newRow("a network file") << QByteArray(R"({"format": "gradlab.network/1"})")
+                                    << "not a Gradlab project (\"format\" should be";
+    QTest::newRow("no network") << QByteArray(R"({"format": "gradlab.project/1"})")
+                                << "bad.gradlab: network: missing";
+    QTest::newRow("unknown data") << R"({"format": "gradlab.project/1", )" + net +
+                                         R"(, "data": {"name": "spirals"}})"
+                                  << "bad.gradlab: data: unknown built-in dataset \"spirals\"";
+    QTest::newRow("reconstruct") << R"({"format": "gradlab.project/1", )" + net +
+                                        R"(, "data": {"name": "xor", "reconstruct": "yes"}})"
+                                 << "data: \"reconstruct\" must be true or false";
+    QTest::newRow("bad lr") << R"({"format": "gradlab.project/1", )" + net +
+                                   R"(, "training": {"lr": -1}})"
+                            << "bad.gradlab: training: \"lr\" is out of range";
+    QTest::newRow("bad optimizer") << R"({"format": "gradlab.project/1", )" + net +
+                                          R"(, "training": {"optimizer": "adamw2"}})"
+                                   << "bad.gradlab: training: ";
+    QTest::newRow("bad step") << R"({"format": "gradlab.project/1", )" + net + R"(, "step": "x"})"
+                              << "bad.gradlab: \"step\" must be a whole number";
+    QTest::newRow("missing weights") << R"({"format": "gradlab.project/1", )" + net +
+                                            R"(, "weights": "gone.safetensors"})"
+                                     << "its weights file gone.safetensors is missing";
+  }
+
+  void badProjects() {
+    QFETCH(QByteArray, text);
+    QFETCH(QString, error);
+    writeFile(tmp("bad.gradlab"), text);
+    const auto r = runCli({"train", tmp("bad.gradlab"), "--steps", "5"});
+    EXPECT_CLEAN_FAILURE(r, error);
+  }
+
+  void missingAndCorruptWeights() {
+    auto r = runCli({"train", tmp("nowhere.gradlab"), "--steps", "5"});
+    EXPECT_CLEAN_FAILURE(r, "nowhere.gradlab: no such project file");
+    Project p = parseProject(readTextFile(spiralProject().toStdString()), "spiral.gradlab");
+    HostTensor w;
+    w.shape = {1};
+    w.values = {1};
+    p.weights = TensorMap{{"h1.weight", w}};
+    saveProject(tmps("w.gradlab"), p);
+    // Weights that do not fit the network: the network's loader says which.
+    r = runCli({"train", tmp("w.gradlab"), "--steps", "5"});
+    EXPECT_CLEAN_FAILURE(r, "h1.weight");
+    writeFile(tmp("w.safetensors"), "\xff\xff\xff\xff\xff\xff\xff\x7fgarbage");
+    r = runCli({"train", tmp("w.gradlab"), "--steps", "5"});
+    EXPECT_CLEAN_FAILURE(r, "w.safetensors");
+    // Both --dataset and --data: which one?
+    r = runCli({"train", spiralProject(), "--dataset", "xor", "--data", tmp("x.csv")});
+    EXPECT_CLEAN_FAILURE(r, "give at most one of --dataset NAME or --data FILE");
+  }
+};
+
+QTEST_APPLESS_MAIN(TestCliProject)
+#include "tst_cli_project.moc"
