@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds Gradlab (installing what is missing) and runs the whole test suite with CTest.
-#   scripts/test.sh -L gradcheck     only one label (core gradcheck parity cuda gui)
+#   scripts/test.sh -L gradcheck     only one label (core gradcheck parity cuda widgets gui)
 #   GRADLAB_SANITIZE=1 scripts/test.sh   the same under ASan + UBSan
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -20,7 +20,6 @@ class BlockItem : public QGraphicsObject {
   const QString& id() const { return id_; }
   void setBlock(const BlockSpec& block, const Analysis& analysis, const LossSpec& loss);
 
-  bool hasInputPort() const { return hasInput_; }
   QPointF inputPort() const { return QPointF(0, kHeight / 2); }       // item coordinates
   QPointF outputPort() const { return QPointF(kWidth, kHeight / 2); }
   bool inOutputPort(QPointF itemPos) const;

@@ -30,7 +30,6 @@ class ControlsPanel : public QWidget {
   void showSnapshot(const Snapshot& snap);
 
   QComboBox* learningRate() const { return lr_; }
-  QSlider* speedSlider() const { return speed_; }
 
  signals:
   void configChanged();

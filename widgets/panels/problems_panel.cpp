@@ -33,7 +33,6 @@ void ProblemsPanel::setProblems(const std::vector<Problem>& problems, const QStr
     ok->setFlags(Qt::ItemIsEnabled);
     addItem(ok);
   }
-  emit countChanged(int(problems.size()) + (problems.empty() && !trainingError.isEmpty()));
 }
 
 }  // namespace gradlab::widgets

@@ -15,7 +15,6 @@ class ProblemsPanel : public QListWidget {
 
  signals:
   void blockClicked(const QString& id);
-  void countChanged(int count);
 };
 
 }  // namespace gradlab::widgets
