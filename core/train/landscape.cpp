@@ -238,19 +238,25 @@ LandscapeProbe LandscapeTracker::compute(Network& net, const Tensor& x, const Te
   return out;
 }
 
-RaceProbe raceOptimizers(const NetworkSpec& spec, const Split& data, const TrainConfig& config,
-                         Backend& backend, DType dtype, const TensorMap& start, int64_t fromStep,
-                         int64_t steps, const Tensor& x, const Tensor& y, int grid) {
+RaceProbe raceOptimizers(const NetworkSpec& spec, std::shared_ptr<const Split> data,
+                         const TrainConfig& config, Backend& backend, DType dtype,
+                         const TensorMap& start, int64_t fromStep, int64_t steps, int64_t samples,
+                         int grid, const std::function<bool(double)>& progress) {
   RaceProbe out;
   out.fromStep = fromStep;
   out.steps = steps = std::max<int64_t>(1, steps);
-  out.samples = x.dim(0);
+  const int64_t n = std::min<int64_t>(samples, data ? data->train.size() : 0);
+  if (n <= 0) throw Error("there are no training samples.");
+  out.samples = n;
+  Tensor x, y;  // the samples the losses are measured on
   const int64_t every = std::max<int64_t>(1, steps / 30);  // about 30 points per path
   std::vector<std::vector<double>> rows;                   // every runner's points − start
   std::vector<std::pair<size_t, size_t>> spans;            // each runner's rows
   std::vector<float> origin;
   std::unique_ptr<Trainer> last;
-  for (const std::string& name : optimNames()) {
+  const std::vector<std::string> names = optimNames();
+  for (size_t runnerIndex = 0; runnerIndex < names.size(); ++runnerIndex) {
+    const std::string& name = names[runnerIndex];
     TrainConfig c = config;
     c.optimizer = name;
     c.lr.reset();  // its own default
@@ -260,7 +266,11 @@ RaceProbe raceOptimizers(const NetworkSpec& spec, const Split& data, const Train
       throw Error("the race is drawn for networks of up to " +
                   std::to_string(LandscapeTracker::kMaxWeights) + " weights; this one has " +
                   std::to_string(trainableCount(t->network())));
-    if (origin.empty()) origin = flatWeights(t->network());
+    if (origin.empty()) {
+      origin = flatWeights(t->network());
+      x = t->makeInput(data->train, 0, n);
+      y = t->makeTarget(data->train, 0, n);
+    }
     RaceProbe::Runner runner;
     runner.optimizer = name;
     runner.lr = defaultHyper(parseOptimKind(name)).lr;
@@ -274,7 +284,15 @@ RaceProbe raceOptimizers(const NetworkSpec& spec, const Split& data, const Train
     point();
     for (int64_t i = 1; i <= steps; ++i) {
       t->step();
-      if (i % every == 0 || i == steps) point();
+      if (i % every == 0 || i == steps) {
+        point();
+        const double done = (double(runnerIndex) + double(i) / double(steps)) / double(names.size());
+        if (progress && !progress(done)) {
+          out.runners.clear();
+          out.cancelled = true;
+          return out;
+        }
+      }
     }
     t->network().forward(x, /*training=*/false);
     runner.finalLoss = t->network().loss(y, /*withGrad=*/false);
@@ -285,7 +303,7 @@ RaceProbe raceOptimizers(const NetworkSpec& spec, const Split& data, const Train
 
   // The plane of the paths' two principal directions, through the start. Points a diverging
   // runner reached (Inf/NaN weights) take no part and land at NaN.
-  const size_t n = origin.size();
+  const size_t dims = origin.size();
   std::vector<bool> finite(rows.size());
   std::vector<std::vector<double>> used;
   double total = 0;
@@ -299,15 +317,15 @@ RaceProbe raceOptimizers(const NetworkSpec& spec, const Split& data, const Train
   std::vector<double> d1, d2;
   if (!principalDirection(used, d1)) {
     out.explained = 1;
-    d1.assign(n, 0.0);
-    if (n) d1[0] = 1;  // nobody moved: any plane shows that
+    d1.assign(dims, 0.0);
+    if (dims) d1[0] = 1;  // nobody moved: any plane shows that
   }
   std::vector<double> xs(rows.size(), NAN);
   used.clear();
   for (size_t i = 0; i < rows.size(); ++i) {
     if (!finite[i]) continue;
     xs[i] = dot(rows[i], d1);
-    for (size_t p = 0; p < n; ++p) rows[i][p] -= xs[i] * d1[p];  // what lies across d₁
+    for (size_t p = 0; p < dims; ++p) rows[i][p] -= xs[i] * d1[p];  // what lies across d₁
     used.push_back(rows[i]);
   }
   if (!principalDirection(used, d2) || std::abs(dot(d2, d1)) > 1e-6)

@@ -17,13 +17,51 @@
 //   t.record(net, steps);                        // after steps: the path grows
 //   LandscapeProbe p = t.compute(net, x, y, 21);  // 21 × 21 losses
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <vector>
 
 #include "network/network.h"
-#include "train/snapshot.h"
+#include "train/probes/probe.h"
 #include "train/trainer.h"
 
 namespace gradlab {
+
+// The loss landscape around the current weights θ and the path the weights took, seen from
+// above (train/landscape.h says how the plane is chosen). x runs along d₁ (towards where the
+// path started), y along d₂ (the path's main sideways direction), both in units of ‖Δθ‖.
+struct LandscapeProbe : ProbeResult {
+  static constexpr const char* kName = "landscape";
+  GridMap loss;                       // L(θ + x·d₁ + y·d₂), evaluation mode, on up to 256 samples
+  std::vector<double> pathX, pathY;   // the path's points, oldest first; the newest is (0, 0)
+  std::vector<int64_t> pathSteps;     // the step of each point
+  double explained = 0;  // share of the path's squared distance from θ that lies in the plane
+  double lossHere = 0;   // at θ, on the same samples
+  int64_t samples = 0;   // how many: the first of the training set
+  int64_t step = 0;
+  int64_t weights = 0;   // trainable parameters
+  std::string why;       // when there is no surface: why, and what to do
+};
+
+// The optimizer race (TrainingSession::race): each optimizer's path from the same start over
+// the loss on the plane of the paths' two principal directions; the start is (0, 0).
+struct RaceProbe : ProbeResult {
+  static constexpr const char* kName = "race";
+  struct Runner {
+    std::string optimizer;  // "adam"
+    double lr = 0;          // its default learning rate
+    std::vector<double> x, y;  // the path, from the start
+    double finalLoss = 0;      // on the race's samples after the last step (NaN: diverged)
+  };
+  GridMap loss;
+  std::vector<Runner> runners;
+  int64_t fromStep = 0;  // the training step the race started from
+  int64_t steps = 0;     // each runner's
+  double explained = 0;  // share of the paths' squared distance from the start in the plane
+  int64_t samples = 0;
+  bool cancelled = false;  // stopped before the end: no paths
+};
+
 
 class LandscapeTracker {
  public:
@@ -56,10 +94,13 @@ void setFlatWeights(Network& net, const std::vector<float>& flat);
 // The optimizer race (curriculum topic 8): every optimizer at its own default learning rate
 // (torch.optim's), from the same weights, on the same batches, for `steps` steps; their paths
 // on the plane of the two principal directions of all of them (through the start), over the
-// loss measured on (x, y). `start` are the network's trainable weights to start from; the
-// config gives batch, seed and penalties. Throws Error for networks over kMaxWeights.
-RaceProbe raceOptimizers(const NetworkSpec& spec, const Split& data, const TrainConfig& config,
-                         Backend& backend, DType dtype, const TensorMap& start, int64_t fromStep,
-                         int64_t steps, const Tensor& x, const Tensor& y, int grid);
+// loss measured on the first `samples` training samples. `start` are the network's trainable
+// weights to start from; the config gives batch, seed and penalties. `progress` hears the share
+// done (0 to 1) every few steps and returns false to cancel: the result then says `cancelled`.
+// Throws Error for networks over kMaxWeights.
+RaceProbe raceOptimizers(const NetworkSpec& spec, std::shared_ptr<const Split> data,
+                         const TrainConfig& config, Backend& backend, DType dtype,
+                         const TensorMap& start, int64_t fromStep, int64_t steps, int64_t samples,
+                         int grid, const std::function<bool(double)>& progress = {});
 
 }  // namespace gradlab

@@ -5,7 +5,7 @@
 //   TrainingSession s;                       // starts the worker; nothing to train yet
 //   s.setData(std::make_shared<Split>(split));
 //   s.setNetwork(spec);                      // builds the Trainer on the worker
-//   s.setProbes({.boundary = true});         // what the open views want to see
+//   s.setProbes({{"boundary", {}}});         // what the open views want to see (probes/probe.h)
 //   s.play();                                // flat out unless setSpeed(steps per second)
 //   ... a QTimer in the window: auto snap = s.snapshot(); draw(*snap);
 //
@@ -28,6 +28,9 @@
 #include "io/safetensors.h"
 #include "spec/network_spec.h"
 #include "train/landscape.h"
+#include "train/pacer.h"
+#include "train/probe_runner.h"
+#include "train/race_job.h"
 #include "train/snapshot.h"
 #include "train/trainer.h"
 #include "train/weight_keeper.h"
@@ -43,7 +46,7 @@ class TrainingSession {
 
   // --- commands (return at once; applied on the worker in order) -------------------------
   void setNetwork(const NetworkSpec& spec);             // rebuilds the trainer (fresh weights)
-  void setData(std::shared_ptr<const Split> data);      // rebuilds the trainer
+  void setData(std::shared_ptr<const Split> data);      // rebuilds the trainer (shares the data)
   void setBackend(Backend& backend);                    // rebuilds the trainer
   // Optimizer, lr, penalties, batch apply from the next step; a new seed applies at the next
   // reset (at once while no step has been taken).
@@ -56,9 +59,11 @@ class TrainingSession {
   void setSpeed(double stepsPerSecond);                 // <= 0: flat out
   void setProbes(const ProbeRequest& request);
   // Pauses and races every optimizer from the current weights for `steps` steps (each at its
-  // own default learning rate, the same batches); the snapshot's race shows their paths until
-  // training moves on (train/landscape.h).
+  // own default learning rate, the same batches) in the background (train/race_job.h): the
+  // snapshot's `job` reports its progress; its RaceProbe shows the paths until the weights
+  // move on. Commands keep answering meanwhile; anything that moves the weights cancels it.
   void race(int64_t steps = 300);
+  void cancelRace();
   // Loads weights into the network once it exists (now, or after the next rebuild).
   void loadWeights(TensorMap weights, std::string source);
   // The current weights (empty without a trainer), read between two steps.
@@ -70,21 +75,16 @@ class TrainingSession {
   std::shared_ptr<const Snapshot> snapshot() const;
 
  private:
+  using Clock = Pacer::Clock;
   void post(std::function<void()> command);
   void run();
   void rebuild();
+  void weightsMoved();  // drawn or loaded: path, histories and race start again
   void doStep();
   void evaluateMetrics(bool live);  // live: on at most kLiveEvalSamples of each set
-  void computeProbes();
-  void measureGradients();
-  void measureInside();
-  double measureLandscape();
-  void startPath();  // the weights were drawn or loaded: the path starts again here
-  bool landscapeBehind() const;  // asked for, and not measured at the current step
-  void captureTrainingInternals();
-  void captureSignal();
+  void measureProbes(Clock::time_point t, bool training);
   void publish();
-  void dataRange();
+  bool training() const { return trainer_ && (running_ || pendingSteps_ > 0); }
 
   // Shared with other threads (under mu_).
   mutable std::mutex mu_;
@@ -109,44 +109,19 @@ class TrainingSession {
   bool running_ = false;
   int64_t pendingSteps_ = 0;
   double speed_ = 0;
-  ProbeRequest probes_;
   std::vector<MetricPoint> metrics_;
-  std::shared_ptr<const BoundaryProbe> boundary_;
-  std::shared_ptr<const FitProbe> fit_;
-  std::shared_ptr<const ConfusionProbe> confusion_;
-  std::shared_ptr<const GradientProbe> gradients_;
-  std::vector<GradientProbe::Point> gradHistory_;  // since the weights were drawn or loaded
-  std::shared_ptr<const InsideProbe> inside_;
-  // The weights' path (from the start: θ₀ is recorded when the weights are drawn or loaded,
-  // later points while the landscape is on view) and its last landscape.
-  LandscapeTracker path_;
-  std::shared_ptr<const LandscapeProbe> landscape_;
-  std::shared_ptr<const RaceProbe> race_;
-  double landscapeCost_ = 0;
-  std::chrono::steady_clock::time_point lastLandscape_;
-  // The inspected block's internals from the last training batch, read right after the step,
-  // before an evaluation pass replaces them (dropout's mask exists only while training).
-  std::vector<TensorPicture> trainingInternals_;
-  // RMS of ∂L/∂output per block from the last training step, read right after it (an
-  // evaluation pass at another batch size reallocates those gradients).
-  std::map<std::string, double> signal_;
-  int64_t signalStep_ = -1;
-  double lastLoss_ = 0;
-  double rangeX0_ = -1, rangeX1_ = 1, rangeY0_ = -1, rangeY1_ = 1;
-  uint64_t serial_ = 0;
-  bool stateChanged_ = true;     // publish soon even without steps
-  int64_t stepsAtEval_ = -1, stepsAtProbe_ = -1;
+  int64_t stepsAtEval_ = -1;
   bool evalSampled_ = false;  // the last point was measured live on part of the data
-  bool probesStale_ = true;
-  double evalCost_ = 0, probeCost_ = 0;  // seconds, last measured
-  // The views' frame: a snapshot at most every kFrame while training (60 a second).
-  static constexpr std::chrono::steady_clock::duration kFrame =
-      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-          std::chrono::duration<double>(1.0 / 60));
-  std::chrono::steady_clock::time_point lastEval_, lastProbe_, lastPublish_, nextStep_;
-  std::chrono::steady_clock::time_point frameStart_;  // when the last frame's snapshot began
-  std::chrono::steady_clock::time_point rateT0_;
-  int64_t rateSteps0_ = 0;
+  ProbeRunner probes_;
+  // The weights' path since they were drawn or loaded (the landscape draws it), recorded each
+  // frame for networks small enough to have a landscape.
+  LandscapeTracker path_;
+  RaceJob race_;
+  std::shared_ptr<const RaceProbe> raceResult_;  // the last race, shown until the weights move on
+  double lastLoss_ = 0;
+  uint64_t serial_ = 0;
+  bool stateChanged_ = true;  // publish soon even without steps
+  Pacer pacer_;
   double stepsPerSecond_ = 0;
 
   std::thread worker_;  // last: starts after every member above exists

@@ -11,12 +11,18 @@ namespace gradlab {
 
 Trainer::Trainer(const NetworkSpec& spec, Split data, TrainConfig config, Backend& backend,
                  DType dtype)
+    : Trainer(spec, std::make_shared<const Split>(std::move(data)), std::move(config), backend,
+              dtype) {}
+
+Trainer::Trainer(const NetworkSpec& spec, std::shared_ptr<const Split> data, TrainConfig config,
+                 Backend& backend, DType dtype)
     : spec_(spec), data_(std::move(data)), config_(std::move(config)), be_(backend),
       dtype_(dtype) {
-  if (data_.train.size() == 0) throw Error("the training set is empty — choose a dataset with samples");
+  if (!data_) throw Error("no data loaded yet — choose a dataset");
+  if (data_->train.size() == 0) throw Error("the training set is empty — choose a dataset with samples");
   net_ = std::make_unique<Network>(spec_, be_, dtype_, config_.seed);
-  checkDataFits(data_.train, "training data");
-  if (data_.test.size() > 0) checkDataFits(data_.test, "test data");
+  checkDataFits(data_->train, "training data");
+  if (data_->test.size() > 0) checkDataFits(data_->test, "test data");
   const OptimKind kind = parseOptimKind(config_.optimizer);
   opt_ = std::make_unique<Optimizer>(kind, defaultHyper(kind), be_);
   setConfig(config_);
@@ -25,25 +31,50 @@ Trainer::Trainer(const NetworkSpec& spec, Split data, TrainConfig config, Backen
 
 Trainer::~Trainer() = default;
 
+// The loss block's output may have any shape (spec/analysis.h). Classes: cross_entropy reads
+// the last extent as the classes and wants one class index per row before it — one per sample
+// for [classes], one per step (yShape {T}) for [T, classes]. Numeric targets: as many values
+// per sample as the output has (a [1, 28, 28] output takes [1, 28, 28] or [784] targets).
 void Trainer::checkDataFits(const Dataset& d, const std::string& what) const {
   const Shape& in = net_->inputShape();
   if (d.xShape != in)
     throw Error("the " + what + " has samples of shape " + toString(d.xShape) +
                 " but the Input block \"" + net_->analysis().inputBlock + "\" expects " +
                 toString(in) + " — set the Input block's shape to " + toString(d.xShape));
-  const int64_t width = numel(net_->outputShape());
+  const Shape& outShape = net_->outputShape();
+  const int64_t width = numel(outShape);
   const std::string out = "the loss block \"" + net_->lossBlock() + "\"";
   if (d.isClassification()) {
     const bool ce = net_->lossKind() == LossKind::CrossEntropy;
-    if (ce && width != d.numClasses)
-      throw Error("the " + what + " has " + std::to_string(d.numClasses) + " classes but " + out +
-                  " has " + std::to_string(width) + " outputs — give it " +
-                  std::to_string(d.numClasses) + " units");
-    if (!ce && width != 1 && width != d.numClasses)
+    const int64_t perSample = d.yStride();  // classes per sample: 1, or T (one per step)
+    if (ce) {
+      const int64_t classes = outShape.back(), rows = width / classes;
+      if (classes != d.numClasses)
+        throw Error("the " + what + " has " + std::to_string(d.numClasses) + " classes but " +
+                    out + " has " + std::to_string(classes) + " outputs" +
+                    (rows > 1 ? " per step" : "") + " — give it " +
+                    std::to_string(d.numClasses) + " units");
+      if (rows != perSample)
+        throw Error("the " + what + " has " +
+                    (perSample == 1 ? std::string("one class per sample")
+                                    : std::to_string(perSample) + " classes per sample (one per step)") +
+                    " but " + out + " gives " + toString(outShape) +
+                    " — cross_entropy wants " +
+                    (perSample == 1 ? "[" + std::to_string(d.numClasses) + "]"
+                                    : "[" + std::to_string(perSample) + ", " +
+                                          std::to_string(d.numClasses) + "]") +
+                    " (one row of class scores per target)");
+      return;
+    }
+    if (perSample != 1)
+      throw Error("the " + what + " has " + std::to_string(perSample) +
+                  " classes per sample (one per step); use the cross_entropy loss on a [" +
+                  std::to_string(perSample) + ", " + std::to_string(d.numClasses) + "] output");
+    if (width != 1 && width != d.numClasses)
       throw Error("the " + what + " has " + std::to_string(d.numClasses) + " classes but " + out +
                   " has " + std::to_string(width) + " outputs — give it 1 unit (two classes) or " +
                   std::to_string(d.numClasses) + " (one per class)");
-    if (!ce && width == 1 && d.numClasses > 2)
+    if (width == 1 && d.numClasses > 2)
       throw Error("the " + what + " has " + std::to_string(d.numClasses) + " classes but " + out +
                   " has 1 output — give it " + std::to_string(d.numClasses) +
                   " units and use the cross_entropy loss");
@@ -53,8 +84,12 @@ void Trainer::checkDataFits(const Dataset& d, const std::string& what) const {
                   "cross_entropy, which needs class labels — use mse");
     if (d.yStride() != width)
       throw Error("the " + what + " has " + std::to_string(d.yStride()) +
-                  " target values per sample but " + out + " has " + std::to_string(width) +
-                  " outputs — give it " + std::to_string(d.yStride()) + " units");
+                  " target values per sample " + toString(d.yShape) + " but " + out + " gives " +
+                  std::to_string(width) + " " + toString(outShape) + " — " +
+                  (d.yShape.size() <= 1 && outShape.size() == 1
+                       ? "give it " + std::to_string(d.yStride()) + " units"
+                       : "make its output " + toString(d.yShape) + " (Reshape does that) or " +
+                             std::to_string(d.yStride()) + " units"));
   }
 }
 
@@ -82,7 +117,7 @@ void Trainer::reset() {
   net_ = std::make_unique<Network>(spec_, be_, dtype_, config_.seed);
   opt_->resetState(net_->params());
   shuffleRng_.reseed(config_.seed ^ 0x5eedULL);
-  order_.resize(size_t(data_.train.size()));
+  order_.resize(size_t(data_->train.size()));
   std::iota(order_.begin(), order_.end(), 0);
   cursor_ = 0;
   steps_ = 0;
@@ -93,11 +128,11 @@ void Trainer::reset() {
 }
 
 int64_t Trainer::stepsPerEpoch() const {
-  const int64_t b = std::min<int64_t>(config_.batch, data_.train.size());
-  return (data_.train.size() + b - 1) / b;
+  const int64_t b = std::min<int64_t>(config_.batch, data_->train.size());
+  return (data_->train.size() + b - 1) / b;
 }
 
-double Trainer::epochs() const { return double(samplesSeen_) / double(data_.train.size()); }
+double Trainer::epochs() const { return double(samplesSeen_) / double(data_->train.size()); }
 
 // Fisher–Yates with our own generator (identical on every platform).
 static void shuffle(std::vector<int64_t>& v, Rng& rng) {
@@ -105,7 +140,7 @@ static void shuffle(std::vector<int64_t>& v, Rng& rng) {
 }
 
 void Trainer::nextBatch() {
-  const int64_t n = data_.train.size();
+  const int64_t n = data_->train.size();
   const int64_t b = std::min<int64_t>(config_.batch, n);
   std::vector<int64_t> idx(static_cast<size_t>(b));
   for (auto& i : idx) {
@@ -113,7 +148,7 @@ void Trainer::nextBatch() {
     i = order_[size_t(cursor_)];
     cursor_ = (cursor_ + 1) % n;
   }
-  batchData_ = data_.train.subset(idx);
+  batchData_ = data_->train.subset(idx);
   // Into the same tensors as the last step where the shapes allow, so that a recorded step
   // (which captured their addresses) can be replayed.
   const Shape xShape = withBatch(b, batchData_.xShape);
@@ -149,8 +184,10 @@ void Trainer::targetValues(const Dataset& d, int64_t begin, int64_t count, std::
                            Shape& shape) const {
   const int64_t width = numel(net_->outputShape());
   if (d.isClassification() && net_->lossKind() == LossKind::CrossEntropy) {
-    t.assign(d.y.begin() + begin, d.y.begin() + begin + count);
-    shape = {count};
+    // one class index per sample ([count]) or per step ([count, T])
+    const int64_t perSample = d.yStride();
+    t.assign(d.y.begin() + begin * perSample, d.y.begin() + (begin + count) * perSample);
+    shape = perSample == 1 ? Shape{count} : Shape{count, perSample};
   } else if (d.isClassification() && width > 1) {  // one-hot, e.g. for mse on classes
     t.assign(size_t(count * width), 0.f);
     for (int64_t i = 0; i < count; ++i) t[size_t(i * width + int64_t(d.y[size_t(begin + i)]))] = 1.f;
@@ -230,19 +267,21 @@ Metrics Trainer::evaluate(const Dataset& d, int64_t limit) {
     net_->forward(makeInput(d, begin, count), /*training=*/false);
     lossSum += net_->loss(makeTarget(d, begin, count), /*withGrad=*/false) * double(count);
     if (!d.isClassification()) continue;
+    // One row of class scores per target: per sample, or per step with [T, classes] outputs.
     const std::vector<double> out = net_->output(net_->lossBlock()).toHost();
-    for (int64_t i = 0; i < count; ++i) {
-      const double* row = out.data() + i * width;
+    const int64_t perSample = d.yStride(), k = width / perSample;
+    for (int64_t i = 0; i < count * perSample; ++i) {
+      const double* row = out.data() + i * k;
       int64_t predicted = 0;
-      if (width == 1)
+      if (k == 1)
         predicted = row[0] > threshold ? 1 : 0;
       else
-        predicted = std::max_element(row, row + width) - row;
-      correct += predicted == int64_t(d.y[size_t(begin + i)]);
+        predicted = std::max_element(row, row + k) - row;
+      correct += predicted == int64_t(d.y[size_t(begin * perSample + i)]);
     }
   }
   m.loss = lossSum / double(n);
-  if (d.isClassification()) m.accuracy = double(correct) / double(n);
+  if (d.isClassification()) m.accuracy = double(correct) / double(n * d.yStride());
   return m;
 }
 

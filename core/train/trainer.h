@@ -50,12 +50,14 @@ struct Metrics {
 
 class Trainer {
  public:
-  // Throws Error when the network is invalid or the data does not fit it.
+  // Throws Error when the network is invalid or the data does not fit it. The data is shared,
+  // never copied: the window's session, a race's trainers and the views all read one Split.
+  Trainer(const NetworkSpec& spec, std::shared_ptr<const Split> data, TrainConfig config,
+          Backend& backend, DType dtype);
   Trainer(const NetworkSpec& spec, Split data, TrainConfig config, Backend& backend, DType dtype);
   ~Trainer();
 
   StepResult step();
-  // Loss and accuracy on a dataset, in evaluation mode, in chunks.
   // Loss and accuracy in evaluation mode over the first `limit` samples (0: all of them).
   Metrics evaluate(const Dataset& data, int64_t limit = 0);
   // Fresh weights and optimizer state from config().seed; step count back to 0.
@@ -64,7 +66,8 @@ class Trainer {
 
   const TrainConfig& config() const { return config_; }
   Network& network() { return *net_; }
-  const Split& data() const { return data_; }
+  const Split& data() const { return *data_; }
+  const std::shared_ptr<const Split>& sharedData() const { return data_; }
   int64_t steps() const { return steps_; }
   double epochs() const;  // samples seen / training set size
   int64_t stepsPerEpoch() const;
@@ -82,7 +85,7 @@ class Trainer {
                     Shape& shape) const;
 
   NetworkSpec spec_;
-  Split data_;
+  std::shared_ptr<const Split> data_;
   TrainConfig config_;
   Backend& be_;
   DType dtype_;

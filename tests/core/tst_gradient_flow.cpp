@@ -9,16 +9,13 @@
 #include "data/catalog.h"
 #include "spec/network_spec.h"
 #include "support/cli_runner.h"
+#include "train/probes/gradients.h"
 #include "train/session.h"
 
 using namespace gradlab;
 
 namespace {
-ProbeRequest gradientsOnly() {
-  ProbeRequest r;
-  r.gradients = true;
-  return r;
-}
+ProbeRequest gradientsOnly() { return {{GradientProbe::kName, {}}}; }
 
 // Takes `steps` more steps and returns the gradients once the probe has measured the last one
 // (null if it never does: not asked for).
@@ -30,7 +27,7 @@ std::shared_ptr<const GradientProbe> stepAndProbe(TrainingSession& s, int64_t st
   t.start();
   while (t.elapsed() < 20000) {  // no sync(): the worker must measure them on its own
     auto snap = s.snapshot();
-    if (snap->step == target && !snap->running) return snap->gradients;
+    if (snap->step == target && !snap->running) return snap->shared<GradientProbe>();
     QTest::qWait(5);
   }
   return nullptr;
@@ -62,7 +59,7 @@ class TestGradientFlow : public QObject {
     s.setProbes(gradientsOnly());
     QVERIFY(s.sync());
     QVERIFY(s.snapshot()->ready);
-    QVERIFY2(!s.snapshot()->gradients, "no step yet: there are no gradients to show");
+    QVERIFY2(!s.snapshot()->probe<GradientProbe>(), "no step yet: there are no gradients to show");
 
     auto g = stepAndProbe(s, 1);
     QVERIFY(g);
@@ -93,7 +90,7 @@ class TestGradientFlow : public QObject {
     QCOMPARE(g->history.back().gradRms[0], g->layers[0].gradRms);
     s.reset();
     QVERIFY(s.sync());
-    QVERIFY(!s.snapshot()->gradients);
+    QVERIFY(!s.snapshot()->probe<GradientProbe>());
     g = stepAndProbe(s, 1);
     QCOMPARE(g->history.size(), size_t(1));
 

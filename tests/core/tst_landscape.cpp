@@ -5,6 +5,7 @@
 #include <QTest>
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "data/catalog.h"
 #include "spec/network_spec.h"
@@ -28,6 +29,27 @@ std::vector<float> weightsOf(Trainer& t) {
     out.insert(out.end(), v.begin(), v.end());
   }
   return out;
+}
+
+// Polls until done() holds. The limit only stops a hung test; nothing here measures speed.
+bool waitUntil(const std::function<bool()>& done, int limitMs = 120000) {
+  QElapsedTimer t;
+  t.start();
+  while (!done()) {
+    if (t.elapsed() > limitMs) return false;
+    QTest::qWait(5);
+  }
+  return true;
+}
+
+// Trains exactly n more steps on the session, then syncs: the snapshot shows the step the
+// training stopped at, with its metrics and probes.
+bool stepAndSync(TrainingSession& s, int64_t n) {
+  if (!s.sync()) return false;
+  const int64_t target = s.snapshot()->step + n;
+  s.step(n);
+  return waitUntil([&] { return !s.snapshot()->running && s.snapshot()->step == target; }) &&
+         s.sync() && s.snapshot()->step == target;
 }
 
 TrainConfig sgd(double lr) {
@@ -138,32 +160,29 @@ class TestLandscape : public QObject {
     QVERIFY(std::is_sorted(p.pathSteps.begin(), p.pathSteps.end()));
   }
 
-  // In the window: while training flat out the landscape keeps its own pace; paused, it is
-  // measured where the weights stopped.
+  // In the window: the path grows at every landscape measurement, and once training stops the
+  // landscape is measured where the weights stopped — without any further command.
   void sessionCatchesUpWhenPaused() {
     TrainingSession s;
     s.setData(std::make_shared<Split>(loadBuiltin("spiral", {.seed = 1})));
     s.setNetwork(example("spiral.net.json"));
-    ProbeRequest r;
-    r.landscape = true;
-    s.setProbes(r);
-    s.play();
-    QTest::qWait(700);
-    s.pause();
-    QElapsedTimer t;
-    t.start();
+    s.setProbes({{LandscapeProbe::kName, {}}});
+    QVERIFY(s.sync());
+    QVERIFY(stepAndSync(s, 40));  // the path: the start, step 40, step 80, …
+    QVERIFY(stepAndSync(s, 40));
+    s.step(40);  // … and 120, with no sync: the worker catches up on its own
     std::shared_ptr<const Snapshot> snap;
-    do {
-      QTest::qWait(10);
+    QVERIFY(waitUntil([&] {
       snap = s.snapshot();
-    } while (t.elapsed() < 5000 &&
-             (snap->running || !snap->landscape || snap->landscape->step != snap->step));
-    QVERIFY(snap->step > 100);
-    QVERIFY(snap->landscape);
-    QCOMPARE(snap->landscape->step, snap->step);
-    QVERIFY2(snap->landscape->why.empty(), snap->landscape->why.c_str());
-    QVERIFY(snap->landscape->pathX.size() >= 3);  // the start, some frames, now
-    QCOMPARE(snap->landscape->pathSteps.front(), int64_t(0));
+      const LandscapeProbe* l = snap->probe<LandscapeProbe>();
+      return !snap->running && snap->step == 120 && l && l->step == 120;
+    }));
+    const LandscapeProbe* l = snap->probe<LandscapeProbe>();
+    QVERIFY2(l->why.empty(), l->why.c_str());
+    QVERIFY2(l->pathX.size() >= 3, qPrintable(QString("%1 points").arg(l->pathX.size())));
+    QCOMPARE(l->pathX.size(), l->pathSteps.size());
+    QCOMPARE(l->pathSteps.front(), int64_t(0));
+    QCOMPARE(l->pathSteps.back(), int64_t(120));
   }
 
   // Curriculum topic 8: every optimizer from the same start — different paths, different
@@ -173,10 +192,10 @@ class TestLandscape : public QObject {
     Trainer t(example("xor-mlp.net.json"), data, sgd(0.1), cpuBackend(), DType::F32);
     for (int i = 0; i < 20; ++i) t.step();
     const std::vector<float> before = weightsOf(t);
-    const Tensor x = t.makeInput(data.train, 0, 256), y = t.makeTarget(data.train, 0, 256);
     const double startLoss = t.evaluate(data.train, 256).loss;
-    const RaceProbe r = raceOptimizers(example("xor-mlp.net.json"), data, sgd(0.1), cpuBackend(),
-                                       DType::F32, t.network().weights(), 20, 300, x, y, 11);
+    const RaceProbe r = raceOptimizers(example("xor-mlp.net.json"), std::make_shared<Split>(data),
+                                       sgd(0.1), cpuBackend(), DType::F32, t.network().weights(),
+                                       20, 300, 256, 11);
     QCOMPARE(weightsOf(t), before);  // the race runs on copies
     QCOMPARE(r.runners.size(), optimNames().size());
     QCOMPARE(r.fromStep, int64_t(20));
@@ -209,16 +228,13 @@ class TestLandscape : public QObject {
     TrainingSession s;
     s.setData(std::make_shared<Split>(data));
     s.setNetwork(example("spiral.net.json"));
-    s.race(50);
-    QVERIFY(s.sync());
-    QVERIFY(s.snapshot()->race);
-    QCOMPARE(s.snapshot()->race->steps, int64_t(50));
-    s.step(1);
-    QElapsedTimer w;
-    w.start();
-    while (w.elapsed() < 5000 && s.snapshot()->step != 1) QTest::qWait(5);
-    QVERIFY(s.sync());
-    QVERIFY2(!s.snapshot()->race, "the race stays on view only until training moves on");
+    s.race(50);  // in the background: the snapshot reports it until its paths are there
+    QVERIFY(waitUntil([&] { return s.sync() && s.snapshot()->probe<RaceProbe>(); }));
+    QCOMPARE(s.snapshot()->probe<RaceProbe>()->steps, int64_t(50));
+    QVERIFY(s.snapshot()->job.empty());
+    QVERIFY(stepAndSync(s, 1));
+    QCOMPARE(s.snapshot()->step, int64_t(1));
+    QVERIFY2(!s.snapshot()->probe<RaceProbe>(), "the race stays on view only until training moves on");
   }
 
   void bigNetworksSaySo() {

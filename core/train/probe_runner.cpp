@@ -1,0 +1,97 @@
+#include "train/probe_runner.h"
+
+#include "train/trainer.h"
+
+namespace gradlab {
+
+void ProbeRunner::setRequest(const ProbeRequest& request) {
+  for (const auto& [name, options] : request) {
+    auto old = request_.find(name);
+    if (old == request_.end() || old->second != options) {  // new to view, or asked differently
+      State& s = states_[name];
+      s.captured.reset();
+      s.measuredStep = -1;
+    }
+  }
+  request_ = request;
+}
+
+bool ProbeRunner::behind(const Trainer& trainer) const {
+  for (const auto& [name, options] : request_) {
+    if (!findProbeType(name)) continue;  // nobody measures it
+    auto it = states_.find(name);
+    if (it == states_.end() || it->second.measuredStep != trainer.steps()) return true;
+  }
+  return false;
+}
+
+bool ProbeRunner::isDue(const std::string& name, const State& s, const Trainer& trainer,
+                        Pacer::Clock::time_point t, bool training) const {
+  const ProbeType* type = findProbeType(name);
+  if (!type || s.measuredStep == trainer.steps()) return false;
+  return Pacer::probeDue(t, training, s.last, s.cost, int(request_.size()), type->minSeconds);
+}
+
+bool ProbeRunner::due(const Trainer& trainer, Pacer::Clock::time_point t, bool training) const {
+  for (const auto& [name, options] : request_) {
+    auto it = states_.find(name);
+    if (it == states_.end() ? findProbeType(name) != nullptr
+                            : isDue(name, it->second, trainer, t, training))
+      return true;
+  }
+  return false;
+}
+
+ProbeContext ProbeRunner::context(Trainer& trainer, const nlohmann::json& options,
+                                  const State& s, bool training) const {
+  return ProbeContext{trainer, options, s.result, s.captured, path_, range_, training};
+}
+
+void ProbeRunner::afterStep(Trainer& trainer, Pacer::Clock::time_point t, bool training) {
+  for (const auto& [name, options] : request_) {
+    const ProbeType* type = findProbeType(name);
+    State& s = states_[name];
+    if (!type || !type->capture || !isDue(name, s, trainer, t, training)) continue;
+    try {
+      s.captured = type->capture(context(trainer, options, s, training));
+    } catch (const std::exception&) {
+      s.captured.reset();  // measure() reports what is wrong
+    }
+  }
+}
+
+std::string ProbeRunner::measureDue(Trainer& trainer, Pacer::Clock::time_point t, bool training) {
+  std::string error;
+  for (const auto& [name, options] : request_) {
+    const ProbeType* type = findProbeType(name);
+    State& s = states_[name];
+    if (!type || !isDue(name, s, trainer, t, training)) continue;
+    const auto t0 = Pacer::Clock::now();
+    try {
+      s.result = type->measure(context(trainer, options, s, training));
+    } catch (const std::exception& e) {
+      error = std::string("A view could not be computed: ") + e.what();
+    }
+    s.measuredStep = trainer.steps();  // a failure too: not again until the weights move
+    s.last = t;
+    s.cost = Pacer::seconds(Pacer::Clock::now() - t0);
+  }
+  return error;
+}
+
+std::map<std::string, std::shared_ptr<const ProbeResult>> ProbeRunner::results() const {
+  std::map<std::string, std::shared_ptr<const ProbeResult>> out;
+  for (const auto& [name, options] : request_) {
+    auto it = states_.find(name);
+    if (it != states_.end() && it->second.result) out[name] = it->second.result;
+  }
+  return out;
+}
+
+void ProbeRunner::restart() { states_.clear(); }
+
+void ProbeRunner::markStale() {
+  for (auto& [name, s] : states_) s.measuredStep = -1;
+}
+
+}  // namespace gradlab

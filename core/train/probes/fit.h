@@ -1,0 +1,18 @@
+#pragma once
+// Fit probe: the network's prediction along the x range of a 1-D regression, 200 points.
+//   options: {}
+#include <vector>
+
+#include "train/probes/probe.h"
+
+namespace gradlab {
+
+struct FitProbe : ProbeResult {
+  static constexpr const char* kName = "fit";
+  std::vector<double> xs, ys;
+};
+
+// Null unless the input is one number and the task is regression.
+std::shared_ptr<const ProbeResult> measureFit(const ProbeContext& ctx);
+
+}  // namespace gradlab

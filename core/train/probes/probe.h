@@ -1,0 +1,86 @@
+#pragma once
+// Probes: what the open views ask the training worker to measure — the decision boundary, the
+// confusion matrix, gradients per layer, one sample inside a block, the loss landscape, …
+//
+// A probe is a free function from the trainer (network + data) and the view's options to an
+// immutable result, run on the worker between two training steps. Each probe lives in one file
+// of this folder and is listed once in probeTypes() (registry.cpp); the session, the snapshot
+// and the window know none of them by name. A view asks for a probe by name with options
+// (JSON), and reads its result from the snapshot by type:
+//
+//   request[BoundaryProbe::kName] = {{"grid", 100}};       // the view, in addProbes()
+//   if (auto* b = snap.probe<BoundaryProbe>()) draw(*b);   // the view, in showSnapshot()
+//
+// Pacing (train/pacer.h): while training, a probe is measured again once the weights moved,
+// at most once a frame and at most every `minSeconds`; the probes together take about an
+// eighth of the worker's time (each is spaced by 8 × n × its last cost, for n probes on view).
+// Paused, a probe is measured once for the weights where they stopped.
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "data/dataset.h"
+
+namespace gradlab {
+
+class Trainer;
+class LandscapeTracker;
+
+// The base of every probe result (and of what a probe captures right after a step). A result
+// type names its probe: `static constexpr const char* kName = "boundary";`.
+struct ProbeResult {
+  virtual ~ProbeResult() = default;
+};
+
+// A function sampled on a regular w × h grid over [x0, x1] × [y0, y1]; values row-major with
+// y growing with the row (row 0 is y0). Boundary maps and loss landscapes.
+struct GridMap {
+  int w = 0, h = 0;
+  double x0 = 0, x1 = 1, y0 = 0, y1 = 1;
+  std::vector<float> values;
+};
+
+// Probe name -> the view's options for it ({} when it has none). Only probes on view are in it.
+using ProbeRequest = std::map<std::string, nlohmann::json>;
+
+// The plane a 2-D dataset (or the line a 1-D one) is drawn over: the data's extent + 10 %.
+struct PlotRange {
+  double x0 = -1, x1 = 1, y0 = -1, y1 = 1;
+};
+PlotRange plotRange(const Split& data);
+
+// What a probe gets: the trainer (its network holds the current weights; run it in evaluation
+// mode only, and leave the weights as they were), its options, and its own last result and
+// last capture, for probes that keep a history.
+struct ProbeContext {
+  Trainer& trainer;
+  const nlohmann::json& options;
+  std::shared_ptr<const ProbeResult> last;      // this probe's previous result (null: none yet)
+  std::shared_ptr<const ProbeResult> captured;  // what capture() took after the last step
+  const LandscapeTracker* path = nullptr;       // the weights' path since they were drawn
+  PlotRange range;
+  bool training = false;                        // measured while training runs
+};
+
+using ProbeFunction = std::function<std::shared_ptr<const ProbeResult>(const ProbeContext&)>;
+
+struct ProbeType {
+  std::string name;  // the key views ask by; equal to the result type's kName
+  // Measures the result for the current weights (null: nothing to show yet); throws Error to
+  // say why it cannot.
+  ProbeFunction measure;
+  // Optional: run right after a training step, before any evaluation pass replaces what exists
+  // only then (dropout's mask, the gradients flowing back); its result reaches measure().
+  ProbeFunction capture;
+  double minSeconds = 0;  // while training, measured at most this often (the landscape: 0.25)
+};
+
+// Every probe, in one table (core/train/probes/registry.cpp).
+const std::vector<ProbeType>& probeTypes();
+const ProbeType* findProbeType(const std::string& name);
+
+}  // namespace gradlab
