@@ -24,12 +24,6 @@ using gradlab::test::writeFile;
 
 namespace {
 
-#define VERIFY_ERROR(message, expectedStart)                                                          \
-  do {                                                                                              \
-    const QString m_ = (message);                                                                   \
-    QVERIFY2(m_.startsWith(expectedStart), qPrintable("got: " + m_ + "\nexpected: " + (expectedStart))); \
-  } while (0)
-
 // ---- gzip by hand (stored deflate blocks), so that the test needs no zlib of its own ----
 
 uint32_t crc32(const QByteArray& data) {

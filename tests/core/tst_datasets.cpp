@@ -163,9 +163,9 @@ class TestDatasets : public QObject {
   void toyErrors() {
     QCOMPARE(errorOf([] { makeToy2d("moons", {}); }),
              QString("unknown 2-D dataset \"moons\"; use circle, xor, gauss or spiral"));
-    QVERIFY(errorOf([] { makeSpiral({.points = 500, .noise = 1.5}); }).startsWith("dataset spiral: noise 1.5"));
-    QVERIFY(errorOf([] { makeXor({.points = 0}); }).startsWith("dataset xor: 0 points is out of range"));
-    QVERIFY(errorOf([] { makeGauss({.points = 10, .noise = std::nan("")}); }).startsWith("dataset gauss: noise"));
+    VERIFY_ERROR(errorOf([] { makeSpiral({.points = 500, .noise = 1.5}); }), "dataset spiral: noise 1.5");
+    VERIFY_ERROR(errorOf([] { makeXor({.points = 0}); }), "dataset xor: 0 points is out of range");
+    VERIFY_ERROR(errorOf([] { makeGauss({.points = 10, .noise = std::nan("")}); }), "dataset gauss: noise");
   }
 
   void functionsWithoutNoise() {
@@ -216,8 +216,8 @@ class TestDatasets : public QObject {
     }
     const double mean = sum / 4000, sd = std::sqrt(sum2 / 4000 - mean * mean);
     QVERIFY2(std::abs(mean) < 0.01 && std::abs(sd - 0.1) < 0.01, qPrintable(QString("%1 %2").arg(mean).arg(sd)));
-    QVERIFY(errorOf([] { makeFunction1d("sine", {}); }).startsWith("unknown 1-D function \"sine\"; use one of fn-sine"));
-    QVERIFY(errorOf([] { makeFunction1d("fn-abs", {.points = 10, .noise = -1}); }).startsWith("dataset fn-abs: noise"));
+    VERIFY_ERROR(errorOf([] { makeFunction1d("sine", {}); }), "unknown 1-D function \"sine\"; use one of fn-sine");
+    VERIFY_ERROR(errorOf([] { makeFunction1d("fn-abs", {.points = 10, .noise = -1}); }), "dataset fn-abs: noise");
   }
 
   void sineSequences() {
@@ -277,7 +277,7 @@ class TestDatasets : public QObject {
       for (int64_t i = 4; i < 16 * 4; ++i) QCOMPARE(x[i], 0.0f);
     }
     for (int k = 0; k < 4; ++k) QVERIFY2(std::abs(countLabel(d, k) - 100) < 35, qPrintable(QString::number(k)));
-    QVERIFY(errorOf([] { makeLongLag({.lag = -1}); }).startsWith("dataset long-lag: lag -1"));
+    VERIFY_ERROR(errorOf([] { makeLongLag({.lag = -1}); }), "dataset long-lag: lag -1");
   }
 
   void reverse() {
@@ -298,7 +298,7 @@ class TestDatasets : public QObject {
         QCOMPARE(ones, 1.0f);
       }
     }
-    QVERIFY(errorOf([] { makeReverse({.symbols = 1}); }).startsWith("dataset reverse: 1 symbols is out of range"));
+    VERIFY_ERROR(errorOf([] { makeReverse({.symbols = 1}); }), "dataset reverse: 1 symbols is out of range");
   }
 
   void sequencesAreDeterministic() {
@@ -345,7 +345,7 @@ class TestDatasets : public QObject {
     QCOMPARE(none.train.size(), int64_t(10));
     QCOMPARE(none.test.xShape, (Shape{1}));
     QCOMPARE(splitDataset(all, 1, 1).train.size(), int64_t(0));
-    QVERIFY(errorOf([&] { splitDataset(all, 1.5, 1); }).startsWith("dataset count: test fraction 1.5"));
+    VERIFY_ERROR(errorOf([&] { splitDataset(all, 1.5, 1); }), "dataset count: test fraction 1.5");
   }
 
   void subset() {
@@ -384,11 +384,10 @@ class TestDatasets : public QObject {
 
   void catalogUnknownName() {
     const QString e = errorOf([] { loadBuiltin("moons", {}); });
-    QVERIFY2(e.startsWith("unknown dataset \"moons\"; the built-in datasets are circle, xor, gauss, spiral, fn-sine"),
-             qPrintable(e));
+    VERIFY_ERROR(e, "unknown dataset \"moons\"; the built-in datasets are circle, xor, gauss, spiral, fn-sine");
     QVERIFY2(e.contains("fashion-mnist") && e.contains("long-lag"), qPrintable(e));
     const QString e2 = errorOf([] { loadDataset("moons", {}); });
-    QVERIFY2(e2.startsWith("unknown dataset \"moons\": not a built-in name"), qPrintable(e2));
+    VERIFY_ERROR(e2, "unknown dataset \"moons\": not a built-in name");
   }
 };
 
