@@ -1,21 +1,21 @@
 // The loss landscape and the weights' path (train/landscape.h): the plane through the current
 // weights, the path's coordinates on it, the losses on the grid, and that looking at it never
 // changes training (the weights come back bit for bit).
-#include <QElapsedTimer>
 #include <QTest>
 #include <algorithm>
 #include <cmath>
-#include <functional>
 
 #include "data/catalog.h"
 #include "spec/network_spec.h"
 #include "support/cli_runner.h"
+#include "support/wait.h"
 #include "train/landscape.h"
 #include "optim/optimizer.h"
 #include "train/session.h"
 #include "train/trainer.h"
 
 using namespace gradlab;
+using gradlab::test::waitUntil;
 
 namespace {
 NetworkSpec example(const char* name) {
@@ -29,17 +29,6 @@ std::vector<float> weightsOf(Trainer& t) {
     out.insert(out.end(), v.begin(), v.end());
   }
   return out;
-}
-
-// Polls until done() holds. The limit only stops a hung test; nothing here measures speed.
-bool waitUntil(const std::function<bool()>& done, int limitMs = 120000) {
-  QElapsedTimer t;
-  t.start();
-  while (!done()) {
-    if (t.elapsed() > limitMs) return false;
-    QTest::qWait(5);
-  }
-  return true;
 }
 
 // Trains exactly n more steps on the session, then syncs: the snapshot shows the step the
