@@ -32,7 +32,8 @@
 #include "panels/controls_panel.h"
 #include "panels/dataset_panel.h"
 #include "panels/problems_panel.h"
-#include "project/recovery.h"
+#include "project/project_files.h"
+#include "spec/fit_to_data.h"
 #include "views/boundary_view.h"
 #include "views/confusion_view.h"
 #include "views/gradient_view.h"
@@ -54,6 +55,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   resize(1560, 960);
 
   createActions();
+  createProjectFiles();
 
   // Centre: message banner above the canvas.
   auto* centre = new QWidget(this);
@@ -96,10 +98,10 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   // Model -> views, inspector, problems, session.
   connect(model_, &NetworkModel::changed, this, [this] {
     updateTrainingState();
-    updateTitle();
+    files_->updateTitle();
   });
   connect(model_, &NetworkModel::engineSpecChanged, this, &MainWindow::onEngineSpecChanged);
-  connect(model_->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+  connect(model_->undoStack(), &QUndoStack::cleanChanged, this, [this] { files_->updateTitle(); });
   connect(canvas_, &Canvas::selectionChangedTo, inspector_, &Inspector::setSelection);
   connect(canvas_, &Canvas::selectionChangedTo, this, [this](const QStringList& ids) {
     if (ids.size() == 1 && hiddenBlocks().contains(ids.first())) {
@@ -150,7 +152,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   });
   connect(controls_, &ControlsPanel::speedChanged, this, [this](double s) {
     session_->setSpeed(s);
-    settingsDirty_ = true;
+    files_->markSettingsChanged();
   });
   connect(controls_, &ControlsPanel::backendChanged, this, [this](const QString& name) {
     for (const auto& c : backendChoices())
@@ -170,26 +172,17 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     if (s.contains("window/geometry")) restoreGeometry(s.value("window/geometry").toByteArray());
     if (s.contains("window/state")) restoreState(s.value("window/state").toByteArray());
   }
-  rebuildRecentMenu();
 
   // Autosave and recovery.
-  const QString dir = !options_.dataDir.isEmpty()
-                          ? options_.dataDir
-                          : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/recovery";
-  recovery_ = std::make_unique<Recovery>(dir);
-  autosaveTimer_ = new QTimer(this);
-  autosaveTimer_->setInterval(std::max(200, options_.autosaveMs));
-  connect(autosaveTimer_, &QTimer::timeout, this, [this] { autosaveNow(); });
-
   if (options_.openDefault) newProject();
-  if (recovery_->recoverable()) {
-    const QString when = recovery_->savedAt().toString("HH:mm, d MMM");
+  if (files_->recoveryOffered()) {
+    const QString when = files_->recoverySavedAt().toString("HH:mm, d MMM");
     showMessage(tr("Gradlab did not close properly last time. The work autosaved at %1 can be "
                    "restored.").arg(when), false);
     bannerRestore_->show();
     bannerDiscard_->show();
   } else {
-    autosaveTimer_->start();
+    files_->startAutosave();
   }
   connect(qobject_cast<QDockWidget*>(lossDock_), &QDockWidget::visibilityChanged, this, &MainWindow::updateProbes);
   for (QDockWidget* d : {boundaryDock_, fitDock_, confusionDock_, gradientDock_, insideDock_,
@@ -197,10 +190,11 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     connect(d, &QDockWidget::visibilityChanged, this, &MainWindow::updateProbes);
   updateProbes();
   updateTrainingState();
-  updateTitle();
+  files_->updateTitle();
 }
 
 MainWindow::~MainWindow() {
+  files_->waitForWrites();  // a running save or autosave finishes while the session lives
   // Children are destroyed after our members: stop everything that would reach the session.
   // The model's undo stack is a member of the model, not a child: it emits cleanChanged while
   // the model dies, after our members are gone, so it is disconnected by name.
@@ -327,32 +321,7 @@ void MainWindow::createDocks() {
 
 void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
-  file->addAction(tr("&New"), QKeySequence::New, this, [this] {
-    if (maybeSaveBeforeLeaving()) newProject();
-  });
-  file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
-    if (!maybeSaveBeforeLeaving()) return;
-    const QString p = QFileDialog::getOpenFileName(this, tr("Open project"), {},
-                                                   tr("Gradlab projects (*.gradlab)"));
-    if (!p.isEmpty()) openProject(p);
-  });
-  recentMenu_ = file->addMenu(tr("Open &Recent"));
-  file->addSeparator();
-  file->addAction(tr("&Save"), QKeySequence::Save, this, [this] {
-    if (path_.isEmpty()) {
-      const QString p = QFileDialog::getSaveFileName(this, tr("Save project"), "untitled.gradlab",
-                                                     tr("Gradlab projects (*.gradlab)"));
-      if (!p.isEmpty()) saveProjectTo(p);
-    } else {
-      saveProjectTo(path_);
-    }
-  });
-  file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, [this] {
-    const QString p = QFileDialog::getSaveFileName(this, tr("Save project as"),
-                                                   path_.isEmpty() ? "untitled.gradlab" : path_,
-                                                   tr("Gradlab projects (*.gradlab)"));
-    if (!p.isEmpty()) saveProjectTo(p);
-  });
+  files_->addMenuActions(file);
   file->addAction(tr("&Import Network…"), this, [this] {
     const QString p = QFileDialog::getOpenFileName(this, tr("Import network"), {},
                                                    tr("Network files (*.net.json *.json)"));
@@ -402,22 +371,45 @@ void MainWindow::createMenus() {
 
 // --- projects ------------------------------------------------------------------------------
 
-void MainWindow::newProject() {
-  initResources();
-  QFile f(":/projects/spiral.gradlab");
-  f.open(QIODevice::ReadOnly);
-  try {
-    applyProject(parseProject(f.readAll(), "spiral.gradlab"), {});
-    canvas_->zoomToFit();
-  } catch (const std::exception& e) {
-    showMessage(tr("The default project is broken: %1").arg(e.what()));
-  }
+void MainWindow::createProjectFiles() {
+  ProjectFiles::Hooks hooks;
+  hooks.current = [this] { return currentProject(); };
+  hooks.weights = [this] { return session_->weights(); };
+  hooks.apply = [this](const Project& p, const QString& path) { applyProject(p, path); };
+  hooks.step = [this] { return shown_ ? shown_->step : int64_t(0); };
+  hooks.error = [this](const QString& m) { showMessage(m); };
+  hooks.status = [this](const QString& m) { statusBar()->showMessage(m, 8000); };
+  ProjectFiles::Options o;
+  o.recoveryDir = !options_.dataDir.isEmpty()
+                      ? options_.dataDir
+                      : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/recovery";
+  o.autosaveMs = options_.autosaveMs;
+  o.useSettings = options_.useSettings;
+  files_ = new ProjectFiles(this, model_->undoStack(), std::move(hooks), o);
+}
+
+void MainWindow::newProject() { files_->newProject(); }
+bool MainWindow::openProject(const QString& path) { return files_->open(path); }
+bool MainWindow::saveProjectTo(const QString& path) { return files_->saveAndWait(path); }
+QString MainWindow::currentPath() const { return files_->path(); }
+bool MainWindow::recoveryOffered() const { return files_->recoveryOffered(); }
+void MainWindow::autosaveNow(bool wait) { files_->autosaveNow(wait); }
+
+bool MainWindow::restoreRecovery() {
+  const bool restored = files_->restoreRecovery();
+  if (restored) banner_->hide();
+  return restored;
+}
+
+void MainWindow::discardRecovery() {
+  files_->discardRecovery();
+  banner_->hide();
 }
 
 bool MainWindow::importNetworkFrom(const QString& path) {
   NetworkSpec spec;
   try {
-    spec = importNetwork(path);
+    spec = loadNetwork(path.toStdString());
   } catch (const std::exception& e) {
     showMessage(tr("Could not import the network — your current network is unchanged.\n%1")
                     .arg(QString::fromUtf8(e.what())));
@@ -431,7 +423,7 @@ bool MainWindow::importNetworkFrom(const QString& path) {
 
 bool MainWindow::exportNetworkTo(const QString& path) {
   try {
-    exportNetwork(path, model_->spec());
+    saveNetwork(model_->spec(), path.toStdString());
   } catch (const std::exception& e) {
     showMessage(tr("Could not export the network: %1").arg(QString::fromUtf8(e.what())));
     return false;
@@ -440,26 +432,9 @@ bool MainWindow::exportNetworkTo(const QString& path) {
   return true;
 }
 
-bool MainWindow::openProject(const QString& path) {
-  Project p;
-  try {
-    p = loadProject(path);
-  } catch (const std::exception& e) {
-    showMessage(tr("Could not open the project — your current work is unchanged.\n%1")
-                    .arg(QString::fromUtf8(e.what())));
-    return false;
-  }
-  applyProject(p, path);
-  addRecent(path);
-  statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 5000);
-  canvas_->zoomToFit();
-  return true;
-}
-
 void MainWindow::applyProject(const Project& p, const QString& path) {
   session_->pause();
   banner_->hide();
-  path_ = path;
   config_ = p.training;
   controls_->setConfig(config_);
   controls_->setSpeed(p.speed);
@@ -469,7 +444,7 @@ void MainWindow::applyProject(const Project& p, const QString& path) {
   pendingWeights_.reset();
   if (p.weights) pendingWeights_.emplace(*p.weights, QFileInfo(path).fileName());
   model_->setSpec(p.network);
-  if (!p.layout.isEmpty()) restoreState(p.layout);
+  if (!p.layout.empty()) restoreState(QByteArray::fromBase64(QByteArray::fromStdString(p.layout)));
   if (p.data == dataset_->source() && dataset_->data()) {
     if (pendingWeights_) {
       session_->loadWeights(pendingWeights_->first, pendingWeights_->second.toStdString());
@@ -478,169 +453,22 @@ void MainWindow::applyProject(const Project& p, const QString& path) {
   } else {
     dataset_->load(p.data);
   }
-  settingsDirty_ = false;
-  autosavedStep_ = -1;
-  updateTitle();
+  canvas_->zoomToFit();
 }
 
-Project MainWindow::currentProject(bool withWeights) {
+Project MainWindow::currentProject() const {
   Project p;
   p.network = model_->spec();
   p.data = dataset_->source();
   p.training = config_;
   p.speed = controls_->speed();
   p.step = shown_ ? shown_->step : 0;
-  p.layout = saveState();
-  if (withWeights) {
-    auto future = session_->weights();
-    if (future.wait_for(std::chrono::seconds(5)) == std::future_status::ready) {
-      TensorMap w = future.get();
-      if (!w.empty()) p.weights = std::move(w);
-    }
-  }
+  p.layout = saveState().toBase64().toStdString();
   return p;
 }
 
-bool MainWindow::saveProjectTo(const QString& path) {
-  QString target = path;
-  if (QFileInfo(target).suffix().isEmpty()) target += ".gradlab";
-  try {
-    saveProject(target, currentProject(true));
-  } catch (const std::exception& e) {
-    showMessage(tr("Could not save: %1").arg(QString::fromUtf8(e.what())));
-    return false;
-  }
-  path_ = target;
-  model_->undoStack()->setClean();
-  settingsDirty_ = false;
-  addRecent(target);
-  updateTitle();
-  statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(target).fileName()), 5000);
-  return true;
-}
-
-void MainWindow::addRecent(const QString& path) {
-  if (!options_.useSettings) return;
-  QSettings s;
-  QStringList recent = s.value("recentFiles").toStringList();
-  recent.removeAll(QFileInfo(path).absoluteFilePath());
-  recent.prepend(QFileInfo(path).absoluteFilePath());
-  while (recent.size() > 8) recent.removeLast();
-  s.setValue("recentFiles", recent);
-  rebuildRecentMenu();
-}
-
-void MainWindow::rebuildRecentMenu() {
-  recentMenu_->clear();
-  const QStringList recent = options_.useSettings ? QSettings().value("recentFiles").toStringList() : QStringList();
-  for (const QString& p : recent)
-    recentMenu_->addAction(QFileInfo(p).fileName(), this, [this, p] {
-      if (maybeSaveBeforeLeaving()) openProject(p);
-    })->setToolTip(p);
-  recentMenu_->setEnabled(!recent.isEmpty());
-}
-
-bool MainWindow::maybeSaveBeforeLeaving() {
-  if (model_->undoStack()->isClean() && !settingsDirty_) return true;
-  if (QApplication::platformName() == "offscreen") return true;  // no one to ask
-  const auto answer = QMessageBox::question(
-      this, tr("Unsaved changes"), tr("Save the changes to the current project first?"),
-      QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
-  if (answer == QMessageBox::Cancel) return false;
-  if (answer == QMessageBox::Save) {
-    if (path_.isEmpty()) {
-      const QString p = QFileDialog::getSaveFileName(this, tr("Save project"), "untitled.gradlab",
-                                                     tr("Gradlab projects (*.gradlab)"));
-      return !p.isEmpty() && saveProjectTo(p);
-    }
-    return saveProjectTo(path_);
-  }
-  return true;
-}
-
-void MainWindow::updateTitle() {
-  const QString name = path_.isEmpty() ? tr("untitled") : QFileInfo(path_).fileName();
-  setWindowTitle(name + "[*] — Gradlab");
-  setWindowModified(!model_->undoStack()->isClean() || settingsDirty_);
-}
-
-// --- recovery ------------------------------------------------------------------------------
-
-bool MainWindow::recoveryOffered() const { return recovery_ && recovery_->recoverable(); }
-
-bool MainWindow::restoreRecovery() {
-  if (!recoveryOffered()) return false;
-  Project p;
-  try {
-    p = recovery_->load();
-  } catch (const std::exception& e) {
-    showMessage(tr("The autosaved work could not be read: %1").arg(QString::fromUtf8(e.what())));
-    discardRecovery();
-    return false;
-  }
-  const QString original = recovery_->originalPath();
-  applyProject(p, original);
-  settingsDirty_ = true;  // restored work is not saved anywhere yet
-  updateTitle();
-  banner_->hide();
-  discardRecovery();
-  statusBar()->showMessage(tr("Restored the autosaved work (step %L1).").arg(p.step), 8000);
-  return true;
-}
-
-void MainWindow::discardRecovery() {
-  if (recovery_) recovery_->discard();
-  banner_->hide();
-  autosaveTimer_->start();
-}
-
-void MainWindow::autosaveNow(bool wait) {
-  if (!recovery_ || !recovery_->active() || recovery_->recoverable() || autosaveBusy_) return;
-  const int64_t step = shown_ ? shown_->step : 0;
-  const int undoIndex = model_->undoStack()->index();
-  if (step == autosavedStep_ && undoIndex == autosavedUndoIndex_ && !wait) return;
-  Project p = currentProject(false);
-  auto future = std::make_shared<std::future<TensorMap>>(session_->weights());
-  autosaveBusy_ = true;
-  // Wait for the weights off the GUI thread, then write both files there too.
-  Recovery* recovery = recovery_.get();
-  const QString origin = path_;
-  QPointer<MainWindow> self(this);
-  auto task = [self, recovery, p, future, origin, step, undoIndex]() mutable {
-    QString error;
-    try {
-      if (future->wait_for(std::chrono::seconds(10)) == std::future_status::ready) {
-        TensorMap w = future->get();
-        if (!w.empty()) p.weights = std::move(w);
-      }
-      recovery->write(p, origin);
-    } catch (const std::exception& e) {
-      error = QString::fromUtf8(e.what());
-    }
-    QMetaObject::invokeMethod(qApp, [self, error, step, undoIndex] {
-      if (!self) return;
-      self->autosaveBusy_ = false;
-      if (!error.isEmpty()) {
-        self->statusBar()->showMessage(tr("Autosave failed: %1").arg(error), 8000);
-        return;
-      }
-      self->autosavedStep_ = step;
-      self->autosavedUndoIndex_ = undoIndex;
-    }, Qt::QueuedConnection);
-  };
-  if (wait) {
-    task();
-    QCoreApplication::sendPostedEvents(nullptr, QEvent::MetaCall);
-    autosaveBusy_ = false;
-    autosavedStep_ = step;
-    autosavedUndoIndex_ = undoIndex;
-  } else {
-    QThreadPool::globalInstance()->start(std::move(task));
-  }
-}
-
 void MainWindow::closeEvent(QCloseEvent* e) {
-  if (!maybeSaveBeforeLeaving()) {
+  if (!files_->maybeSaveBeforeLeaving()) {
     e->ignore();
     return;
   }
@@ -649,10 +477,8 @@ void MainWindow::closeEvent(QCloseEvent* e) {
     s.setValue("window/geometry", saveGeometry());
     s.setValue("window/state", saveState());
   }
-  autosaveTimer_->stop();
   session_->pause();
-  QThreadPool::globalInstance()->waitForDone(10000);  // a running autosave finishes first
-  if (recovery_ && !recovery_->recoverable()) recovery_->discard();  // a clean exit
+  files_->closing();  // a running save or autosave finishes first
   e->accept();
 }
 
@@ -668,42 +494,18 @@ void MainWindow::onEngineSpecChanged() {
 }
 
 void MainWindow::adaptNetworkToData(const Split& data) {
-  const NetworkSpec& spec = model_->spec();
-  const Dataset& d = data.train;
+  const FitToData fit = fitSpecToData(model_->spec(), data.train);
+  if (fit.changes.empty()) return;
   QStringList changes;
-  NetworkSpec want = spec;
-  for (auto& b : want.blocks)
-    if (b.type == "Input" && paramShape(b, "shape") != d.xShape) {
-      b.params["shape"] = d.xShape;
-      changes << tr("the input shape to %1").arg(QString::fromStdString(toString(d.xShape)));
-    }
-  if (BlockSpec* out = want.find(want.loss.block); out && out->type == "Dense") {
-    const int64_t units = d.isClassification()
-                              ? (want.loss.type == "cross_entropy" ? d.numClasses
-                                 : d.numClasses == 2             ? 1
-                                                                 : d.numClasses)
-                              : numel(d.yShape);
-    if (d.isClassification() && want.loss.type == "mse") want.loss.type = "cross_entropy";
-    if (d.isClassification() && d.numClasses > 2 && want.loss.type != "cross_entropy")
-      want.loss.type = "cross_entropy";
-    if (!d.isClassification() && want.loss.type != "mse") {
-      want.loss.type = "mse";
-      out->params.erase("activation");
-      changes << tr("the loss to mse");
-    }
-    const int64_t u = d.isClassification() && want.loss.type == "cross_entropy" ? d.numClasses : units;
-    if (paramInt(*out, "units") != u) {
-      out->params["units"] = u;
-      changes << tr("%1 to %2 units").arg(QString::fromStdString(out->id)).arg(u);
-    }
-  }
-  if (changes.isEmpty()) return;
-  model_->edit(tr("Fit the network to the data"), [&](NetworkSpec& s) { s = want; });
-  statusBar()->showMessage(tr("To fit %1, set %2.").arg(QString::fromStdString(d.name), changes.join(", ")), 8000);
+  for (const std::string& c : fit.changes) changes << QString::fromStdString(c);
+  model_->edit(tr("Fit the network to the data"), [&](NetworkSpec& s) { s = fit.spec; });
+  statusBar()->showMessage(tr("To fit %1, set %2.")
+                               .arg(QString::fromStdString(data.train.name), changes.join(", ")),
+                           8000);
 }
 
 void MainWindow::onDataLoaded(std::shared_ptr<const Split> data, const DataSource& source) {
-  fit_->setFunctionName(source.builtin);
+  fit_->setFunctionName(QString::fromStdString(source.builtin));
   session_->setData(data);
   if (!pendingWeights_) adaptNetworkToData(*data);
   if (pendingWeights_) {
@@ -721,8 +523,7 @@ void MainWindow::onDataLoaded(std::shared_ptr<const Split> data, const DataSourc
 
 void MainWindow::pushConfig() {
   session_->setConfig(config_);
-  settingsDirty_ = true;
-  updateTitle();
+  files_->markSettingsChanged();
 }
 
 QStringList MainWindow::hiddenBlocks() const {

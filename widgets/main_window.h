@@ -2,14 +2,14 @@
 // MainWindow: the lab. The canvas in the middle edits the NetworkModel; docks around it hold
 // the palette, the data, the inspector, the problems and the live views. A TrainingSession
 // trains on its worker thread; a 60 Hz timer takes its newest Snapshot and hands it to the
-// open views (pollSnapshot). Projects are opened and saved here; the work is autosaved and
-// offered back after a crash (project/recovery.h).
+// open views (pollSnapshot). Projects are opened, saved, autosaved and recovered after a crash
+// by ProjectFiles (project/project_files.h); the window shows what they hold.
 #include <QMainWindow>
 #include <QPointer>
 #include <memory>
 
-#include "panels/data_source.h"
-#include "project/project_file.h"
+#include "data/data_source.h"
+#include "io/project.h"
 #include "train/session.h"
 
 class QLabel;
@@ -34,7 +34,7 @@ class BoundaryView;
 class NetworkModel;
 class Palette;
 class ProblemsPanel;
-class Recovery;
+class ProjectFiles;
 class View;
 
 struct MainWindowOptions {
@@ -50,7 +50,9 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(const MainWindowOptions& options = {}, QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  // Projects. Failures show a message in the window and leave the current work as it was.
+  // Projects. Failures show a message in the window and leave the current work (and the file
+  // on disk) as it was. saveProjectTo saves with the weights off the GUI thread and waits for
+  // it with the event loop running; false when the weights cannot be had or a write fails.
   void newProject();
   bool openProject(const QString& path);
   bool saveProjectTo(const QString& path);
@@ -58,8 +60,9 @@ class MainWindow : public QMainWindow {
   // and the current network out to one. Errors show a message and change nothing.
   bool importNetworkFrom(const QString& path);
   bool exportNetworkTo(const QString& path);
-  QString currentPath() const { return path_; }
-  Project currentProject(bool withWeights);
+  QString currentPath() const;
+  Project currentProject() const;  // everything but the weights
+  ProjectFiles* projectFiles() const { return files_; }
 
   // Recovery after a crash.
   bool recoveryOffered() const;
@@ -107,17 +110,14 @@ class MainWindow : public QMainWindow {
   void createActions();
   void createDocks();
   void createMenus();
+  void createProjectFiles();
   void applyProject(const Project& p, const QString& path);
   void onEngineSpecChanged();
   void onDataLoaded(std::shared_ptr<const Split> data, const DataSource& source);
   void adaptNetworkToData(const Split& data);
   void updateTrainingState();
   void updateProbes();
-  void updateTitle();
   void pushConfig();
-  void addRecent(const QString& path);
-  void rebuildRecentMenu();
-  bool maybeSaveBeforeLeaving();
   QStringList hiddenBlocks() const;
   QDockWidget* dockFor(View* view, const QString& name);
 
@@ -144,26 +144,19 @@ class MainWindow : public QMainWindow {
               *gradientDock_ = nullptr, *insideDock_ = nullptr,
               *landscapeDock_ = nullptr;
   QAction *play_, *step_, *epoch_, *reset_, *undo_, *redo_;
-  QMenu* recentMenu_ = nullptr;
   QFrame* banner_ = nullptr;
   QLabel* bannerText_ = nullptr;
   QPushButton *bannerRestore_ = nullptr, *bannerDiscard_ = nullptr;
   QLabel* statusSteps_ = nullptr;
 
   TrainConfig config_;
-  QString path_;
   std::optional<std::pair<TensorMap, QString>> pendingWeights_;
   std::shared_ptr<const Snapshot> shown_;
   uint64_t shownSerial_ = 0;
   int64_t snapshotsShown_ = 0;
   QString lastSessionMessage_, lastSessionError_;
-  bool settingsDirty_ = false;
   ProbeRequest probes_;
-  std::unique_ptr<Recovery> recovery_;
-  QTimer* autosaveTimer_ = nullptr;
-  bool autosaveBusy_ = false;
-  int64_t autosavedStep_ = -1;
-  int autosavedUndoIndex_ = -1;
+  ProjectFiles* files_ = nullptr;  // a child: open, save, autosave, recovery
 };
 
 }  // namespace gradlab::widgets

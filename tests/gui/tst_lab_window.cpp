@@ -328,7 +328,7 @@ class TestLabWindow : public QObject {
     QVERIFY(waitFor([&] { return !w->datasetPanel()->loading(); }));
     QVERIFY2(w->message().contains("broken.csv"), qPrintable(w->message()));
     QCOMPARE(w->datasetPanel()->data(), data);
-    QCOMPARE(w->datasetPanel()->source().builtin, QString("spiral"));
+    QCOMPARE(w->datasetPanel()->source().builtin, std::string("spiral"));
     w->datasetPanel()->openFile(tmp_.filePath("does-not-exist.safetensors"));
     QVERIFY(waitFor([&] { return !w->datasetPanel()->loading(); }));
     QVERIFY2(w->message().contains("does-not-exist"), qPrintable(w->message()));

@@ -14,7 +14,7 @@
 #include "gui_helpers.h"
 #include "blocks/registry.h"
 #include "io/safetensors.h"
-#include "project/project_file.h"
+#include "io/project.h"
 
 using namespace gradlab;
 using namespace gradlab::widgets;
@@ -74,7 +74,7 @@ class TestRecovery : public QObject {
     QVERIFY(QFileInfo::exists(autosave));
     const qint64 age = QFileInfo(autosave).lastModified().msecsTo(killedAt);
     QVERIFY2(age <= kAutosaveMs + 1500, qPrintable(QString("autosave %1 ms old").arg(age)));
-    const TensorMap saved = readSafetensors(weightsPathFor(autosave).toStdString());
+    const TensorMap saved = readSafetensors(weightsPathFor(autosave.toStdString()));
     QVERIFY(!saved.empty());
 
     // Restart: the window offers the work and restores it.

@@ -1,5 +1,6 @@
 #include "panels/dataset_panel.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -71,6 +72,12 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
   batch_->setToolTip(tr("Samples per training step"));
   form->addRow(tr("Batch size"), batch_);
   v->addLayout(form);
+  reconstruct_ = new QCheckBox(tr("Reconstruct the inputs (autoencoder)"), this);
+  reconstruct_->setObjectName("reconstruct");
+  reconstruct_->setToolTip(tr("Every sample's target becomes the sample itself, so the network "
+                              "learns to reproduce its input (an autoencoder): regression with "
+                              "mse, the output as large as the input"));
+  v->addWidget(reconstruct_);
 
   progress_ = new QProgressBar(this);
   progress_->setRange(0, 0);
@@ -92,7 +99,7 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
   debounce->setSingleShot(true);
   debounce->setInterval(250);
   connect(debounce, &QTimer::timeout, this, [this] {
-    if (!current_.builtin.isEmpty()) load(fromFields());
+    if (!current_.builtin.empty()) load(fromFields());
   });
   connect(noise_, &QSlider::valueChanged, this, [this, debounce] {
     noiseLabel_->setText(QString::number(noise_->value()) + " %");
@@ -103,6 +110,11 @@ DatasetPanel::DatasetPanel(QWidget* parent) : QWidget(parent) {
     debounce->start();
   });
   connect(points_, &QSpinBox::editingFinished, this, reload);
+  connect(reconstruct_, &QCheckBox::toggled, this, [this](bool on) {
+    DataSource s = current_;  // the same data, a file's too, with targets = inputs or not
+    s.reconstruct = on;
+    load(s);
+  });
   connect(batch_, &QSpinBox::valueChanged, this, &DatasetPanel::batchChanged);
   connect(openFile_, &QPushButton::clicked, this, [this] {
     const QString path = QFileDialog::getOpenFileName(
@@ -124,19 +136,21 @@ void DatasetPanel::setBatch(int b) {
 }
 
 void DatasetPanel::showSource(const DataSource& s) {
-  QSignalBlocker b1(sets_), b2(noise_), b3(test_), b4(points_);
-  const int i = sets_->findData(s.builtin);
+  QSignalBlocker b1(sets_), b2(noise_), b3(test_), b4(points_), b5(reconstruct_);
+  const QString name = QString::fromStdString(s.builtin);
+  const int i = sets_->findData(name);
   if (i >= 0) sets_->setCurrentIndex(i);
   noise_->setValue(int(std::lround(s.noise * 100)));
   noiseLabel_->setText(QString::number(noise_->value()) + " %");
   test_->setValue(int(std::lround(s.testFraction * 100)));
   testLabel_->setText(QString::number(test_->value()) + " %");
   points_->setValue(s.points);
-  const bool builtin = !s.builtin.isEmpty();
+  reconstruct_->setChecked(s.reconstruct);
+  const bool builtin = !s.builtin.empty();
   // Noise means something for the generated sets (and the sine sequences), not for images.
   bool noisy = s.builtin == "sine";
   for (const auto& d : builtinDatasets())
-    if (QString::fromStdString(d.name) == s.builtin)
+    if (d.name == s.builtin)
       noisy |= d.kind == DatasetKind::Classification2D || d.kind == DatasetKind::Regression1D;
   noise_->setEnabled(noisy);
   points_->setEnabled(builtin);
@@ -144,14 +158,15 @@ void DatasetPanel::showSource(const DataSource& s) {
 
 DataSource DatasetPanel::fromFields() const {
   DataSource s = current_;
-  const QString name = sets_->currentData().toString();
+  const std::string name = sets_->currentData().toString().toStdString();
   if (name != current_.builtin) {
     s = DataSource{};
     s.builtin = name;
     s.seed = current_.seed;
+    s.reconstruct = reconstruct_->isChecked();
     // Each family has its own sensible defaults.
     for (const auto& d : builtinDatasets())
-      if (QString::fromStdString(d.name) == name) {
+      if (d.name == name) {
         if (d.kind == DatasetKind::Regression1D) s.points = 200, s.noise = 0.1, s.testFraction = 0.3;
         if (d.kind == DatasetKind::Images) s.points = 0, s.noise = 0, s.testFraction = 0.2;
         if (d.kind == DatasetKind::Sequences) s.points = 1000, s.noise = 0, s.testFraction = 0.2;
@@ -161,17 +176,19 @@ DataSource DatasetPanel::fromFields() const {
   s.noise = noise_->value() / 100.0;
   s.testFraction = test_->value() / 100.0;
   s.points = points_->value();
+  s.reconstruct = reconstruct_->isChecked();
   return s;
 }
 
 void DatasetPanel::openFile(const QString& path) {
   DataSource s;
   s.builtin.clear();
-  s.path = path;
+  s.path = path.toStdString();
   s.points = 0;
   s.noise = 0;
   s.testFraction = test_->value() / 100.0;
   s.seed = current_.seed;
+  s.reconstruct = reconstruct_->isChecked();
   load(s);
 }
 
@@ -179,7 +196,7 @@ void DatasetPanel::load(const DataSource& s) {
   const int gen = ++generation_;
   loading_ = true;
   progress_->show();
-  info_->setText(tr("Loading %1…").arg(s.label()));
+  info_->setText(tr("Loading %1…").arg(QString::fromStdString(s.label())));
   emit loadingChanged(true);
   QPointer<DatasetPanel> self(this);
   QThreadPool::globalInstance()->start([self, gen, s] {
@@ -204,7 +221,8 @@ void DatasetPanel::finish(int gen, std::shared_ptr<const Split> data, const Data
   emit loadingChanged(false);
   if (!data) {
     showSource(current_);  // the fields go back to the data still in use
-    info_->setText(tr("Could not load %1 — still using %2.").arg(s.label(), current_.label()));
+    info_->setText(tr("Could not load %1 — still using %2.")
+                       .arg(QString::fromStdString(s.label()), QString::fromStdString(current_.label())));
     emit loadFailed(error);
     return;
   }
@@ -214,7 +232,7 @@ void DatasetPanel::finish(int gen, std::shared_ptr<const Split> data, const Data
   preview_->setData(data);
   const Dataset& t = data->train;
   QString info = tr("%1: %L2 train · %L3 test · sample %4")
-                     .arg(s.label())
+                     .arg(QString::fromStdString(s.label()))
                      .arg(t.size())
                      .arg(data->test.size())
                      .arg(QString::fromStdString(toString(t.xShape)));

@@ -2,12 +2,14 @@
 // DatasetPanel: choose the data — a built-in set (with its noise, size and test share) or a
 // CSV / safetensors file / image folder of the user's — plus the batch size, with a preview.
 // Loading runs on a worker thread (the window never waits on it); a failed load says why and
-// leaves the current data in place.
+// leaves the current data in place. What it loads is a DataSource (core/data/data_source.h),
+// the same description a project file stores and gradlab-cli trains from.
 #include <QWidget>
 #include <memory>
 
-#include "panels/data_source.h"
+#include "data/data_source.h"
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QProgressBar;
@@ -51,6 +53,7 @@ class DatasetPanel : public QWidget {
   QSlider *noise_, *test_;
   QLabel *noiseLabel_, *testLabel_, *info_;
   QSpinBox *points_, *batch_;
+  QCheckBox* reconstruct_;
   QProgressBar* progress_;
   DataPreview* preview_;
   DataSource current_;

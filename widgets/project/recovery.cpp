@@ -28,7 +28,7 @@ QString Recovery::originalPath() const {
   return QString::fromUtf8(f.readAll()).trimmed();
 }
 
-Project Recovery::load() const { return loadProject(projectPath()); }
+Project Recovery::load() const { return loadProject(projectPath().toStdString()); }
 
 void Recovery::write(const Project& project, const QString& originalPath) {
   if (!active()) return;
@@ -37,14 +37,13 @@ void Recovery::write(const Project& project, const QString& originalPath) {
     origin.write(originalPath.toUtf8());
     origin.commit();
   }
-  saveProject(projectPath(), project);
-  recoverable_ = false;
+  saveProject(projectPath().toStdString(), project);
 }
 
 void Recovery::discard() {
   if (!active()) return;
   QFile::remove(projectPath());
-  QFile::remove(weightsPathFor(projectPath()));
+  QFile::remove(QString::fromStdString(weightsPathFor(projectPath().toStdString())));
   QFile::remove(QDir(dir_).filePath("autosave.origin"));
   recoverable_ = false;
 }

@@ -3,12 +3,13 @@
 // writes its work every autosave interval; a clean exit removes the autosave. At the next
 // start, an autosave without a live lock holder means the last session crashed (or was
 // killed): the window offers to restore it. So a crash loses at most one interval of work.
+// The autosave is an ordinary project file (core/io/project.h) with its weights beside it.
 #include <QDateTime>
 #include <QLockFile>
 #include <QString>
 #include <memory>
 
-#include "project/project_file.h"
+#include "io/project.h"
 
 namespace gradlab::widgets {
 
@@ -24,7 +25,8 @@ class Recovery {
   QString originalPath() const;  // the file the crashed session was editing, if any
 
   Project load() const;          // throws Error
-  void write(const Project& project, const QString& originalPath);  // throws Error
+  // Any thread (ProjectFiles writes from a worker); throws Error.
+  void write(const Project& project, const QString& originalPath);
   void discard();                // the autosave is no longer needed
 
  private:
