@@ -3,6 +3,8 @@
 // Runs the network once on the batch x from the input file and writes what every block
 // produced: its output under its id ("h1") and its internals under "<id>.<name>" ("h1.pre",
 // "lstm.gates.f", "drop.mask"), each with the batch as its first extent.
+// The loss is not needed: a network whose only problems are about its loss (missing, unknown,
+// or reading a block of a shape it cannot take) runs too, with one line on stderr saying so.
 #include <cstdio>
 
 #include "backend/backend.h"
@@ -52,7 +54,13 @@ void run(const ForwardOptions& o) {
   const NetworkSpec spec = loadNetwork(o.network);
   Backend& be = cpuBackend();
   be.setThreads(o.threads);
-  Network net(spec, be, dtype, o.seed);
+  Network net(spec, be, dtype, o.seed, LossUse::Optional);
+  if (!net.hasLoss()) {
+    std::string why;
+    for (const auto& p : net.analysis().problems)
+      why += (why.empty() ? "" : "; ") + (p.block.empty() ? "network" : p.block) + ": " + p.message;
+    std::fprintf(stderr, "note: running without a loss (training needs one) — %s\n", why.c_str());
+  }
   if (!o.weights.empty()) net.loadWeights(readSafetensors(o.weights), o.weights);
 
   const TensorMap input = readSafetensors(o.input);

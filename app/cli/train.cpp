@@ -40,6 +40,7 @@ struct TrainOptions {
   int64_t steps = 0, points = 0, lag = 0, evalEvery = 0;
   int threads = 1;
   bool noShuffle = false;
+  bool reconstruct = false;  // --reconstruct: targets = inputs (autoencoders)
   TrainConfig config;
   CLI::App* cmd = nullptr;  // to tell the flags given from their defaults (projects)
 };
@@ -171,6 +172,7 @@ void run(TrainOptions& o) {
   Split split = project             ? loadProjectData(*project, o)
                 : o.dataset.empty() ? loadDataFile(o.data, dopt)
                                     : loadBuiltin(o.dataset, dopt);
+  if (o.reconstruct) makeReconstruction(split);
   if (project && !project->weights && o.init.empty()) {
     // As the window does: a network without weights is fitted to its data first.
     FitToData fit = fitSpecToData(spec, split.train);
@@ -304,6 +306,8 @@ void addTrain(CLI::App& app, int& exitCode) {
   cmd->add_option("--clip", o.config.clipNorm, "clip the gradient norm to this (0: off)");
   cmd->add_option("--seed", o.config.seed, "random seed: weights, shuffling, data")->default_val(0);
   cmd->add_flag("--no-shuffle", o.noShuffle, "take batches in data order, cycling");
+  cmd->add_flag("--reconstruct", o.reconstruct,
+                "autoencoder: every sample's target is the sample itself (any dataset)");
   cmd->add_option("--init", o.init, "start from these weights (safetensors)");
   cmd->add_option("--save", o.save, "save the trained weights (safetensors)");
   cmd->add_option("--log", o.log, "write a CSV log: step, train_loss, test_loss, test_acc");

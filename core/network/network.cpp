@@ -26,16 +26,18 @@ struct Network::Node {
   std::vector<Tensor> dins;    // the inputs' grads, or undefined where none is needed
 };
 
-Network::Network(const NetworkSpec& spec, Backend& backend, DType dtype, uint64_t seed)
+Network::Network(const NetworkSpec& spec, Backend& backend, DType dtype, uint64_t seed,
+                 LossUse lossUse)
     : spec_(spec), analysis_(analyze(spec)), be_(backend), dtype_(dtype) {
-  if (!analysis_.ok())
+  if (!analysis_.ok() && !(lossUse == LossUse::Optional && analysis_.runsWithoutLoss()))
     throw Error("the network has " + std::to_string(analysis_.problems.size()) +
                 (analysis_.problems.size() == 1 ? " problem:\n" : " problems:\n") +
                 describe(analysis_.problems));
   if (!be_.supports(dtype))
     throw Error("the " + be_.name() + " backend does not support " + toString(dtype) +
                 " tensors — use f32, or the cpu backend");
-  lossKind_ = parseLossKind(spec_.loss.type);
+  hasLoss_ = analysis_.ok();
+  if (hasLoss_) lossKind_ = parseLossKind(spec_.loss.type);
 
   for (const auto& id : analysis_.order) {
     index_[id] = blocks_.size();
@@ -63,7 +65,7 @@ Network::Network(const NetworkSpec& spec, Backend& backend, DType dtype, uint64_
     blocks_.push_back(std::move(block));
     nodes_.push_back(std::move(node));
   }
-  lossNode_ = index_.at(spec_.loss.block);
+  if (hasLoss_) lossNode_ = index_.at(spec_.loss.block);
   lossValue_ = be_.zeros({1}, dtype_);
   initialize(seed);
 }
@@ -77,7 +79,17 @@ void Network::initialize(uint64_t seed) {
 }
 
 const Shape& Network::inputShape() const { return analysis_.outShapes.at(analysis_.inputBlock); }
-const Shape& Network::outputShape() const { return analysis_.outShapes.at(spec_.loss.block); }
+const Shape& Network::outputShape() const {
+  requireLoss();
+  return analysis_.outShapes.at(spec_.loss.block);
+}
+
+void Network::requireLoss() const {
+  if (!hasLoss_)
+    throw Error("the network's loss is missing or does not fit, so it can run forward but not "
+                "compute a loss or train:\n" +
+                describe(analysis_.problems));
+}
 
 void Network::ensureBatch(int64_t batch) {
   if (batch == batch_) return;
@@ -123,15 +135,45 @@ double Network::loss(const Tensor& target, bool withGrad) {
   return readLoss();
 }
 
+// The loss block's output [B, ...] is seen as a matrix for the backend's loss (a view, no
+// copy): mse, bce, bce_logits as [B, all values] (the mean runs over every element, so the
+// grouping does not matter); cross_entropy as [B·T, classes] for a [B, T, classes] output
+// (T = 1 for [B, classes]), the target as B·T class indices — the mean over batch and time.
 void Network::computeLoss(const Tensor& target, bool withGrad) {
+  requireLoss();
   Node& n = *nodes_[lossNode_];
-  Tensor* grad = withGrad && n.needsGrad ? &n.grad : nullptr;
-  be_.loss(lossKind_, n.out, target, lossValue_, grad);
+  const Shape& s = outputShape();
+  const int64_t values = n.out.numel();
+  const int64_t cols = lossKind_ == LossKind::CrossEntropy ? s.back() : numel(s);
+  const int64_t rows = values / cols;
+  const int64_t wantTargets = lossKind_ == LossKind::CrossEntropy ? rows : values;
+  if (target.numel() != wantTargets)
+    throw Error("the " + spec_.loss.type + " loss on block \"" +
+                spec_.loss.block + "\" (output " + toString(n.out.shape()) + ") needs " +
+                std::to_string(wantTargets) +
+                (lossKind_ == LossKind::CrossEntropy ? " class indices" : " target values") +
+                ", got a target of shape " + toString(target.shape()) +
+                " — give one target per output" +
+                (lossKind_ == LossKind::CrossEntropy ? " row (one class per sample or time step)"
+                                                    : " value"));
+  const Tensor pred = n.out.reshaped({rows, cols});
+  const Tensor t = lossKind_ == LossKind::CrossEntropy ? target.reshaped({rows})
+                                                       : target.reshaped({rows, cols});
+  if (withGrad && n.needsGrad) {
+    Tensor grad = n.grad.reshaped({rows, cols});
+    be_.loss(lossKind_, pred, t, lossValue_, &grad);
+  } else {
+    be_.loss(lossKind_, pred, t, lossValue_, nullptr);
+  }
 }
 
-double Network::readLoss() { return be_.readScalar(lossValue_); }
+double Network::readLoss() {
+  requireLoss();
+  return be_.readScalar(lossValue_);
+}
 
 void Network::backward() {
+  requireLoss();
   for (size_t i = 0; i < nodes_.size(); ++i)
     if (i != lossNode_ && nodes_[i]->needsGrad) be_.fill(nodes_[i]->grad, 0.0);
   for (size_t i = blocks_.size(); i-- > 0;) {

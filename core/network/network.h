@@ -6,6 +6,13 @@
 //   net.forward(x, /*training=*/true);           // x: [B, ...input shape]
 //   double l = net.loss(y, /*withGrad=*/true);   // mean loss of the batch, seeds the backward
 //   net.backward();                              // every Param::grad now holds ∂L/∂θ
+//
+// The loss block's output may have any shape (spec/analysis.h): mse, bce and bce_logits see
+// it as [B, all its values] and the target as as many values per sample; cross_entropy sees
+// a [B, T, classes] output as B·T rows of classes and the target as B·T class indices.
+//
+//   Network probe(spec, cpuBackend(), DType::F32, 1, LossUse::Optional);  // no (fitting) loss:
+//   probe.forward(x, false);                     // runs; hasLoss() is false, loss() throws
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -21,10 +28,16 @@ namespace gradlab {
 
 LossKind parseLossKind(const std::string& name);  // throws Error listing the valid names
 
+// Whether compiling needs a loss that fits: training does; a forward pass (gradlab-cli
+// forward) runs a network whose only problems are about its loss (Analysis::runsWithoutLoss).
+enum class LossUse { Required, Optional };
+
 class Network {
  public:
-  // Throws Error listing every problem when the spec is not valid (see analyze()).
-  Network(const NetworkSpec& spec, Backend& backend, DType dtype, uint64_t seed);
+  // Throws Error listing every problem when the spec is not valid (see analyze()); with
+  // LossUse::Optional, problems about the loss alone are allowed (hasLoss() is then false).
+  Network(const NetworkSpec& spec, Backend& backend, DType dtype, uint64_t seed,
+          LossUse lossUse = LossUse::Required);
   ~Network();
 
   // Re-draws every parameter from its initialiser with this seed.
@@ -45,6 +58,9 @@ class Network {
   const Analysis& analysis() const { return analysis_; }
   Backend& backend() const { return be_; }
   DType dtype() const { return dtype_; }
+  // False only for a LossUse::Optional network whose loss is missing or does not fit; the
+  // loss functions and outputShape() then throw Error saying why.
+  bool hasLoss() const { return hasLoss_; }
   LossKind lossKind() const { return lossKind_; }
   const std::string& lossBlock() const { return spec_.loss.block; }
   const Shape& inputShape() const;   // without batch
@@ -71,12 +87,14 @@ class Network {
  private:
   struct Node;
   void ensureBatch(int64_t batch);
+  void requireLoss() const;
 
   NetworkSpec spec_;
   Analysis analysis_;
   Backend& be_;
   DType dtype_;
   LossKind lossKind_ = LossKind::Mse;
+  bool hasLoss_ = false;
   std::vector<std::unique_ptr<Block>> blocks_;  // topological order
   std::vector<std::unique_ptr<Node>> nodes_;    // parallel to blocks_
   std::unordered_map<std::string, size_t> index_;

@@ -8,6 +8,11 @@
 
 namespace gradlab {
 
+bool Analysis::runsWithoutLoss() const {
+  return !inputBlock.empty() &&
+         std::all_of(problems.begin(), problems.end(), [](const Problem& p) { return p.aboutLoss; });
+}
+
 std::vector<Problem> Analysis::problemsOf(const std::string& block) const {
   std::vector<Problem> out;
   for (const auto& p : problems)
@@ -148,24 +153,34 @@ Analysis analyze(const NetworkSpec& spec) {
   }
 
   // Loss.
+  auto lossProblem = [&](const std::string& block, const std::string& msg) {
+    a.problems.push_back({block, msg, /*aboutLoss=*/true});
+  };
   if (spec.loss.type.empty()) {
     if (!spec.blocks.empty())
-      problem("", "has no loss — set one, e.g. {\"type\": \"cross_entropy\", \"block\": \"out\"}");
+      lossProblem("", "has no loss — set one, e.g. {\"type\": \"cross_entropy\", \"block\": \"out\"}");
   } else if (std::find(kLosses.begin(), kLosses.end(), spec.loss.type) == kLosses.end()) {
-    problem("", "unknown loss \"" + spec.loss.type +
-                    "\" (use mse, bce, bce_logits or cross_entropy)");
+    lossProblem("", "unknown loss \"" + spec.loss.type +
+                        "\" (use mse, bce, bce_logits or cross_entropy)");
   } else if (!spec.find(spec.loss.block)) {
-    problem("", "the loss reads block \"" + spec.loss.block +
-                    "\", which does not exist — set loss.block to the output block's id");
+    lossProblem("", "the loss reads block \"" + spec.loss.block +
+                        "\", which does not exist — set loss.block to the output block's id");
   } else if (auto it = a.outShapes.find(spec.loss.block); it != a.outShapes.end()) {
+    // mse, bce and bce_logits take any shape; cross_entropy reads the last extent as the
+    // classes: [classes] or [T, classes].
     const Shape& s = it->second;
-    if (s.size() != 1)
-      problem(spec.loss.block, "feeds the loss but its output is " + toString(s) +
-                                   " — insert Flatten and a Dense layer before the loss");
-    else if (spec.loss.type == "cross_entropy" && s[0] < 2)
-      problem(spec.loss.block, "feeds cross_entropy with " + std::to_string(s[0]) +
-                                   " output; it needs one output per class (2 or more) — or "
-                                   "use bce with a sigmoid output for two classes");
+    if (spec.loss.type == "cross_entropy" && s.size() > 2)
+      lossProblem(spec.loss.block,
+                  "feeds cross_entropy with a " + toString(s) +
+                      " output; cross_entropy reads [classes] or [time, classes] — insert "
+                      "Flatten and a Dense layer with one unit per class (or use mse or bce for "
+                      "a target per element)");
+    else if (spec.loss.type == "cross_entropy" && s.back() < 2)
+      lossProblem(spec.loss.block,
+                  "feeds cross_entropy with " + std::to_string(s.back()) +
+                      " output" + (s.size() == 2 ? " per step" : "") +
+                      "; it needs one output per class (2 or more) — or use bce with a sigmoid "
+                      "output for two classes");
   }
 
   // Every block must lead to the loss block.
@@ -175,11 +190,13 @@ Analysis analyze(const NetworkSpec& spec) {
       for (const auto& e : edges)
         if (e.from == *it && reaches.count(e.to)) reaches.insert(*it);
     for (const auto& b : spec.blocks)
-      if (!reaches.count(b.id) && indegree[b.id] == 0)
-        problem(b.id, spec.consumersOf(b.id).empty() && spec.inputsOf(b.id).empty()
-                          ? "is not connected — wire it into the network or delete it"
-                          : "does not lead to the loss block \"" + spec.loss.block +
+      if (!reaches.count(b.id) && indegree[b.id] == 0) {
+        if (spec.consumersOf(b.id).empty() && spec.inputsOf(b.id).empty())
+          problem(b.id, "is not connected — wire it into the network or delete it");
+        else
+          lossProblem(b.id, "does not lead to the loss block \"" + spec.loss.block +
                                 "\" — connect its output onward or delete it");
+      }
   }
   return a;
 }

@@ -44,6 +44,12 @@ void Trainer::checkDataFits(const Dataset& d, const std::string& what) const {
   const Shape& outShape = net_->outputShape();
   const int64_t width = numel(outShape);
   const std::string out = "the loss block \"" + net_->lossBlock() + "\"";
+  // An output as large as a sample, on targets that are not the samples: an autoencoder.
+  const std::string autoencoder =
+      width == d.xStride() && width > 1
+          ? "; for an autoencoder, make the targets the inputs (gradlab-cli train "
+            "--reconstruct; in the window, the data panel)"
+          : "";
   if (d.isClassification()) {
     const bool ce = net_->lossKind() == LossKind::CrossEntropy;
     const int64_t perSample = d.yStride();  // classes per sample: 1, or T (one per step)
@@ -59,21 +65,19 @@ void Trainer::checkDataFits(const Dataset& d, const std::string& what) const {
                     (perSample == 1 ? std::string("one class per sample")
                                     : std::to_string(perSample) + " classes per sample (one per step)") +
                     " but " + out + " gives " + toString(outShape) +
-                    " — cross_entropy wants " +
-                    (perSample == 1 ? "[" + std::to_string(d.numClasses) + "]"
-                                    : "[" + std::to_string(perSample) + ", " +
-                                          std::to_string(d.numClasses) + "]") +
+                    " — make it " +
+                    toString(perSample == 1 ? Shape{d.numClasses} : Shape{perSample, d.numClasses}) +
                     " (one row of class scores per target)");
       return;
     }
     if (perSample != 1)
       throw Error("the " + what + " has " + std::to_string(perSample) +
-                  " classes per sample (one per step); use the cross_entropy loss on a [" +
-                  std::to_string(perSample) + ", " + std::to_string(d.numClasses) + "] output");
+                  " classes per sample (one per step); use the cross_entropy loss on a " +
+                  toString({perSample, d.numClasses}) + " output");
     if (width != 1 && width != d.numClasses)
       throw Error("the " + what + " has " + std::to_string(d.numClasses) + " classes but " + out +
                   " has " + std::to_string(width) + " outputs — give it 1 unit (two classes) or " +
-                  std::to_string(d.numClasses) + " (one per class)");
+                  std::to_string(d.numClasses) + " (one per class)" + autoencoder);
     if (width == 1 && d.numClasses > 2)
       throw Error("the " + what + " has " + std::to_string(d.numClasses) + " classes but " + out +
                   " has 1 output — give it " + std::to_string(d.numClasses) +
@@ -82,14 +86,17 @@ void Trainer::checkDataFits(const Dataset& d, const std::string& what) const {
     if (net_->lossKind() == LossKind::CrossEntropy)
       throw Error("the " + what + " has numeric targets (regression) but the loss is "
                   "cross_entropy, which needs class labels — use mse");
+    // "784 (1×28×28)": a count, with the shape where it is not flat
+    auto count = [](const Shape& shape) {
+      return std::to_string(numel(shape)) + (shape.size() > 1 ? " (" + toString(shape) + ")" : "");
+    };
     if (d.yStride() != width)
-      throw Error("the " + what + " has " + std::to_string(d.yStride()) +
-                  " target values per sample " + toString(d.yShape) + " but " + out + " gives " +
-                  std::to_string(width) + " " + toString(outShape) + " — " +
+      throw Error("the " + what + " has " + count(d.yShape) + " target values per sample but " +
+                  out + " gives " + count(outShape) + " — " +
                   (d.yShape.size() <= 1 && outShape.size() == 1
                        ? "give it " + std::to_string(d.yStride()) + " units"
-                       : "make its output " + toString(d.yShape) + " (Reshape does that) or " +
-                             std::to_string(d.yStride()) + " units"));
+                       : "make its output " + toString(d.yShape) + " (Reshape does that)") +
+                  autoencoder);
   }
 }
 
