@@ -11,12 +11,10 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
-#include <QThreadPool>
 #include <QTimer>
 #include <QToolBar>
 #include <QUndoStack>
@@ -321,18 +319,7 @@ void MainWindow::createDocks() {
 
 void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
-  files_->addMenuActions(file);
-  file->addAction(tr("&Import Network…"), this, [this] {
-    const QString p = QFileDialog::getOpenFileName(this, tr("Import network"), {},
-                                                   tr("Network files (*.net.json *.json)"));
-    if (!p.isEmpty()) importNetworkFrom(p);
-  });
-  file->addAction(tr("&Export Network…"), this, [this] {
-    const QString name = QString::fromStdString(model_->spec().name.empty() ? "network" : model_->spec().name);
-    const QString p = QFileDialog::getSaveFileName(this, tr("Export network"), name + ".net.json",
-                                                   tr("Network files (*.net.json)"));
-    if (!p.isEmpty()) exportNetworkTo(p);
-  });
+  files_->addMenuActions(file);  // New … Save As, Import/Export Network
   file->addAction(tr("Open &Data File…"), this, [this] {
     const QString p = QFileDialog::getOpenFileName(this, tr("Open data file"), {},
                                                    tr("Data (*.csv *.safetensors);;All files (*)"));
@@ -376,6 +363,10 @@ void MainWindow::createProjectFiles() {
   hooks.current = [this] { return currentProject(); };
   hooks.weights = [this] { return session_->weights(); };
   hooks.apply = [this](const Project& p, const QString& path) { applyProject(p, path); };
+  hooks.importNetwork = [this](const NetworkSpec& spec, const QString& label) {
+    model_->importSpec(spec, label);
+    canvas_->zoomToFit();
+  };
   hooks.step = [this] { return shown_ ? shown_->step : int64_t(0); };
   hooks.error = [this](const QString& m) { showMessage(m); };
   hooks.status = [this](const QString& m) { statusBar()->showMessage(m, 8000); };
@@ -388,13 +379,6 @@ void MainWindow::createProjectFiles() {
   files_ = new ProjectFiles(this, model_->undoStack(), std::move(hooks), o);
 }
 
-void MainWindow::newProject() { files_->newProject(); }
-bool MainWindow::openProject(const QString& path) { return files_->open(path); }
-bool MainWindow::saveProjectTo(const QString& path) { return files_->saveAndWait(path); }
-QString MainWindow::currentPath() const { return files_->path(); }
-bool MainWindow::recoveryOffered() const { return files_->recoveryOffered(); }
-void MainWindow::autosaveNow(bool wait) { files_->autosaveNow(wait); }
-
 bool MainWindow::restoreRecovery() {
   const bool restored = files_->restoreRecovery();
   if (restored) banner_->hide();
@@ -404,32 +388,6 @@ bool MainWindow::restoreRecovery() {
 void MainWindow::discardRecovery() {
   files_->discardRecovery();
   banner_->hide();
-}
-
-bool MainWindow::importNetworkFrom(const QString& path) {
-  NetworkSpec spec;
-  try {
-    spec = loadNetwork(path.toStdString());
-  } catch (const std::exception& e) {
-    showMessage(tr("Could not import the network — your current network is unchanged.\n%1")
-                    .arg(QString::fromUtf8(e.what())));
-    return false;
-  }
-  model_->importSpec(spec, tr("Import %1").arg(QFileInfo(path).fileName()));
-  canvas_->zoomToFit();
-  statusBar()->showMessage(tr("Imported %1 (Ctrl+Z undoes it)").arg(QFileInfo(path).fileName()), 5000);
-  return true;
-}
-
-bool MainWindow::exportNetworkTo(const QString& path) {
-  try {
-    saveNetwork(model_->spec(), path.toStdString());
-  } catch (const std::exception& e) {
-    showMessage(tr("Could not export the network: %1").arg(QString::fromUtf8(e.what())));
-    return false;
-  }
-  statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 5000);
-  return true;
 }
 
 void MainWindow::applyProject(const Project& p, const QString& path) {

@@ -10,6 +10,7 @@
 
 #include "data/data_source.h"
 #include "io/project.h"
+#include "project/project_files.h"
 #include "train/session.h"
 
 class QLabel;
@@ -34,7 +35,6 @@ class BoundaryView;
 class NetworkModel;
 class Palette;
 class ProblemsPanel;
-class ProjectFiles;
 class View;
 
 struct MainWindowOptions {
@@ -53,22 +53,22 @@ class MainWindow : public QMainWindow {
   // Projects. Failures show a message in the window and leave the current work (and the file
   // on disk) as it was. saveProjectTo saves with the weights off the GUI thread and waits for
   // it with the event loop running; false when the weights cannot be had or a write fails.
-  void newProject();
-  bool openProject(const QString& path);
-  bool saveProjectTo(const QString& path);
+  void newProject() { files_->newProject(); }
+  bool openProject(const QString& path) { return files_->open(path); }
+  bool saveProjectTo(const QString& path) { return files_->saveAndWait(path); }
   // A network file (*.net.json) into the current project (data and settings stay; undoable),
   // and the current network out to one. Errors show a message and change nothing.
-  bool importNetworkFrom(const QString& path);
-  bool exportNetworkTo(const QString& path);
-  QString currentPath() const;
+  bool importNetworkFrom(const QString& path) { return files_->importNetwork(path); }
+  bool exportNetworkTo(const QString& path) { return files_->exportNetwork(path); }
+  QString currentPath() const { return files_->path(); }
   Project currentProject() const;  // everything but the weights
   ProjectFiles* projectFiles() const { return files_; }
 
   // Recovery after a crash.
-  bool recoveryOffered() const;
+  bool recoveryOffered() const { return files_->recoveryOffered(); }
   bool restoreRecovery();
   void discardRecovery();
-  void autosaveNow(bool wait = false);
+  void autosaveNow(bool wait = false) { files_->autosaveNow(wait); }
 
   // Takes the newest snapshot and shows it in the open views (the 60 Hz timer calls it).
   void pollSnapshot();

@@ -86,6 +86,19 @@ void ProjectFiles::addMenuActions(QMenu* file) {
         window_, tr("Save project as"), path_.isEmpty() ? "untitled.gradlab" : path_, kFilter);
     if (!p.isEmpty()) save(p);
   });
+  file->addAction(tr("&Import Network…"), this, [this] {
+    const QString p = QFileDialog::getOpenFileName(window_, tr("Import network"), {},
+                                                   tr("Network files (*.net.json *.json)"));
+    if (!p.isEmpty()) importNetwork(p);
+  });
+  file->addAction(tr("&Export Network…"), this, [this] {
+    const std::string name = hooks_.current().network.name;
+    const QString p = QFileDialog::getSaveFileName(
+        window_, tr("Export network"),
+        QString::fromStdString(name.empty() ? "network" : name) + ".net.json",
+        tr("Network files (*.net.json)"));
+    if (!p.isEmpty()) exportNetwork(p);
+  });
 }
 
 // --- open ----------------------------------------------------------------------------------
@@ -206,6 +219,33 @@ bool ProjectFiles::maybeSaveBeforeLeaving() {
                                      : QFileDialog::getSaveFileName(window_, tr("Save project"),
                                                                     "untitled.gradlab", kFilter);
   return !p.isEmpty() && saveAndWait(p);
+}
+
+// --- network files -------------------------------------------------------------------------
+
+bool ProjectFiles::importNetwork(const QString& path) {
+  NetworkSpec spec;
+  try {
+    spec = loadNetwork(path.toStdString());
+  } catch (const std::exception& e) {
+    hooks_.error(tr("Could not import the network — your current network is unchanged.\n%1")
+                     .arg(QString::fromUtf8(e.what())));
+    return false;
+  }
+  hooks_.importNetwork(spec, tr("Import %1").arg(QFileInfo(path).fileName()));
+  hooks_.status(tr("Imported %1 (Ctrl+Z undoes it)").arg(QFileInfo(path).fileName()));
+  return true;
+}
+
+bool ProjectFiles::exportNetwork(const QString& path) {
+  try {
+    saveNetwork(hooks_.current().network, path.toStdString());
+  } catch (const std::exception& e) {
+    hooks_.error(tr("Could not export the network: %1").arg(QString::fromUtf8(e.what())));
+    return false;
+  }
+  hooks_.status(tr("Exported %1").arg(QFileInfo(path).fileName()));
+  return true;
 }
 
 // --- recent files --------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 #pragma once
 // ProjectFiles: the window's project files — New, Open, Save, Save As, the recent files, the
-// autosave and the recovery after a crash (project/recovery.h). The files themselves are
+// autosave and the recovery after a crash (project/recovery.h), and network files (import,
+// export). The files themselves are
 // core/io/project.h; this class decides when to write them and what the window says.
 //
 // A save never writes a project without its weights while saying "Saved". It asks the trainer
@@ -40,6 +41,7 @@ class ProjectFiles : public QObject {
     std::function<Project()> current;                 // the work as it is, without weights
     std::function<std::future<TensorMap>()> weights;  // the trainer's, answered between steps
     std::function<void(const Project&, const QString& path)> apply;  // show a project
+    std::function<void(const NetworkSpec&, const QString& label)> importNetwork;  // undoable
     std::function<int64_t()> step;                    // steps trained (the autosave's clock)
     std::function<void(const QString&)> error;        // a message in the window's banner
     std::function<void(const QString&)> status;       // a short note in the status bar
@@ -57,7 +59,8 @@ class ProjectFiles : public QObject {
   bool modified() const;
   void markSettingsChanged();  // training settings changed (they are not in the undo stack)
   void updateTitle();
-  void addMenuActions(QMenu* file);  // New, Open, Open Recent, Save, Save As
+  // New, Open, Open Recent, Save, Save As, Import Network, Export Network.
+  void addMenuActions(QMenu* file);
 
   void newProject();  // the default spiral project
   bool open(const QString& path);
@@ -69,6 +72,12 @@ class ProjectFiles : public QObject {
   bool saving() const { return saving_; }
   // With unsaved changes, asks whether to save them first; false: the user cancelled.
   bool maybeSaveBeforeLeaving();
+
+  // A network file (*.net.json, the format gradlab-cli reads) into the current project (data
+  // and settings stay; undoable), and the current network out to one (atomic, keeping the
+  // canvas positions). Errors show a message and change nothing.
+  bool importNetwork(const QString& path);
+  bool exportNetwork(const QString& path);
 
   bool recoveryOffered() const;
   QDateTime recoverySavedAt() const;
