@@ -361,7 +361,12 @@ void MainWindow::createMenus() {
 void MainWindow::createProjectFiles() {
   ProjectFiles::Hooks hooks;
   hooks.current = [this] { return currentProject(); };
-  hooks.weights = [this] { return session_->weights(); };
+  hooks.weights = [this] {  // an opened project's weights wait for its data: until then, those
+    if (!pendingWeights_) return session_->weights();
+    std::promise<TensorMap> ready;
+    ready.set_value(pendingWeights_->first);
+    return ready.get_future();
+  };
   hooks.apply = [this](const Project& p, const QString& path) { applyProject(p, path); };
   hooks.importNetwork = [this](const NetworkSpec& spec, const QString& label) {
     model_->importSpec(spec, label);

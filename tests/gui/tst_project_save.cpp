@@ -186,6 +186,35 @@ class TestProjectSave : public QObject {
     QCOMPARE(w->currentPath(), path);
   }
 
+  // An opened project's weights wait for its data; if the data never comes (a missing file),
+  // saving still writes those weights, not the fresh ones the window trains meanwhile.
+  void weightsWaitingForDataAreSaved() {
+    MainWindowOptions o;
+    o.dataDir = tmp("recovery-f");
+    o.useSettings = false;
+    o.autosaveMs = 3600 * 1000;
+    auto w = std::make_unique<MainWindow>(o);
+    w->show();
+    QVERIFY(waitFor([&] { return w->snapshot() && w->snapshot()->ready; }));
+    w->session()->step(100);
+    QVERIFY(waitFor([&] { return w->snapshot()->step == 100 && !w->snapshot()->running; }, 30000));
+    QVERIFY(w->saveProjectTo(tmp("first.gradlab")));
+    Project p = loadProject(tmp("first.gradlab").toStdString());
+    p.data.builtin.clear();
+    p.data.path = tmp("missing.csv").toStdString();
+    saveProject(tmp("nodata.gradlab").toStdString(), p);
+
+    o.dataDir = tmp("recovery-g");
+    auto w2 = std::make_unique<MainWindow>(o);
+    w2->show();
+    QVERIFY(waitFor([&] { return w2->snapshot() && w2->snapshot()->ready; }));
+    QVERIFY(w2->openProject(tmp("nodata.gradlab")));
+    QVERIFY(waitFor([&] { return w2->message().contains("missing.csv"); }));
+    QVERIFY(w2->saveProjectTo(tmp("again.gradlab")));
+    const Project again = loadProject(tmp("again.gradlab").toStdString());
+    QVERIFY(again.weights && sameWeights(*again.weights, *p.weights));
+  }
+
   // A project saved by the window trains from the command line as in the window: saved before
   // training (its weights are the seed's draw), 200 steps in the window and 200 by gradlab-cli
   // end on the same weights.
