@@ -32,14 +32,9 @@
 #include "panels/problems_panel.h"
 #include "project/project_files.h"
 #include "spec/fit_to_data.h"
-#include "views/boundary_view.h"
-#include "views/confusion_view.h"
-#include "views/gradient_view.h"
-#include "views/inside_view.h"
-#include "views/landscape_view.h"
-#include "views/fit_view.h"
-#include "views/loss_view.h"
+#include "train/probes/gradients.h"
 #include "util/error.h"
+#include "views/view_docks.h"
 
 namespace gradlab::widgets {
 
@@ -102,23 +97,12 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   connect(model_->undoStack(), &QUndoStack::cleanChanged, this, [this] { files_->updateTitle(); });
   connect(canvas_, &Canvas::selectionChangedTo, inspector_, &Inspector::setSelection);
   connect(canvas_, &Canvas::selectionChangedTo, this, [this](const QStringList& ids) {
-    if (ids.size() == 1 && hiddenBlocks().contains(ids.first())) {
-      boundary_->setNeuronBlock(ids.first());
-      if (shown_) boundary_->showNeurons(*shown_);
-    }
-    if (ids.size() == 1) inside_->setBlock(ids.first());
-  });
-  connect(inside_, &InsideView::probesChanged, this, &MainWindow::updateProbes);
-  connect(landscape_, &LandscapeView::raceRequested, this, [this] { session_->race(300); });
-  connect(gradientDock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
-    if (!visible) canvas_->showGradientFlow(nullptr);
+    if (ids.size() == 1) views_->pointAt(ids.first(), /*hovered=*/false);
   });
   connect(canvas_, &Canvas::blockHovered, this, [this](const QString& id) {
-    if (hiddenBlocks().contains(id) && boundary_->onScreen()) {
-      boundary_->setNeuronBlock(id);
-      if (shown_) boundary_->showNeurons(*shown_);
-    }
+    views_->pointAt(id, /*hovered=*/true);
   });
+  connect(views_, &ViewDocks::probesChanged, this, &MainWindow::updateProbes);
   connect(problems_, &ProblemsPanel::blockClicked, this, [this](const QString& id) {
     canvas_->selectBlocks({id});
   });
@@ -182,10 +166,6 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   } else {
     files_->startAutosave();
   }
-  connect(qobject_cast<QDockWidget*>(lossDock_), &QDockWidget::visibilityChanged, this, &MainWindow::updateProbes);
-  for (QDockWidget* d : {boundaryDock_, fitDock_, confusionDock_, gradientDock_, insideDock_,
-                         landscapeDock_})
-    connect(d, &QDockWidget::visibilityChanged, this, &MainWindow::updateProbes);
   updateProbes();
   updateTrainingState();
   files_->updateTitle();
@@ -239,20 +219,6 @@ void MainWindow::createActions() {
   redo_->setShortcuts(redoKeys);
 }
 
-QDockWidget* MainWindow::dockFor(View* view, const QString& name) {
-  auto* dock = new QDockWidget(view->title(), this);
-  dock->setObjectName(name);
-  dock->setWidget(view);
-  views_.push_back(view);
-  // A hidden view skips snapshots: shown again (a tab raised, a dock reopened), it catches up
-  // with the newest one at once instead of showing old data until training moves on.
-  connect(dock, &QDockWidget::visibilityChanged, this, [this, view](bool visible) {
-    view->setOnScreen(visible);
-    if (visible && shown_) view->showSnapshot(*shown_);
-  });
-  return dock;
-}
-
 void MainWindow::createDocks() {
   palette_ = new Palette(this);
   paletteDock_ = new QDockWidget(tr("Blocks"), this);
@@ -278,35 +244,14 @@ void MainWindow::createDocks() {
   problemsDock_->setObjectName("problemsDock");
   problemsDock_->setWidget(problems_);
 
-  loss_ = new LossView(this);
-  boundary_ = new BoundaryView(this);
-  fit_ = new FitView(this);
-  confusion_ = new ConfusionView(this);
-  gradients_ = new GradientView(this);
-  inside_ = new InsideView(this);
-  landscape_ = new LandscapeView(this);
-  lossDock_ = dockFor(loss_, "lossDock");
-  boundaryDock_ = dockFor(boundary_, "boundaryDock");
-  fitDock_ = dockFor(fit_, "fitDock");
-  confusionDock_ = dockFor(confusion_, "confusionDock");
-  gradientDock_ = dockFor(gradients_, "gradientDock");
-  insideDock_ = dockFor(inside_, "insideDock");
-  landscapeDock_ = dockFor(landscape_, "landscapeDock");
+  views_ = new ViewDocks(this, session_.get());
 
   addDockWidget(Qt::LeftDockWidgetArea, paletteDock_);
   addDockWidget(Qt::LeftDockWidgetArea, dataDock_);
-  addDockWidget(Qt::RightDockWidgetArea, boundaryDock_);
-  tabifyDockWidget(boundaryDock_, fitDock_);
-  tabifyDockWidget(fitDock_, confusionDock_);
-  tabifyDockWidget(confusionDock_, gradientDock_);
-  tabifyDockWidget(gradientDock_, insideDock_);
-  tabifyDockWidget(insideDock_, landscapeDock_);
-  addDockWidget(Qt::RightDockWidgetArea, lossDock_);
+  views_->placeDefault();
   addDockWidget(Qt::BottomDockWidgetArea, inspectorDock_);
   splitDockWidget(inspectorDock_, problemsDock_, Qt::Horizontal);
-  boundaryDock_->raise();
-  resizeDocks({paletteDock_, boundaryDock_}, {220, 560}, Qt::Horizontal);
-  resizeDocks({boundaryDock_, lossDock_}, {520, 300}, Qt::Vertical);
+  resizeDocks({paletteDock_, views_->dockOf(views_->views().front())}, {220, 560}, Qt::Horizontal);
   resizeDocks({inspectorDock_}, {210}, Qt::Vertical);
 
   auto* bar = new QToolBar(tr("Training"), this);
@@ -348,10 +293,9 @@ void MainWindow::createMenus() {
   view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, canvas_, [this] { canvas_->zoomBy(1 / 1.2); });
   view->addAction(tr("&Fit Network"), QKeySequence(Qt::CTRL | Qt::Key_0), canvas_, &Canvas::zoomToFit);
   view->addSeparator();
-  for (QDockWidget* d : {paletteDock_, dataDock_, inspectorDock_, problemsDock_, lossDock_,
-                         boundaryDock_, fitDock_, confusionDock_, gradientDock_, insideDock_,
-                         landscapeDock_})
+  for (QDockWidget* d : {paletteDock_, dataDock_, inspectorDock_, problemsDock_})
     view->addAction(d->toggleViewAction());
+  for (View* v : views_->views()) view->addAction(views_->dockOf(v)->toggleViewAction());
   view->addSeparator();
   view->addAction(tr("Show &All Views"), this, &MainWindow::showAllViews);
 }
@@ -448,6 +392,7 @@ void MainWindow::closeEvent(QCloseEvent* e) {
 // --- the engine ----------------------------------------------------------------------------
 
 void MainWindow::onEngineSpecChanged() {
+  views_->setNetwork(model_->spec(), model_->analysis());
   if (model_->analysis().ok()) {
     session_->setNetwork(model_->spec());
   } else {
@@ -468,18 +413,13 @@ void MainWindow::adaptNetworkToData(const Split& data) {
 }
 
 void MainWindow::onDataLoaded(std::shared_ptr<const Split> data, const DataSource& source) {
-  fit_->setFunctionName(QString::fromStdString(source.builtin));
+  views_->setData(*data, QString::fromStdString(source.builtin));  // brings the view that suits
   session_->setData(data);
   if (!pendingWeights_) adaptNetworkToData(*data);
   if (pendingWeights_) {
     session_->loadWeights(pendingWeights_->first, pendingWeights_->second.toStdString());
     pendingWeights_.reset();
   }
-  // Show the view that fits the data.
-  const Shape& x = data->train.xShape;
-  if (x == Shape{2}) boundaryDock_->raise();
-  else if (x == Shape{1} && !data->train.isClassification()) fitDock_->raise();
-  else if (data->train.isClassification()) confusionDock_->raise();
   updateProbes();
   updateTrainingState();
 }
@@ -489,27 +429,8 @@ void MainWindow::pushConfig() {
   files_->markSettingsChanged();
 }
 
-QStringList MainWindow::hiddenBlocks() const {
-  QStringList out;
-  const Analysis& a = model_->analysis();
-  for (const auto& b : model_->spec().blocks) {
-    if (b.type == "Input" || b.id == model_->spec().loss.block) continue;
-    auto it = a.outShapes.find(b.id);
-    if (it != a.outShapes.end() && it->second.size() == 1) out << QString::fromStdString(b.id);
-    if (out.size() >= 8) break;
-  }
-  return out;
-}
-
 void MainWindow::updateProbes() {
-  ProbeRequest r;
-  boundary_->setHiddenBlocks(hiddenBlocks());
-  QStringList inspectable;
-  for (const auto& b : model_->spec().blocks)
-    if (b.type != "Input") inspectable << QString::fromStdString(b.id);
-  inside_->setBlocks(inspectable);
-  for (View* v : views_)
-    if (v->onScreen()) v->addProbes(r);
+  const ProbeRequest r = views_->probes();
   if (r == probes_) return;
   probes_ = r;
   session_->setProbes(r);
@@ -548,11 +469,10 @@ void MainWindow::pollSnapshot() {
   shownSerial_ = s->serial;
   ++snapshotsShown_;
   controls_->showSnapshot(*s);
-  for (View* v : views_)
-    if (v->onScreen()) v->showSnapshot(*s);
-  // With the Gradients view open, the canvas's edges show the gradient flowing back.
-  canvas_->showGradientFlow(gradients_->onScreen() && s->gradients ? &s->gradients->signal
-                                                                    : nullptr);
+  views_->show(s);
+  // While gradients are measured (their view on screen), the canvas's edges show them flowing back.
+  const GradientProbe* g = s->probe<GradientProbe>();
+  canvas_->showGradientFlow(g ? &g->signal : nullptr);
   if (runningChanged || readyChanged) updateTrainingState();
   const QString msg = QString::fromStdString(s->message);
   if (msg != lastSessionMessage_) {
@@ -575,24 +495,6 @@ void MainWindow::showMessage(const QString& text, bool error) {
   banner_->show();
 }
 
-void MainWindow::showAllViews() {
-  for (QDockWidget* d : {lossDock_, boundaryDock_, fitDock_, confusionDock_, gradientDock_, insideDock_,
-                         landscapeDock_}) {
-    d->show();
-    removeDockWidget(d);
-  }
-  addDockWidget(Qt::RightDockWidgetArea, boundaryDock_);
-  splitDockWidget(boundaryDock_, confusionDock_, Qt::Horizontal);
-  splitDockWidget(boundaryDock_, lossDock_, Qt::Vertical);
-  splitDockWidget(confusionDock_, fitDock_, Qt::Vertical);
-  splitDockWidget(lossDock_, gradientDock_, Qt::Horizontal);
-  splitDockWidget(fitDock_, insideDock_, Qt::Horizontal);
-  splitDockWidget(boundaryDock_, landscapeDock_, Qt::Horizontal);
-  for (QDockWidget* d : {lossDock_, boundaryDock_, fitDock_, confusionDock_, gradientDock_, insideDock_,
-                         landscapeDock_})
-    d->show();
-  resizeDocks({boundaryDock_, confusionDock_}, {420, 420}, Qt::Horizontal);
-  updateProbes();
-}
+void MainWindow::showAllViews() { views_->showAll(); }
 
 }  // namespace gradlab::widgets

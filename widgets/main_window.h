@@ -12,6 +12,7 @@
 #include "io/project.h"
 #include "project/project_files.h"
 #include "train/session.h"
+#include "views/view_docks.h"
 
 class QLabel;
 class QFrame;
@@ -22,20 +23,14 @@ class QPushButton;
 namespace gradlab::widgets {
 
 class Canvas;
-class ConfusionView;
-class GradientView;
-class InsideView;
-class LandscapeView;
 class ControlsPanel;
 class DatasetPanel;
-class FitView;
 class Inspector;
-class LossView;
-class BoundaryView;
 class NetworkModel;
 class Palette;
 class ProblemsPanel;
 class View;
+class ViewDocks;
 
 struct MainWindowOptions {
   QString dataDir;           // autosave and recovery; empty: the user's app-data folder
@@ -88,13 +83,10 @@ class MainWindow : public QMainWindow {
   ProblemsPanel* problems() const { return problems_; }
   DatasetPanel* datasetPanel() const { return dataset_; }
   ControlsPanel* controls() const { return controls_; }
-  LossView* lossView() const { return loss_; }
-  BoundaryView* boundaryView() const { return boundary_; }
-  FitView* fitView() const { return fit_; }
-  ConfusionView* confusionView() const { return confusion_; }
-  GradientView* gradientView() const { return gradients_; }
-  InsideView* insideView() const { return inside_; }
-  LandscapeView* landscapeView() const { return landscape_; }
+  // The live view of type V (views/view_types.h), and all of them with their docks.
+  template <class V>
+  V* view() const { return views_->find<V>(); }
+  ViewDocks* views() const { return views_; }
   TrainingSession* session() const { return session_.get(); }
   QAction* playAction() const { return play_; }
   QAction* stepAction() const { return step_; }
@@ -118,8 +110,6 @@ class MainWindow : public QMainWindow {
   void updateTrainingState();
   void updateProbes();
   void pushConfig();
-  QStringList hiddenBlocks() const;
-  QDockWidget* dockFor(View* view, const QString& name);
 
   MainWindowOptions options_;
   NetworkModel* model_;
@@ -130,19 +120,9 @@ class MainWindow : public QMainWindow {
   ProblemsPanel* problems_ = nullptr;
   DatasetPanel* dataset_ = nullptr;
   ControlsPanel* controls_ = nullptr;
-  LossView* loss_ = nullptr;
-  BoundaryView* boundary_ = nullptr;
-  FitView* fit_ = nullptr;
-  ConfusionView* confusion_ = nullptr;
-  GradientView* gradients_ = nullptr;
-  InsideView* inside_ = nullptr;
-  LandscapeView* landscape_ = nullptr;
-  std::vector<View*> views_;
+  ViewDocks* views_ = nullptr;
   QDockWidget *paletteDock_ = nullptr, *dataDock_ = nullptr, *inspectorDock_ = nullptr,
-              *problemsDock_ = nullptr, *lossDock_ = nullptr, *boundaryDock_ = nullptr,
-              *fitDock_ = nullptr, *confusionDock_ = nullptr,
-              *gradientDock_ = nullptr, *insideDock_ = nullptr,
-              *landscapeDock_ = nullptr;
+              *problemsDock_ = nullptr;
   QAction *play_, *step_, *epoch_, *reset_, *undo_, *redo_;
   QFrame* banner_ = nullptr;
   QLabel* bannerText_ = nullptr;

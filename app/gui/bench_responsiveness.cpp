@@ -80,8 +80,8 @@ int runResponsivenessBench(double seconds) {
 
   // 2. With the window and every view open.
   int boundaryReplots = 0, lossReplots = 0;
-  QObject::connect(w.boundaryView()->plot(), &QCustomPlot::afterReplot, [&] { ++boundaryReplots; });
-  QObject::connect(w.lossView()->plot(), &QCustomPlot::afterReplot, [&] { ++lossReplots; });
+  QObject::connect(w.view<BoundaryView>()->plot(), &QCustomPlot::afterReplot, [&] { ++boundaryReplots; });
+  QObject::connect(w.view<LossView>()->plot(), &QCustomPlot::afterReplot, [&] { ++lossReplots; });
   std::vector<double> gaps;
   QElapsedTimer tick;
   QTimer probe;
@@ -116,7 +116,7 @@ int runResponsivenessBench(double seconds) {
   std::printf("| decision-boundary replots | %.1f /s | |\n", boundaryReplots / dt);
   std::printf("| loss-plot replots | %.1f /s | |\n", lossReplots / dt);
   std::printf("| replot time: boundary / loss (average) | %.1f ms / %.1f ms | |\n",
-              w.boundaryView()->plot()->replotTime(true), w.lossView()->plot()->replotTime(true));
+              w.view<BoundaryView>()->plot()->replotTime(true), w.view<LossView>()->plot()->replotTime(true));
   std::printf("| training, views open | %.0f steps/s | |\n", withViews);
   std::printf("| training, headless | %.0f steps/s | |\n", headless);
   std::printf("| throughput with views / headless | %.0f %% | >= 80 %% |\n", 100.0 * withViews / headless);

@@ -27,11 +27,18 @@
 
 namespace gradlab {
 
+struct ProbeContext;
+// The landscape probe (train/probes/landscape.cpp): 25 × 25 losses on the first 256 training
+// samples; never null — a landscape that cannot be measured says why.
+std::shared_ptr<const ProbeResult> measureLandscape(const ProbeContext& ctx);
+
 // The loss landscape around the current weights θ and the path the weights took, seen from
 // above (train/landscape.h says how the plane is chosen). x runs along d₁ (towards where the
 // path started), y along d₂ (the path's main sideways direction), both in units of ‖Δθ‖.
 struct LandscapeProbe : ProbeResult {
   static constexpr const char* kName = "landscape";
+  // Costly, so it keeps its own pace: while training at most every 0.25 s.
+  static inline const ProbeType kType{measureLandscape, {}, 0.25};
   GridMap loss;                       // L(θ + x·d₁ + y·d₂), evaluation mode, on up to 256 samples
   std::vector<double> pathX, pathY;   // the path's points, oldest first; the newest is (0, 0)
   std::vector<int64_t> pathSteps;     // the step of each point

@@ -5,9 +5,9 @@
 namespace gradlab {
 
 void ProbeRunner::setRequest(const ProbeRequest& request) {
-  for (const auto& [name, options] : request) {
-    auto old = request_.find(name);
-    if (old == request_.end() || old->second != options) {  // new to view, or asked differently
+  for (const auto& [name, ask] : request.asks()) {
+    auto old = request_.asks().find(name);
+    if (old == request_.asks().end() || !(old->second == ask)) {  // new, or asked differently
       State& s = states_[name];
       s.captured.reset();
       s.measuredStep = -1;
@@ -17,27 +17,23 @@ void ProbeRunner::setRequest(const ProbeRequest& request) {
 }
 
 bool ProbeRunner::behind(const Trainer& trainer) const {
-  for (const auto& [name, options] : request_) {
-    if (!findProbeType(name)) continue;  // nobody measures it
+  for (const auto& [name, ask] : request_.asks()) {
     auto it = states_.find(name);
     if (it == states_.end() || it->second.measuredStep != trainer.steps()) return true;
   }
   return false;
 }
 
-bool ProbeRunner::isDue(const std::string& name, const State& s, const Trainer& trainer,
+bool ProbeRunner::isDue(const ProbeType& type, const State& s, const Trainer& trainer,
                         Pacer::Clock::time_point t, bool training) const {
-  const ProbeType* type = findProbeType(name);
-  if (!type || s.measuredStep == trainer.steps()) return false;
-  return Pacer::probeDue(t, training, s.last, s.cost, int(request_.size()), type->minSeconds);
+  if (s.measuredStep == trainer.steps()) return false;
+  return Pacer::probeDue(t, training, s.last, s.cost, int(request_.asks().size()), type.minSeconds);
 }
 
 bool ProbeRunner::due(const Trainer& trainer, Pacer::Clock::time_point t, bool training) const {
-  for (const auto& [name, options] : request_) {
+  for (const auto& [name, ask] : request_.asks()) {
     auto it = states_.find(name);
-    if (it == states_.end() ? findProbeType(name) != nullptr
-                            : isDue(name, it->second, trainer, t, training))
-      return true;
+    if (it == states_.end() || isDue(*ask.type, it->second, trainer, t, training)) return true;
   }
   return false;
 }
@@ -48,12 +44,11 @@ ProbeContext ProbeRunner::context(Trainer& trainer, const nlohmann::json& option
 }
 
 void ProbeRunner::afterStep(Trainer& trainer, Pacer::Clock::time_point t, bool training) {
-  for (const auto& [name, options] : request_) {
-    const ProbeType* type = findProbeType(name);
+  for (const auto& [name, ask] : request_.asks()) {
     State& s = states_[name];
-    if (!type || !type->capture || !isDue(name, s, trainer, t, training)) continue;
+    if (!ask.type->capture || !isDue(*ask.type, s, trainer, t, training)) continue;
     try {
-      s.captured = type->capture(context(trainer, options, s, training));
+      s.captured = ask.type->capture(context(trainer, ask.options, s, training));
     } catch (const std::exception&) {
       s.captured.reset();  // measure() reports what is wrong
     }
@@ -62,13 +57,12 @@ void ProbeRunner::afterStep(Trainer& trainer, Pacer::Clock::time_point t, bool t
 
 std::string ProbeRunner::measureDue(Trainer& trainer, Pacer::Clock::time_point t, bool training) {
   std::string error;
-  for (const auto& [name, options] : request_) {
-    const ProbeType* type = findProbeType(name);
+  for (const auto& [name, ask] : request_.asks()) {
     State& s = states_[name];
-    if (!type || !isDue(name, s, trainer, t, training)) continue;
+    if (!isDue(*ask.type, s, trainer, t, training)) continue;
     const auto t0 = Pacer::Clock::now();
     try {
-      s.result = type->measure(context(trainer, options, s, training));
+      s.result = ask.type->measure(context(trainer, ask.options, s, training));
     } catch (const std::exception& e) {
       error = std::string("A view could not be computed: ") + e.what();
     }
@@ -81,7 +75,7 @@ std::string ProbeRunner::measureDue(Trainer& trainer, Pacer::Clock::time_point t
 
 std::map<std::string, std::shared_ptr<const ProbeResult>> ProbeRunner::results() const {
   std::map<std::string, std::shared_ptr<const ProbeResult>> out;
-  for (const auto& [name, options] : request_) {
+  for (const auto& [name, ask] : request_.asks()) {
     auto it = states_.find(name);
     if (it != states_.end() && it->second.result) out[name] = it->second.result;
   }

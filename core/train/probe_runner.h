@@ -54,7 +54,7 @@ class ProbeRunner {
   };
   ProbeContext context(Trainer& trainer, const nlohmann::json& options, const State& s,
                        bool training) const;
-  bool isDue(const std::string& name, const State& s, const Trainer& trainer,
+  bool isDue(const ProbeType& type, const State& s, const Trainer& trainer,
              Pacer::Clock::time_point t, bool training) const;
 
   ProbeRequest request_;

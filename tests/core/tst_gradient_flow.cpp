@@ -15,7 +15,11 @@
 using namespace gradlab;
 
 namespace {
-ProbeRequest gradientsOnly() { return {{GradientProbe::kName, {}}}; }
+ProbeRequest gradientsOnly() {
+  ProbeRequest r;
+  r.ask<GradientProbe>();
+  return r;
+}
 
 // Takes `steps` more steps and returns the gradients once the probe has measured the last one
 // (null if it never does: not asked for).

@@ -155,7 +155,9 @@ class TestLandscape : public QObject {
     TrainingSession s;
     s.setData(std::make_shared<Split>(loadBuiltin("spiral", {.seed = 1})));
     s.setNetwork(example("spiral.net.json"));
-    s.setProbes({{LandscapeProbe::kName, {}}});
+    ProbeRequest r;
+    r.ask<LandscapeProbe>();
+    s.setProbes(r);
     QVERIFY(s.sync());
     QVERIFY(stepAndSync(s, 40));  // the path: the start, step 40, step 80, …
     QVERIFY(stepAndSync(s, 40));

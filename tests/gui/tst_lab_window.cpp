@@ -95,7 +95,7 @@ class TestLabWindow : public QObject {
     // The toolbar and palette icons are SVG: they render only with Qt's SVG plugin installed.
     QVERIFY2(!w->playAction()->icon().pixmap(24).isNull(), "no SVG icon engine (libqt6svg6)");
     screenshot(w.get(), "01-first-start");
-    const double before = w->boundaryView()->heatmapChecksum();
+    const double before = w->view<BoundaryView>()->heatmapChecksum();
 
     w->canvas()->setFocus();
     QTest::keyClick(w->canvas(), Qt::Key_Space);  // Play
@@ -107,13 +107,13 @@ class TestLabWindow : public QObject {
     QVERIFY(m.size() >= 2);
     QVERIFY2(m.back().trainLoss < 0.6 * m.front().trainLoss,
              qPrintable(QString("loss %1 -> %2").arg(m.front().trainLoss).arg(m.back().trainLoss)));
-    QVERIFY(w->lossView()->pointCount() >= 2);
-    QVERIFY(w->boundaryView()->heatmapChecksum() != before);
+    QVERIFY(w->view<LossView>()->pointCount() >= 2);
+    QVERIFY(w->view<BoundaryView>()->heatmapChecksum() != before);
     // Hovering a hidden block shows its neurons' maps (none before: no block is hovered or
     // selected yet).
-    QCOMPARE(w->boundaryView()->neuronMaps()->count(), 0);
+    QCOMPARE(w->view<BoundaryView>()->neuronMaps()->count(), 0);
     emit w->canvas()->blockHovered("h1");
-    QVERIFY(waitFor([&] { return w->boundaryView()->neuronMaps()->count() == 8; }, 5000));
+    QVERIFY(waitFor([&] { return w->view<BoundaryView>()->neuronMaps()->count() == 8; }, 5000));
     screenshot(w.get(), "02-spiral-trained");
 
     // Step and Reset by keyboard.
@@ -192,7 +192,7 @@ class TestLabWindow : public QObject {
 
     // 5. Train the edited network: loss falls, views change.
     QVERIFY(waitFor([&] { return ready(w.get()) && w->playAction()->isEnabled(); }));
-    const double before = w->boundaryView()->heatmapChecksum();
+    const double before = w->view<BoundaryView>()->heatmapChecksum();
     w->playAction()->trigger();
     QVERIFY(waitFor([&] { return w->snapshot()->running; }));
     w->playAction()->trigger();
@@ -204,7 +204,7 @@ class TestLabWindow : public QObject {
              qPrintable(QString("loss %1 at step %2 -> %3 at step %4")
                             .arg(m.front().trainLoss).arg(m.front().step)
                             .arg(m.back().trainLoss).arg(m.back().step)));
-    QVERIFY(w->boundaryView()->heatmapChecksum() != before);
+    QVERIFY(w->view<BoundaryView>()->heatmapChecksum() != before);
     c->zoomToFit();
     screenshot(w.get(), "05-edited-and-trained");
 
@@ -374,7 +374,7 @@ class TestLabWindow : public QObject {
     QVERIFY(waitFor([&] { return ready(w.get()) && w->snapshot()->data->train.xShape == Shape{1}; }));
     QCOMPARE(w->model()->spec().loss.type, std::string("mse"));  // adapted to the data
     w->session()->step(1500);
-    QVERIFY(waitFor([&] { return step(w.get()) == 1500 && w->fitView()->fitPoints() == 200; }, 60000));
+    QVERIFY(waitFor([&] { return step(w.get()) == 1500 && w->view<FitView>()->fitPoints() == 200; }, 60000));
     screenshot(w.get(), "10-fit-view");
 
     DataSource gauss;
@@ -384,32 +384,32 @@ class TestLabWindow : public QObject {
     QVERIFY(waitFor([&] { return ready(w.get()) && w->snapshot()->data->train.xShape == Shape{2}; }));
     QCOMPARE(w->model()->spec().loss.type, std::string("cross_entropy"));
     w->session()->step(600);
-    QVERIFY(waitFor([&] { return step(w.get()) == 600 && w->confusionView()->total() > 0; }, 60000));
+    QVERIFY(waitFor([&] { return step(w.get()) == 600 && w->view<ConfusionView>()->total() > 0; }, 60000));
     // Every view follows the new data: XOR's classes on the matrix, no stale sine fit.
     QStringList xorClasses;
     for (const std::string& n : w->snapshot()->data->test.classNames) xorClasses << QString::fromStdString(n);
-    QCOMPARE(w->confusionView()->classLabels(), xorClasses);
-    QCOMPARE(w->fitView()->fitPoints(), 0);
+    QCOMPARE(w->view<ConfusionView>()->classLabels(), xorClasses);
+    QCOMPARE(w->view<FitView>()->fitPoints(), 0);
     screenshot(w.get(), "11-all-views");
 
     // A view closed while training moves on catches up when opened again, training paused.
     auto* lossDock = w->findChild<QDockWidget*>("lossDock");
     QVERIFY(lossDock);
     lossDock->hide();
-    const int points = w->lossView()->pointCount();
+    const int points = w->view<LossView>()->pointCount();
     w->session()->step(400);
     QVERIFY(waitFor([&] { return step(w.get()) == 1000 && !w->snapshot()->running; }));
     QTest::qWait(100);
-    QCOMPARE(w->lossView()->pointCount(), points);  // hidden: not drawn
+    QCOMPARE(w->view<LossView>()->pointCount(), points);  // hidden: not drawn
     lossDock->show();
-    QVERIFY(waitFor([&] { return w->lossView()->pointCount() > points; }, 2000));
-    QVERIFY(w->lossView()->exportTo(tmp_.filePath("loss.png")));
-    QVERIFY(w->lossView()->exportTo(tmp_.filePath("loss.pdf")));
-    QVERIFY(w->confusionView()->exportTo(tmp_.filePath("confusion.pdf")));
+    QVERIFY(waitFor([&] { return w->view<LossView>()->pointCount() > points; }, 2000));
+    QVERIFY(w->view<LossView>()->exportTo(tmp_.filePath("loss.png")));
+    QVERIFY(w->view<LossView>()->exportTo(tmp_.filePath("loss.pdf")));
+    QVERIFY(w->view<ConfusionView>()->exportTo(tmp_.filePath("confusion.pdf")));
     QVERIFY(QFileInfo(tmp_.filePath("loss.pdf")).size() > 500);
     QVERIFY(QFileInfo(tmp_.filePath("confusion.pdf")).size() > 500);
     QString error;
-    QVERIFY(!w->lossView()->exportTo(tmp_.filePath("loss.bmpx"), &error));
+    QVERIFY(!w->view<LossView>()->exportTo(tmp_.filePath("loss.bmpx"), &error));
     QVERIFY(error.contains(".png"));
   }
 
@@ -420,18 +420,18 @@ class TestLabWindow : public QObject {
     QVERIFY(waitFor([&] { return ready(w.get()); }));
     QDockWidget* dock = showDock(w.get(), "gradientDock");
     QVERIFY(dock);
-    QVERIFY(waitFor([&] { return w->gradientView()->isVisible(); }));
+    QVERIFY(waitFor([&] { return w->view<GradientView>()->isVisible(); }));
     QVERIFY(w->importNetworkFrom(test::sourcePath("examples/deep-sigmoid.net.json")));
     QVERIFY(waitFor([&] { return ready(w.get()) && w->snapshot()->step == 0; }));
-    QCOMPARE(w->gradientView()->layerCount(), 0);  // no step yet
+    QCOMPARE(w->view<GradientView>()->layerCount(), 0);  // no step yet
     w->canvas()->setFocus();
     for (int i = 1; i <= 3; ++i) {
       QTest::keyClick(w->canvas(), Qt::Key_S);
       QVERIFY(waitFor([&] { return step(w.get()) == i; }));
     }
-    QVERIFY(waitFor([&] { return w->gradientView()->historyPoints() == 3; }, 5000));
-    QCOMPARE(w->gradientView()->layerCount(), 7);
-    const QVector<double> bars = w->gradientView()->barValues();
+    QVERIFY(waitFor([&] { return w->view<GradientView>()->historyPoints() == 3; }, 5000));
+    QCOMPARE(w->view<GradientView>()->layerCount(), 7);
+    const QVector<double> bars = w->view<GradientView>()->barValues();
     QVERIFY2(bars.back() > 1000 * bars.front(),
              qPrintable(QString("first layer %1, last %2").arg(bars.front()).arg(bars.back())));
     // The canvas shows the same: edges out of the last layers strong, out of the first faint.
@@ -449,11 +449,11 @@ class TestLabWindow : public QObject {
     screenshot(w.get(), "15-gradient-flow-sigmoid");
     w->canvas()->selectBlocks({"x"});
     QVERIFY(waitFor([&] { return !act->isVisible(); }));
-    QVERIFY(w->gradientView()->exportTo(tmp_.filePath("gradients.pdf")));
+    QVERIFY(w->view<GradientView>()->exportTo(tmp_.filePath("gradients.pdf")));
     QVERIFY(QFileInfo(tmp_.filePath("gradients.pdf")).size() > 500);
     // Reset: the history starts again, and the view says to step.
     QTest::keyClick(w->canvas(), Qt::Key_R);
-    QVERIFY(waitFor([&] { return step(w.get()) == 0 && w->gradientView()->layerCount() == 0; }));
+    QVERIFY(waitFor([&] { return step(w.get()) == 0 && w->view<GradientView>()->layerCount() == 0; }));
   }
 
   // The loss landscape around the weights with their path (curriculum topics 7 and 8): it
@@ -465,34 +465,35 @@ class TestLabWindow : public QObject {
     QVERIFY(dock);
     w->canvas()->setFocus();
     QTest::keyClick(w->canvas(), Qt::Key_S);
-    QVERIFY(waitFor([&] { return w->landscapeView()->surfaceCells() == 25 * 25; }));
-    QCOMPARE(w->landscapeView()->pathPoints(), 2);  // the start and now
+    QVERIFY(waitFor([&] { return w->view<LandscapeView>()->surfaceCells() == 25 * 25; }));
+    QCOMPARE(w->view<LandscapeView>()->pathPoints(), 2);  // the start and now
     for (int i = 0; i < 5; ++i) {
       QTest::keyClick(w->canvas(), Qt::Key_S);
-      QVERIFY(waitFor([&] { return w->landscapeView()->pathPoints() == i + 3; }));
+      QVERIFY(waitFor([&] { return w->view<LandscapeView>()->pathPoints() == i + 3; }));
     }
     w->session()->step(300);
     QVERIFY(waitFor([&] { return step(w.get()) == 306 && !w->snapshot()->running &&
-                                 w->snapshot()->landscape && w->snapshot()->landscape->step == 306; }, 30000));
-    QVERIFY(waitFor([&] { return w->landscapeView()->pathPoints() > 7; }));
-    const auto p = w->snapshot()->landscape;
+                                 w->snapshot()->probe<LandscapeProbe>() &&
+                                 w->snapshot()->probe<LandscapeProbe>()->step == 306; }, 30000));
+    QVERIFY(waitFor([&] { return w->view<LandscapeView>()->pathPoints() > 7; }));
+    const auto p = w->snapshot()->shared<LandscapeProbe>();
     QVERIFY(p->lossHere < p->loss.values[0] || p->lossHere < p->loss.values.back());
     screenshot(w.get(), "19-landscape");
-    QVERIFY(w->landscapeView()->exportTo(tmp_.filePath("landscape.png")));
+    QVERIFY(w->view<LandscapeView>()->exportTo(tmp_.filePath("landscape.png")));
     // Race optimizers: every optimizer's path from here; the next step brings the path back.
     QAction* race = nullptr;
-    for (QAction* a : w->landscapeView()->findChildren<QAction*>())
+    for (QAction* a : w->view<LandscapeView>()->findChildren<QAction*>())
       if (a->text() == "Race optimizers") race = a;
     QVERIFY(race);
     race->trigger();
-    QVERIFY(waitFor([&] { return w->landscapeView()->raceRunners() == 7; }, 30000));
+    QVERIFY(waitFor([&] { return w->view<LandscapeView>()->raceRunners() == 7; }, 30000));
     screenshot(w.get(), "20-optimizer-race");
     QTest::keyClick(w->canvas(), Qt::Key_S);
-    QVERIFY(waitFor([&] { return w->landscapeView()->raceRunners() == 0 &&
-                                 w->landscapeView()->pathPoints() > 7; }));
+    QVERIFY(waitFor([&] { return w->view<LandscapeView>()->raceRunners() == 0 &&
+                                 w->view<LandscapeView>()->pathPoints() > 7; }));
     // Reset: the path starts again.
     QTest::keyClick(w->canvas(), Qt::Key_R);
-    QVERIFY(waitFor([&] { return step(w.get()) == 0 && w->landscapeView()->pathPoints() == 0; }));
+    QVERIFY(waitFor([&] { return step(w.get()) == 0 && w->view<LandscapeView>()->pathPoints() == 0; }));
   }
 
   // Inside a block: a CNN's feature maps and filters for one image, an LSTM's gates along a
@@ -502,7 +503,7 @@ class TestLabWindow : public QObject {
     QVERIFY(waitFor([&] { return ready(w.get()); }));
     QDockWidget* dock = showDock(w.get(), "insideDock");
     QVERIFY(dock);
-    PictureGrid* grid = w->insideView()->pictures();
+    PictureGrid* grid = w->view<InsideView>()->pictures();
     auto titles = [&] {
       QStringList t;
       for (int i = 0; i < grid->sections(); ++i) t << grid->sectionTitle(i);
@@ -522,15 +523,15 @@ class TestLabWindow : public QObject {
     QVERIFY(waitFor([&] { return ready(w.get()) && w->snapshot()->data->train.xShape == (Shape{1, 28, 28}); }, 60000));
     dock->raise();  // loading data raised the view that fits it (the confusion matrix)
     w->canvas()->selectBlocks({"c1"});
-    QCOMPARE(w->insideView()->block(), QString("c1"));
-    w->insideView()->setSample(7);
+    QCOMPARE(w->view<InsideView>()->block(), QString("c1"));
+    w->view<InsideView>()->setSample(7);
     w->session()->step(20);
-    QVERIFY(waitFor([&] { return step(w.get()) == 20 && w->snapshot()->inside &&
-                                 w->snapshot()->inside->sample == 7 && grid->sections() >= 4; }, 30000));
+    QVERIFY(waitFor([&] { return step(w.get()) == 20 && w->snapshot()->probe<InsideProbe>() &&
+                                 w->snapshot()->probe<InsideProbe>()->sample == 7 && grid->sections() >= 4; }, 30000));
     QVERIFY2(sectionStarting("input") == 0 && grid->tiles(0) == 1, qPrintable(titles().join("\n")));
     QCOMPARE(grid->tiles(sectionStarting("output")), 8);  // 8 feature maps
     QCOMPARE(grid->tiles(sectionStarting("filters")), 8);  // 8 filters of 1 × 5 × 5
-    QVERIFY(w->snapshot()->inside->truth >= 0);
+    QVERIFY(w->snapshot()->probe<InsideProbe>()->truth >= 0);
     screenshot(w.get(), "16-inside-cnn");
 
     // The LSTM on the long-lag task: its four gates, cell and hidden state over time.
@@ -541,11 +542,11 @@ class TestLabWindow : public QObject {
     QVERIFY(waitFor([&] { return ready(w.get()) && w->snapshot()->data->train.xShape.size() == 2; }, 30000));
     dock->raise();
     w->canvas()->selectBlocks({"lstm"});
-    QCOMPARE(w->insideView()->block(), QString("lstm"));
+    QCOMPARE(w->view<InsideView>()->block(), QString("lstm"));
     const int64_t s0 = step(w.get());
     w->session()->step(5);
-    QVERIFY(waitFor([&] { return step(w.get()) == s0 + 5 && w->snapshot()->inside &&
-                                 w->snapshot()->inside->block == "lstm"; }, 30000));
+    QVERIFY(waitFor([&] { return step(w.get()) == s0 + 5 && w->snapshot()->probe<InsideProbe>() &&
+                                 w->snapshot()->probe<InsideProbe>()->block == "lstm"; }, 30000));
     QVERIFY(waitFor([&] { return sectionStarting("forget gate f") > 0; }));
     for (const char* s : {"input gate i", "candidate g", "output gate o", "cell state c", "hidden state h"})
       QVERIFY2(sectionStarting(s) > 0, s);
@@ -613,7 +614,7 @@ class TestLabWindow : public QObject {
     QVERIFY(waitFor([&] { return w->snapshot()->config.lr && *w->snapshot()->config.lr == 0.001; }));
     w->session()->step(400);
     QVERIFY(waitFor([&] { return step(w.get()) == 400 && !w->snapshot()->running; }, 120000));
-    QVERIFY(waitFor([&] { return w->confusionView()->total() == 5000; }, 60000));
+    QVERIFY(waitFor([&] { return w->view<ConfusionView>()->total() == 5000; }, 60000));
     // While training the curve measures the first 2000 images of each set; paused, all of them.
     QVERIFY(waitFor([&] { return !w->snapshot()->metrics.back().sampled; }, 30000));
     const auto snap = w->snapshot();
@@ -621,9 +622,9 @@ class TestLabWindow : public QObject {
     QVERIFY(m.size() >= 2);
     qInfo("Fashion-MNIST CNN in the window: test accuracy %.3f after 400 steps of 10", m.back().testAcc);
     QVERIFY2(m.back().testAcc > 0.6, qPrintable(QString("test accuracy %1 after 400 steps").arg(m.back().testAcc)));
-    QVERIFY(w->confusionView()->misses() > 0);
-    QCOMPARE(w->confusionView()->classLabels().size(), 10);
-    QCOMPARE(w->confusionView()->classLabels().front(), QString("0  T-shirt/top"));
+    QVERIFY(w->view<ConfusionView>()->misses() > 0);
+    QCOMPARE(w->view<ConfusionView>()->classLabels().size(), 10);
+    QCOMPARE(w->view<ConfusionView>()->classLabels().front(), QString("0  T-shirt/top"));
     screenshot(w.get(), "14-fashion-mnist-cnn");
   }
 };

@@ -45,16 +45,41 @@ BoundaryView::BoundaryView(QWidget* parent) : View(tr("Decision boundary"), pare
 }
 
 void BoundaryView::addProbes(ProbeRequest& r) const {
-  r.boundary = true;
-  for (const auto& id : hidden_) r.neuronBlocks.push_back(id.toStdString());
+  std::vector<std::string> neurons;
+  for (const auto& id : hidden_) neurons.push_back(id.toStdString());
+  r.ask<BoundaryProbe>({{"grid", 100}, {"neurons", neurons}});
 }
+
+// The hidden blocks with a flat output (neurons to map), at most eight.
+void BoundaryView::setNetwork(const NetworkSpec& spec, const Analysis& analysis) {
+  QStringList hidden;
+  for (const auto& b : spec.blocks) {
+    if (b.type == "Input" || b.id == spec.loss.block) continue;
+    auto it = analysis.outShapes.find(b.id);
+    if (it != analysis.outShapes.end() && it->second.size() == 1) hidden << QString::fromStdString(b.id);
+    if (hidden.size() >= 8) break;
+  }
+  if (hidden == hidden_) return;
+  hidden_ = hidden;
+  emit probesChanged();
+}
+
+// Selected, or hovered while the view is on screen: that block's neuron maps.
+void BoundaryView::pointAt(const QString& id, bool hovered) {
+  if (!hidden_.contains(id) || (hovered && !onScreen())) return;
+  setNeuronBlock(id);
+  if (latest()) showNeurons(*latest());
+}
+
+bool BoundaryView::suits(const Split& data) const { return data.train.xShape == Shape{2}; }
 
 void BoundaryView::setNeuronBlock(const QString& id) { neuronBlock_ = id; }
 
 void BoundaryView::showNeurons(const Snapshot& s) {
-  if (!s.boundary) return maps_->setMaps(neuronBlock_, nullptr);
-  auto it = s.boundary->neurons.find(neuronBlock_.toStdString());
-  maps_->setMaps(neuronBlock_, it == s.boundary->neurons.end() ? nullptr : &it->second);
+  const BoundaryProbe* b = s.probe<BoundaryProbe>();
+  if (!b) return maps_->setMaps(neuronBlock_, nullptr);
+  auto it = b->neurons.find(neuronBlock_.toStdString());
+  maps_->setMaps(neuronBlock_, it == b->neurons.end() ? nullptr : &it->second);
 }
 
 double BoundaryView::heatmapChecksum() const {
@@ -108,14 +133,15 @@ void BoundaryView::showSnapshot(const Snapshot& s) {
     data_ = s.data.get();
     setPoints(*s.data);
   }
-  if (s.boundary && s.boundary.get() == probe_) return;  // nothing new to draw
-  probe_ = s.boundary.get();
-  if (!s.boundary) {
+  const BoundaryProbe* probe = s.probe<BoundaryProbe>();
+  if (probe && probe == probe_) return;  // nothing new to draw
+  probe_ = probe;
+  if (!probe) {
     setNote(s.ready ? tr("Computing…") : tr("Fix the network's problems to see its output here."));
     plot_->replot(QCustomPlot::rpQueuedReplot);
     return;
   }
-  const BoundaryProbe& b = *s.boundary;
+  const BoundaryProbe& b = *probe;
   const GridMap& g = b.output;
   if (map_->data()->keySize() != g.w || map_->data()->valueSize() != g.h)
     map_->data()->setSize(g.w, g.h);

@@ -3,6 +3,7 @@
 // (class 1 blue, class 0 orange, the boundary where they meet) with the training points and
 // the test points (outlined), as TensorFlow Playground shows it. Below, the neuron maps of the
 // hidden block under the mouse on the canvas (or selected).
+#include "train/probes/boundary.h"
 #include "views/view.h"
 
 class QCPColorMap;
@@ -19,10 +20,11 @@ class BoundaryView : public View {
   explicit BoundaryView(QWidget* parent = nullptr);
   void showSnapshot(const Snapshot& snap) override;
   void addProbes(ProbeRequest& request) const override;
+  // The hidden blocks with a flat output get neuron maps.
+  void setNetwork(const NetworkSpec& spec, const Analysis& analysis) override;
+  void pointAt(const QString& block, bool hovered) override;
+  bool suits(const Split& data) const override;
   QCustomPlot* plot() const override { return plot_; }
-
-  // Blocks whose neuron maps the worker should compute (the hidden blocks with flat output).
-  void setHiddenBlocks(const QStringList& ids) { hidden_ = ids; }
   // The block whose neuron maps show (hovered or selected on the canvas).
   void setNeuronBlock(const QString& id);
   // Shows the neuron maps of that block from `snap` (without waiting for a new snapshot).

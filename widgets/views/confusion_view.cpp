@@ -128,12 +128,13 @@ void ConfusionView::showSnapshot(const Snapshot& s) {
     clear();
     data_ = s.data.get();
   }
-  if (s.confusion.get() == probe_ || !s.confusion) {
-    if (!s.confusion) setNote(s.ready ? tr("Computing…") : tr("Fix the network's problems first."));
+  const ConfusionProbe* probe = s.probe<ConfusionProbe>();
+  if (probe == probe_ || !probe) {
+    if (!probe) setNote(s.ready ? tr("Computing…") : tr("Fix the network's problems first."));
     return;
   }
-  probe_ = s.confusion.get();
-  const ConfusionProbe& c = *s.confusion;
+  probe_ = probe;
+  const ConfusionProbe& c = *probe;
   const int k = c.numClasses;
   const Dataset& d = c.onTest ? s.data->test : s.data->train;
   if (k != k_) {  // lay out a k × k matrix with the data's class names

@@ -4,6 +4,7 @@
 // shown as images, other samples as their numbers — each with its true and predicted class.
 #include <QStringList>
 
+#include "train/probes/confusion.h"
 #include "views/view.h"
 
 class QCPColorMap;
@@ -18,7 +19,8 @@ class ConfusionView : public View {
  public:
   explicit ConfusionView(QWidget* parent = nullptr);
   void showSnapshot(const Snapshot& snap) override;
-  void addProbes(ProbeRequest& request) const override { request.confusion = true; }
+  void addProbes(ProbeRequest& request) const override { request.ask<ConfusionProbe>(); }
+  bool suits(const Split& data) const override { return data.train.isClassification(); }
   QCustomPlot* plot() const override { return plot_; }
   int64_t total() const { return total_; }
   int misses() const;

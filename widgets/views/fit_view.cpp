@@ -77,11 +77,12 @@ void FitView::showSnapshot(const Snapshot& s) {
     }
     plot_->rescaleAxes();
   }
-  if (s.fit && s.fit.get() == probe_) return;  // nothing new to draw
-  probe_ = s.fit.get();
-  if (s.fit) {
-    fit_->setData(QVector<double>(s.fit->xs.begin(), s.fit->xs.end()),
-                  QVector<double>(s.fit->ys.begin(), s.fit->ys.end()), true);
+  const FitProbe* probe = s.probe<FitProbe>();
+  if (probe && probe == probe_) return;  // nothing new to draw
+  probe_ = probe;
+  if (probe) {
+    fit_->setData(QVector<double>(probe->xs.begin(), probe->xs.end()),
+                  QVector<double>(probe->ys.begin(), probe->ys.end()), true);
     setNote(tr("Step %L1: the network's prediction (red) against the data.").arg(s.step));
   } else {
     fit_->data()->clear();

@@ -1,6 +1,7 @@
 #pragma once
 // FitView: for 1-D regression, the true function (grey), the training data (blue), the test
 // data (orange, hollow) and the network's fit (red) as it learns.
+#include "train/probes/fit.h"
 #include "views/view.h"
 
 class QCPGraph;
@@ -12,7 +13,11 @@ class FitView : public View {
  public:
   explicit FitView(QWidget* parent = nullptr);
   void showSnapshot(const Snapshot& snap) override;
-  void addProbes(ProbeRequest& request) const override { request.fit = true; }
+  void addProbes(ProbeRequest& request) const override { request.ask<FitProbe>(); }
+  void setData(const Split&, const QString& builtin) override { setFunctionName(builtin); }
+  bool suits(const Split& data) const override {
+    return data.train.xShape == Shape{1} && !data.train.isClassification();
+  }
   QCustomPlot* plot() const override { return plot_; }
   // The built-in function's name ("fn-sine"), for the true curve; empty for other data.
   void setFunctionName(const QString& name) { function_ = name; data_ = nullptr; }

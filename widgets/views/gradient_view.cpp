@@ -142,7 +142,7 @@ void GradientView::setLayers(const GradientProbe& g) {
 }
 
 void GradientView::showSnapshot(const Snapshot& s) {
-  const GradientProbe* g = s.gradients.get();
+  const GradientProbe* g = s.probe<GradientProbe>();
   if (!g || g->layers.empty()) {
     if (!bars_.empty()) {
       clear();
@@ -153,11 +153,11 @@ void GradientView::showSnapshot(const Snapshot& s) {
                      : tr("Step once (S) to see how large each layer's gradient is."));
     return;
   }
-  if (s.gradients == shown_) return;  // nothing new to draw
+  if (s.shared<GradientProbe>() == shown_) return;  // nothing new to draw
   QStringList ids;
   for (const auto& layer : g->layers) ids << QString::fromStdString(layer.block);
   if (ids != layerIds_) setLayers(*g);
-  shown_ = s.gradients;
+  shown_ = s.shared<GradientProbe>();
   draw();
 }
 

@@ -5,6 +5,7 @@
 // below the last's (vanishing gradients); the note under the title says by how much.
 #include <QStringList>
 
+#include "train/probes/gradients.h"
 #include "views/view.h"
 
 class QCPAxisRect;
@@ -18,7 +19,7 @@ class GradientView : public View {
  public:
   explicit GradientView(QWidget* parent = nullptr);
   void showSnapshot(const Snapshot& snap) override;
-  void addProbes(ProbeRequest& request) const override { request.gradients = true; }
+  void addProbes(ProbeRequest& request) const override { request.ask<GradientProbe>(); }
   QCustomPlot* plot() const override { return plot_; }
   void setLogScale(bool on);
   // Layers drawn (bars) and points in the longest history line (tests).

@@ -40,8 +40,21 @@ InsideView::InsideView(QWidget* parent) : View(tr("Inside"), parent) {
 QString InsideView::block() const { return blocks_->currentText(); }
 
 void InsideView::addProbes(ProbeRequest& r) const {
-  r.inside = block().toStdString();
-  r.insideSample = sample_->value();
+  if (block().isEmpty()) return;
+  r.ask<InsideProbe>({{"block", block().toStdString()}, {"sample", sample_->value()}});
+}
+
+void InsideView::setNetwork(const NetworkSpec& spec, const Analysis&) {
+  QStringList ids;
+  for (const auto& b : spec.blocks)
+    if (b.type != "Input") ids << QString::fromStdString(b.id);
+  const QString before = block();
+  setBlocks(ids);
+  if (block() != before) emit probesChanged();
+}
+
+void InsideView::pointAt(const QString& id, bool hovered) {
+  if (!hovered) setBlock(id);
 }
 
 void InsideView::setBlocks(const QStringList& ids) {
@@ -68,9 +81,9 @@ void InsideView::showSnapshot(const Snapshot& s) {
     const Dataset& d = s.data->test.size() > 0 ? s.data->test : s.data->train;
     sample_->setMaximum(int(std::max<int64_t>(0, d.size() - 1)));
   }
-  if (s.inside == shown_) return;
-  shown_ = s.inside;
-  const InsideProbe* p = s.inside.get();
+  if (s.shared<InsideProbe>() == shown_) return;
+  shown_ = s.shared<InsideProbe>();
+  const InsideProbe* p = shown_.get();
   if (!p) {
     grid_->setPictures({}, !s.ready ? tr("Fix the network's problems to look inside it.")
                                     : tr("Choose a block to look into."));

@@ -5,6 +5,7 @@
 // test sample by number. Pictures: views/picture_grid.h.
 #include <QStringList>
 
+#include "train/probes/inside.h"
 #include "views/view.h"
 
 class QComboBox;
@@ -20,8 +21,9 @@ class InsideView : public View {
   explicit InsideView(QWidget* parent = nullptr);
   void showSnapshot(const Snapshot& snap) override;
   void addProbes(ProbeRequest& request) const override;
-  // The network's blocks that can be looked into (all but the input), in network order. Emits
-  // nothing: the caller asks for probes next.
+  void setNetwork(const NetworkSpec& spec, const Analysis& analysis) override;
+  void pointAt(const QString& block, bool hovered) override;
+  // The network's blocks that can be looked into (all but the input), in network order.
   void setBlocks(const QStringList& ids);
   // Shows this block (a canvas selection); ignored when it is not one of setBlocks'.
   void setBlock(const QString& id);
@@ -29,8 +31,6 @@ class InsideView : public View {
   QString block() const;
   PictureGrid* pictures() const { return grid_; }
 
- signals:
-  void probesChanged();  // the block or sample changed: the worker must compute anew
 
  private:
   QComboBox* blocks_;

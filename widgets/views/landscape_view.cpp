@@ -5,6 +5,8 @@
 #include <cmath>
 #include <qcustomplot.h>
 
+#include "train/session.h"
+
 namespace gradlab::widgets {
 
 LandscapeView::LandscapeView(QWidget* parent) : View(tr("Landscape"), parent) {
@@ -56,10 +58,15 @@ LandscapeView::LandscapeView(QWidget* parent) : View(tr("Landscape"), parent) {
   plot_->legend->setWrap(2);
   plot_->legend->setFont(QFont(font().family(), 8));
   plot_->legend->setBorderPen(Qt::NoPen);
-  QAction* race = toolbar()->addAction(tr("Race optimizers"));
-  race->setToolTip(tr("Pause, then train every optimizer from these weights for 300 steps, each "
-                      "at its default learning rate, and draw their paths"));
-  connect(race, &QAction::triggered, this, &LandscapeView::raceRequested);
+  race_ = toolbar()->addAction(tr("Race optimizers"));
+  race_->setObjectName("race");
+  race_->setToolTip(tr("Pause, then train every optimizer from these weights for 300 steps, each "
+                       "at its default learning rate, and draw their paths"));
+  connect(race_, &QAction::triggered, this, [this] {
+    if (!session()) return;
+    if (racing_) session()->cancelRace();
+    else session()->race(300);
+  });
   setNote(tr("Step or Play: the landscape follows the path the weights take."));
 }
 
@@ -96,8 +103,7 @@ void LandscapeView::drawSurface(const GridMap& g) {
 }
 
 // Every optimizer's path from the common start, one colour each, with the legend.
-void LandscapeView::showRace(const Snapshot& s) {
-  const RaceProbe& r = *s.race;
+void LandscapeView::showRace(const RaceProbe& r) {
   clear();
   drawSurface(r.loss);
   static const char* colors[] = {"#e41a1c", "#ff7f00", "#ffff33", "#4daf4a",
@@ -130,16 +136,27 @@ void LandscapeView::showRace(const Snapshot& s) {
 }
 
 void LandscapeView::showSnapshot(const Snapshot& s) {
-  if (s.race) {
-    if (s.race != shownRace_) showRace(s);
-    shownRace_ = s.race;
+  // A race in the background: its progress, and the button cancels it.
+  const bool racing = s.job == "race";
+  if (racing != racing_) {
+    racing_ = racing;
+    race_->setText(racing ? tr("Cancel race") : tr("Race optimizers"));
+  }
+  if (racing) {
+    setNote(tr("Racing the optimizers… %1 %").arg(qRound(100 * s.jobProgress)));
+    return;
+  }
+  if (auto race = s.shared<RaceProbe>()) {
+    if (race != shownRace_) showRace(*race);
+    shownRace_ = race;
     shown_.reset();
     return;
   }
-  if (s.landscape == shown_ && !shownRace_) return;
+  auto landscape = s.shared<LandscapeProbe>();
+  if (landscape == shown_ && !shownRace_) return;
   shownRace_.reset();
-  shown_ = s.landscape;
-  const LandscapeProbe* p = s.landscape.get();
+  shown_ = landscape;
+  const LandscapeProbe* p = landscape.get();
   if (!p || !p->why.empty()) {
     clear();
     plot_->replot(QCustomPlot::rpQueuedReplot);

@@ -6,8 +6,10 @@
 // large shows as a path that jumps across the valley; a tiny one barely leaves the ring.
 // "Race optimizers" runs every optimizer from the current weights and draws their paths
 // (curriculum topic 8) until training moves on.
+#include "train/probes/landscape.h"
 #include "views/view.h"
 
+class QAction;
 class QCPColorMap;
 class QCPColorScale;
 class QCPCurve;
@@ -19,7 +21,7 @@ class LandscapeView : public View {
  public:
   explicit LandscapeView(QWidget* parent = nullptr);
   void showSnapshot(const Snapshot& snap) override;
-  void addProbes(ProbeRequest& request) const override { request.landscape = true; }
+  void addProbes(ProbeRequest& request) const override { request.ask<LandscapeProbe>(); }
   QCustomPlot* plot() const override { return plot_; }
   // Curves of the race on view (0: the path is shown).
   int raceRunners() const { return int(racers_.size()); }
@@ -27,13 +29,11 @@ class LandscapeView : public View {
   int pathPoints() const;
   int surfaceCells() const;
 
- signals:
-  void raceRequested();  // "Race optimizers": the window asks the session
 
  private:
   void clear();
   void drawSurface(const GridMap& g);
-  void showRace(const Snapshot& s);
+  void showRace(const RaceProbe& race);
 
   QCustomPlot* plot_;
   QCPColorMap* map_;
@@ -42,6 +42,8 @@ class LandscapeView : public View {
   std::vector<QCPCurve*> racers_;
   std::shared_ptr<const LandscapeProbe> shown_;
   std::shared_ptr<const RaceProbe> shownRace_;
+  QAction* race_;
+  bool racing_ = false;
 };
 
 }  // namespace gradlab::widgets

@@ -4,7 +4,7 @@
 // has learnt to detect.
 #include <QWidget>
 
-#include "train/snapshot.h"
+#include "train/probes/probe.h"
 
 namespace gradlab::widgets {
 

@@ -11,7 +11,7 @@
 #include <QWidget>
 #include <vector>
 
-#include "train/snapshot.h"
+#include "train/probes/inside.h"
 
 namespace gradlab::widgets {
 

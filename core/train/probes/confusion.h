@@ -9,8 +9,12 @@
 
 namespace gradlab {
 
+// Null unless the task is classification.
+std::shared_ptr<const ProbeResult> measureConfusion(const ProbeContext& ctx);
+
 struct ConfusionProbe : ProbeResult {
   static constexpr const char* kName = "confusion";
+  static inline const ProbeType kType{measureConfusion, {}, 0};
   static constexpr int kMaxMisses = 48;
   int numClasses = 0;
   bool onTest = true;
@@ -22,8 +26,5 @@ struct ConfusionProbe : ProbeResult {
   };
   std::vector<Miss> misses;  // the first few misclassified samples
 };
-
-// Null unless the task is classification.
-std::shared_ptr<const ProbeResult> measureConfusion(const ProbeContext& ctx);
 
 }  // namespace gradlab

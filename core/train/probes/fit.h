@@ -7,12 +7,13 @@
 
 namespace gradlab {
 
-struct FitProbe : ProbeResult {
-  static constexpr const char* kName = "fit";
-  std::vector<double> xs, ys;
-};
-
 // Null unless the input is one number and the task is regression.
 std::shared_ptr<const ProbeResult> measureFit(const ProbeContext& ctx);
+
+struct FitProbe : ProbeResult {
+  static constexpr const char* kName = "fit";
+  static inline const ProbeType kType{measureFit, {}, 0};
+  std::vector<double> xs, ys;
+};
 
 }  // namespace gradlab

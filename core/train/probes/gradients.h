@@ -13,8 +13,15 @@
 
 namespace gradlab {
 
+// The signal right after a training step (an evaluation pass at another batch size reallocates
+// the output gradients): a GradientProbe with only `step` and `signal` filled.
+std::shared_ptr<const ProbeResult> captureGradientSignal(const ProbeContext& ctx);
+// Null before the first step (no gradients yet).
+std::shared_ptr<const ProbeResult> measureGradients(const ProbeContext& ctx);
+
 struct GradientProbe : ProbeResult {
   static constexpr const char* kName = "gradients";
+  static inline const ProbeType kType{measureGradients, captureGradientSignal, 0};
   static constexpr size_t kMaxHistory = 2000;  // points per layer the history keeps
   struct Layer {
     std::string block, type;  // "h1", "Dense"
@@ -33,11 +40,5 @@ struct GradientProbe : ProbeResult {
   };
   std::vector<Point> history;  // since the weights were drawn or loaded (thinned)
 };
-
-// The signal right after a training step (an evaluation pass at another batch size reallocates
-// the output gradients): a GradientProbe with only `step` and `signal` filled.
-std::shared_ptr<const ProbeResult> captureGradientSignal(const ProbeContext& ctx);
-// Null before the first step (no gradients yet).
-std::shared_ptr<const ProbeResult> measureGradients(const ProbeContext& ctx);
 
 }  // namespace gradlab

@@ -22,9 +22,15 @@ struct TensorPicture {
   // exists only while training (dropout's mask).
   bool training = false;
 };
+// The block's internals from the last training batch, read right after the step (an
+// evaluation pass replaces them): an InsideProbe with `block` and `pictures` filled.
+std::shared_ptr<const ProbeResult> captureTrainingInternals(const ProbeContext& ctx);
+// Null where the block does not exist or the set is empty.
+std::shared_ptr<const ProbeResult> measureInside(const ProbeContext& ctx);
 
 struct InsideProbe : ProbeResult {
   static constexpr const char* kName = "inside";
+  static inline const ProbeType kType{measureInside, captureTrainingInternals, 0};
   static constexpr int64_t kMaxPictureWeights = 1 << 16;  // weights shown up to this size
   std::string block, type;  // "c1", "Conv2D"
   int64_t sample = 0;       // index in the set shown
@@ -33,11 +39,5 @@ struct InsideProbe : ProbeResult {
   TensorPicture input;             // the sample as the network sees it
   std::vector<TensorPicture> pictures;  // output, internals, training-only ones, weights
 };
-
-// The block's internals from the last training batch, read right after the step (an
-// evaluation pass replaces them): an InsideProbe with `block` and `pictures` filled.
-std::shared_ptr<const ProbeResult> captureTrainingInternals(const ProbeContext& ctx);
-// Null where the block does not exist or the set is empty.
-std::shared_ptr<const ProbeResult> measureInside(const ProbeContext& ctx);
 
 }  // namespace gradlab

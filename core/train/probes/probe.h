@@ -4,11 +4,12 @@
 //
 // A probe is a free function from the trainer (network + data) and the view's options to an
 // immutable result, run on the worker between two training steps. Each probe lives in one file
-// of this folder and is listed once in probeTypes() (registry.cpp); the session, the snapshot
-// and the window know none of them by name. A view asks for a probe by name with options
-// (JSON), and reads its result from the snapshot by type:
+// of this folder: its result type names it (kName) and carries its ProbeType (kType: the
+// function, and the pace it keeps). The session, the snapshot and the window know none of them:
+// a view asks for a probe by its result type, with options (JSON), and reads the result from the
+// snapshot by the same type:
 //
-//   request[BoundaryProbe::kName] = {{"grid", 100}};       // the view, in addProbes()
+//   request.ask<BoundaryProbe>({{"grid", 100}});           // the view, in addProbes()
 //   if (auto* b = snap.probe<BoundaryProbe>()) draw(*b);   // the view, in showSnapshot()
 //
 // Pacing (train/pacer.h): while training, a probe is measured again once the weights moved,
@@ -44,8 +45,6 @@ struct GridMap {
   std::vector<float> values;
 };
 
-// Probe name -> the view's options for it ({} when it has none). Only probes on view are in it.
-using ProbeRequest = std::map<std::string, nlohmann::json>;
 
 // The plane a 2-D dataset (or the line a 1-D one) is drawn over: the data's extent + 10 %.
 struct PlotRange {
@@ -69,18 +68,33 @@ struct ProbeContext {
 using ProbeFunction = std::function<std::shared_ptr<const ProbeResult>(const ProbeContext&)>;
 
 struct ProbeType {
-  std::string name;  // the key views ask by; equal to the result type's kName
   // Measures the result for the current weights (null: nothing to show yet); throws Error to
   // say why it cannot.
   ProbeFunction measure;
   // Optional: run right after a training step, before any evaluation pass replaces what exists
   // only then (dropout's mask, the gradients flowing back); its result reaches measure().
-  ProbeFunction capture;
+  ProbeFunction capture = {};
   double minSeconds = 0;  // while training, measured at most this often (the landscape: 0.25)
 };
 
-// Every probe, in one table (core/train/probes/registry.cpp).
-const std::vector<ProbeType>& probeTypes();
-const ProbeType* findProbeType(const std::string& name);
+// What the views on screen ask the worker to measure: probe name -> its type and the options.
+class ProbeRequest {
+ public:
+  struct Ask {
+    const ProbeType* type = nullptr;
+    nlohmann::json options;
+    bool operator==(const Ask& o) const { return type == o.type && options == o.options; }
+  };
+  template <class T>
+  void ask(nlohmann::json options = nlohmann::json::object()) {
+    asks_[T::kName] = Ask{&T::kType, std::move(options)};
+  }
+  const std::map<std::string, Ask>& asks() const { return asks_; }
+  bool empty() const { return asks_.empty(); }
+  bool operator==(const ProbeRequest&) const = default;
+
+ private:
+  std::map<std::string, Ask> asks_;
+};
 
 }  // namespace gradlab

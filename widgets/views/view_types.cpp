@@ -1,0 +1,34 @@
+#include "views/view_types.h"
+
+#include "views/boundary_view.h"
+#include "views/confusion_view.h"
+#include "views/fit_view.h"
+#include "views/gradient_view.h"
+#include "views/inside_view.h"
+#include "views/landscape_view.h"
+#include "views/loss_view.h"
+
+namespace gradlab::widgets {
+
+namespace {
+template <class V>
+View* make(QWidget* parent) {
+  return new V(parent);
+}
+}  // namespace
+
+const std::vector<ViewType>& viewTypes() {
+  // The first tabbed view is in front by default; when data loads, the first that suits it.
+  static const std::vector<ViewType> types = {
+      {"boundary", make<BoundaryView>},
+      {"fit", make<FitView>},
+      {"confusion", make<ConfusionView>},
+      {"gradient", make<GradientView>},
+      {"inside", make<InsideView>},
+      {"landscape", make<LandscapeView>},
+      {"loss", make<LossView>, ViewType::Place::Below},
+  };
+  return types;
+}
+
+}  // namespace gradlab::widgets
