@@ -1,8 +1,11 @@
 #include "io/project.h"
 
 #include <filesystem>
+#include <map>
 
+#include "blocks/registry.h"
 #include "optim/optimizer.h"
+#include "spec/analysis.h"
 #include "util/error.h"
 #include "util/file.h"
 
@@ -18,6 +21,38 @@ std::string fileName(const std::string& path) { return fs::path(path).filename()
 
 [[noreturn]] void fail(const std::string& source, const std::string& what) {
   throw Error(fileName(source) + ": " + what);
+}
+
+// The weights name every parameter of the network with its shape, and nothing else (the rules
+// of Network::loadWeights, checked before anything is opened). A network that cannot be built
+// as it is cannot be checked: its weights wait, as in the window, until it can.
+void checkWeightsFit(const NetworkSpec& net, const TensorMap& weights, const std::string& source,
+                     const std::string& weightsFile) {
+  const Analysis a = analyze(net);
+  if (!a.ok() && !a.runsWithoutLoss()) return;
+  std::string problems;
+  std::map<std::string, bool> known;
+  for (const std::string& id : a.order) {
+    const BlockSpec* b = net.find(id);
+    const BlockInfo* info = b ? findBlockType(b->type) : nullptr;
+    auto in = a.inShapes.find(id);
+    if (!info || in == a.inShapes.end()) continue;
+    for (const ParamDecl& d : info->paramDecls(*b, in->second)) {
+      const std::string name = id + "." + d.name;
+      known[name] = true;
+      auto it = weights.find(name);
+      if (it == weights.end())
+        problems += "  has no tensor \"" + name + "\" (the network needs " + toString(d.shape) + ")\n";
+      else if (it->second.shape != d.shape)
+        problems += "  tensor \"" + name + "\" is " + toString(it->second.shape) +
+                    ", the network needs " + toString(d.shape) + "\n";
+    }
+  }
+  for (const auto& [name, t] : weights)
+    if (!known.count(name)) problems += "  tensor \"" + name + "\" matches no parameter of its network\n";
+  if (!problems.empty())
+    fail(source, "its weights " + weightsFile + " do not fit its network:\n" + problems +
+                     "(was the network edited by hand? remove \"weights\" to start from fresh ones)");
 }
 }  // namespace
 
@@ -129,6 +164,7 @@ Project loadProject(const std::string& path) {
                      " is missing — copy it beside the project (or remove \"weights\" to "
                      "start from fresh weights)");
     p.weights = readSafetensors(weights);
+    checkWeightsFit(p.network, *p.weights, path, fileName(weights));
   }
   return p;
 }

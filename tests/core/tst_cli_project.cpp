@@ -150,10 +150,20 @@ class TestCliProject : public QObject {
     p.step = 812;
     p.layout = "AAAA/wAAAAD9AAAAAQ==";
     p.training.clipNorm = 2;
-    HostTensor w;
-    w.shape = {2, 3};
-    w.values = {1.5, -2.25, 0.125, 3, -0.0, 7};  // exact in F32
-    p.weights = TensorMap{{"h1.weight", w}};
+    // Weights for every parameter of the 2-8-8-2 network, values exact in F32.
+    TensorMap weights;
+    const std::vector<std::pair<std::string, Shape>> params = {
+        {"h1.weight", {8, 2}}, {"h1.bias", {8}}, {"h2.weight", {8, 8}},
+        {"h2.bias", {8}},      {"out.weight", {2, 8}}, {"out.bias", {2}}};
+    double v = -3;
+    for (const auto& [name, shape] : params) {
+      HostTensor t;
+      t.shape = shape;
+      for (int64_t i = 0; i < numel(shape); ++i) t.values.push_back(v += 0.125);
+      weights[name] = t;
+    }
+    weights["h1.bias"].values[3] = -0.0;
+    p.weights = weights;
     saveProject(tmps("rt.gradlab"), p);
     const Project q = loadProject(tmps("rt.gradlab"));
     QCOMPARE(toJson(q.network), toJson(p.network));
@@ -164,8 +174,12 @@ class TestCliProject : public QObject {
     QCOMPARE(q.training.clipNorm, 2.0);
     QCOMPARE(q.weightsFile, std::string("rt.safetensors"));
     QVERIFY(q.weights);
-    QCOMPARE(q.weights->at("h1.weight").shape, w.shape);
-    QCOMPARE(q.weights->at("h1.weight").values, w.values);
+    QCOMPARE(q.weights->size(), weights.size());
+    for (const auto& [name, t] : weights) {
+      QCOMPARE(q.weights->at(name).shape, t.shape);
+      QCOMPARE(q.weights->at(name).values, t.values);
+    }
+    QVERIFY(std::signbit(q.weights->at("h1.bias").values[3]));
     // A data file given relative to the project is found beside it.
     writeFile(tmp("sub/p.gradlab"),
               R"({"format": "gradlab.project/1", "network": {"format": "gradlab.network/1",
@@ -222,9 +236,12 @@ class TestCliProject : public QObject {
     w.values = {1};
     p.weights = TensorMap{{"h1.weight", w}};
     saveProject(tmps("w.gradlab"), p);
-    // Weights that do not fit the network: the network's loader says which.
+    // Weights that do not fit the network: checked when the project loads, each one named.
     r = runCli({"train", tmp("w.gradlab"), "--steps", "5"});
-    EXPECT_CLEAN_FAILURE(r, "h1.weight");
+    EXPECT_CLEAN_FAILURE(r, "w.gradlab: its weights w.safetensors do not fit its network");
+    QVERIFY2(r.err.contains("tensor \"h1.weight\" is 1, the network needs 8") &&
+                 r.err.contains("has no tensor \"out.bias\""),
+             qPrintable(r.err));
     writeFile(tmp("w.safetensors"), "\xff\xff\xff\xff\xff\xff\xff\x7fgarbage");
     r = runCli({"train", tmp("w.gradlab"), "--steps", "5"});
     EXPECT_CLEAN_FAILURE(r, "w.safetensors");

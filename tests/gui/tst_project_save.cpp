@@ -36,7 +36,10 @@ TensorMap someWeights(double scale) {
   HostTensor w;
   w.shape = {2, 2};
   w.values = {0.5 * scale, -1.25 * scale, 2 * scale, 0.375 * scale};
-  return {{"h1.weight", w}};
+  HostTensor b;
+  b.shape = {2};
+  b.values = {0.25 * scale, -4 * scale};
+  return {{"h1.weight", w}, {"h1.bias", b}};
 }
 
 bool sameWeights(const TensorMap& a, const TensorMap& b) {
