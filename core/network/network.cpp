@@ -1,6 +1,7 @@
 #include "network/network.h"
 
 #include "blocks/registry.h"
+#include "network/required_ops.h"
 #include "optim/optimizer.h"
 #include "util/error.h"
 #include "util/rng.h"
@@ -36,6 +37,7 @@ Network::Network(const NetworkSpec& spec, Backend& backend, DType dtype, uint64_
   if (!be_.supports(dtype))
     throw Error("the " + be_.name() + " backend does not support " + toString(dtype) +
                 " tensors — use f32, or the cpu backend");
+  requireOps(spec_, analysis_, be_, dtype_);  // a backend lacking an op a block needs: refused
   hasLoss_ = analysis_.ok();
   if (hasLoss_) lossKind_ = parseLossKind(spec_.loss.type);
 

@@ -17,13 +17,6 @@ namespace cpu {
 
 CpuBuffer::~CpuBuffer() { std::free(data); }
 
-void checkSame(const char* op, const Tensor& a, const Tensor& b) {
-  if (a.numel() != b.numel() || a.dtype() != b.dtype())
-    throw Error(std::string("cpu ") + op + ": tensors differ (" + toString(a.shape()) + " " +
-                toString(a.dtype()) + " vs " + toString(b.shape()) + " " + toString(b.dtype()) +
-                ")");
-}
-
 CpuBackend::CpuBackend() { setThreads(1); }
 
 std::string CpuBackend::description() const {
@@ -73,15 +66,14 @@ void CpuBackend::download(const Tensor& src, void* dst, DType dstType) {
   });
 }
 
-void CpuBackend::fill(Tensor& x, double value) {
+void CpuBackend::fillImpl(Tensor& x, double value) {
   dispatch(x.dtype(), [&](auto t) {
     using T = decltype(t);
     arr<T>(x).setConstant(T(value));
   });
 }
 
-void CpuBackend::copy(const Tensor& src, Tensor& dst) {
-  checkSame("copy", src, dst);
+void CpuBackend::copyImpl(const Tensor& src, Tensor& dst) {
   if (ptr<char>(src) != ptr<char>(dst) || src.offset() != dst.offset())
     std::memmove(static_cast<char*>(static_cast<CpuBuffer*>(dst.buffer())->data) +
                      dst.offset() * int64_t(sizeOf(dst.dtype())),
@@ -90,30 +82,28 @@ void CpuBackend::copy(const Tensor& src, Tensor& dst) {
                  size_t(src.numel()) * sizeOf(src.dtype()));
 }
 
-void CpuBackend::axpy(double a, const Tensor& x, Tensor& y) {
-  checkSame("axpy", x, y);
+void CpuBackend::axpyImpl(double a, const Tensor& x, Tensor& y) {
   dispatch(x.dtype(), [&](auto t) {
     using T = decltype(t);
     arr<T>(y) += T(a) * arr<T>(x);
   });
 }
 
-void CpuBackend::scale(Tensor& x, double a) {
+void CpuBackend::scaleImpl(Tensor& x, double a) {
   dispatch(x.dtype(), [&](auto t) {
     using T = decltype(t);
     arr<T>(x) *= T(a);
   });
 }
 
-void CpuBackend::addSign(double a, const Tensor& x, Tensor& y) {
-  checkSame("addSign", x, y);
+void CpuBackend::addSignImpl(double a, const Tensor& x, Tensor& y) {
   dispatch(x.dtype(), [&](auto t) {
     using T = decltype(t);
     arr<T>(y) += T(a) * arr<T>(x).sign();
   });
 }
 
-double CpuBackend::reduce(Reduce op, const Tensor& x) {
+double CpuBackend::reduceImpl(Reduce op, const Tensor& x) {
   if (x.numel() == 0) return 0.0;
   return dispatch(x.dtype(), [&](auto t) -> double {
     using T = decltype(t);
@@ -128,22 +118,15 @@ double CpuBackend::reduce(Reduce op, const Tensor& x) {
   });
 }
 
-bool CpuBackend::allFinite(const Tensor& x) {
+bool CpuBackend::allFiniteImpl(const Tensor& x) {
   return dispatch(x.dtype(), [&](auto t) -> bool {
     using T = decltype(t);
     return arr<T>(x).allFinite();
   });
 }
 
-void CpuBackend::gemm(bool transA, bool transB, double alpha, const Tensor& A, const Tensor& B,
-                      double beta, Tensor& C) {
-  const int64_t m = transA ? A.cols() : A.rows(), k = transA ? A.rows() : A.cols();
-  const int64_t kb = transB ? B.cols() : B.rows(), n = transB ? B.rows() : B.cols();
-  if (k != kb || C.rows() != m || C.cols() != n || A.dtype() != C.dtype() ||
-      B.dtype() != C.dtype())
-    throw Error("cpu gemm: shapes do not fit (" + toString(A.shape()) + (transA ? "ᵀ" : "") +
-                " · " + toString(B.shape()) + (transB ? "ᵀ" : "") + " -> " +
-                toString(C.shape()) + ")");
+void CpuBackend::gemmImpl(bool transA, bool transB, double alpha, const Tensor& A, const Tensor& B,
+                          double beta, Tensor& C) {
   dispatch(C.dtype(), [&](auto t) {
     using T = decltype(t);
     auto a = mat<T>(A);
@@ -161,8 +144,7 @@ void CpuBackend::gemm(bool transA, bool transB, double alpha, const Tensor& A, c
   });
 }
 
-void CpuBackend::addRowVector(Tensor& y, const Tensor& b) {
-  if (b.numel() != y.cols()) throw Error("cpu addRowVector: bias does not fit");
+void CpuBackend::addRowVectorImpl(Tensor& y, const Tensor& b) {
   dispatch(y.dtype(), [&](auto t) {
     using T = decltype(t);
     auto Y = mat<T>(y);
@@ -170,8 +152,7 @@ void CpuBackend::addRowVector(Tensor& y, const Tensor& b) {
   });
 }
 
-void CpuBackend::sumRows(const Tensor& dy, double beta, Tensor& db) {
-  if (db.numel() != dy.cols()) throw Error("cpu sumRows: sizes do not fit");
+void CpuBackend::sumRowsImpl(const Tensor& dy, double beta, Tensor& db) {
   dispatch(dy.dtype(), [&](auto t) {
     using T = decltype(t);
     auto out = mat<T>(db, 1, db.numel());
@@ -182,12 +163,9 @@ void CpuBackend::sumRows(const Tensor& dy, double beta, Tensor& db) {
   });
 }
 
-void CpuBackend::copyColumns(const Tensor& src, int64_t srcCols, int64_t srcCol, Tensor& dst,
-                             int64_t dstCols, int64_t dstCol, int64_t rows, int64_t width,
-                             bool accumulate) {
-  if (rows * srcCols > src.numel() || rows * dstCols > dst.numel() || srcCol + width > srcCols ||
-      dstCol + width > dstCols)
-    throw Error("cpu copyColumns: block outside the tensors");
+void CpuBackend::copyColumnsImpl(const Tensor& src, int64_t srcCols, int64_t srcCol, Tensor& dst,
+                                 int64_t dstCols, int64_t dstCol, int64_t rows, int64_t width,
+                                 bool accumulate) {
   dispatch(src.dtype(), [&](auto t) {
     using T = decltype(t);
     auto s = mat<T>(src, rows, srcCols).middleCols(srcCol, width);

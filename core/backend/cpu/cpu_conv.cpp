@@ -59,20 +59,6 @@ T* sized(std::vector<T>& v, int64_t n) {
   return v.data();
 }
 
-void checkConv(const char* op, const Tensor& x, const Tensor& w, const Tensor& y,
-               const Conv2dGeometry& g) {
-  const int64_t n = x.rank() ? x.dim(0) : 0;
-  const bool ok = g.valid() && x.rank() == 4 && y.rank() == 4 && w.rank() == 4 &&
-                  x.shape() == Shape{n, g.inChannels, g.inH, g.inW} &&
-                  w.shape() == Shape{g.outChannels, g.inChannels, g.kernelH, g.kernelW} &&
-                  y.shape() == Shape{n, g.outChannels, g.outH, g.outW} &&
-                  x.dtype() == w.dtype() && y.dtype() == w.dtype();
-  if (!ok)
-    throw Error(std::string("cpu ") + op + ": tensors do not fit the geometry (x " +
-                toString(x.shape()) + ", w " + toString(w.shape()) + ", y " +
-                toString(y.shape()) + ")");
-}
-
 // ---- direct method: register-blocked sums ----------------------------------------------------
 
 constexpr int64_t kNR = 16;  // grid positions per block: one AVX-512 float vector
@@ -311,9 +297,8 @@ void col2imAdd(const T* dcol, const Conv2dGeometry& g, T* dx) {
 
 // Images are handed out one by one (dynamic schedule): on a busy machine a thread that gets
 // less cpu time takes fewer images instead of holding the others up at the end.
-void CpuBackend::conv2dForward(const Tensor& x, const Tensor& w, const Conv2dGeometry& g,
-                               Tensor& y) {
-  checkConv("conv2dForward", x, w, y, g);
+void CpuBackend::conv2dForwardImpl(const Tensor& x, const Tensor& w, const Conv2dGeometry& g,
+                                   Tensor& y) {
   const int64_t N = x.dim(0), K = g.patchSize(), O = g.outChannels, P = g.outPlane();
   const int64_t inSize = g.inChannels * g.inPlane();
   dispatch(x.dtype(), [&](auto tag) {
@@ -345,9 +330,8 @@ void CpuBackend::conv2dForward(const Tensor& x, const Tensor& w, const Conv2dGeo
   });
 }
 
-void CpuBackend::conv2dBackwardData(const Tensor& w, const Tensor& dy, const Conv2dGeometry& g,
-                                    Tensor& dx, bool accumulate) {
-  checkConv("conv2dBackwardData", dx, w, dy, g);
+void CpuBackend::conv2dBackwardDataImpl(const Tensor& w, const Tensor& dy, const Conv2dGeometry& g,
+                                        Tensor& dx, bool accumulate) {
   const int64_t N = dx.dim(0), K = g.patchSize(), O = g.outChannels, P = g.outPlane();
   const int64_t C = g.inChannels, inSize = C * g.inPlane(), taps = g.kernelH * g.kernelW;
   dispatch(dx.dtype(), [&](auto tag) {
@@ -385,9 +369,8 @@ void CpuBackend::conv2dBackwardData(const Tensor& w, const Tensor& dy, const Con
   });
 }
 
-void CpuBackend::conv2dBackwardFilter(const Tensor& x, const Tensor& dy, const Conv2dGeometry& g,
-                                      Tensor& dw) {
-  checkConv("conv2dBackwardFilter", x, dw, dy, g);
+void CpuBackend::conv2dBackwardFilterImpl(const Tensor& x, const Tensor& dy,
+                                          const Conv2dGeometry& g, Tensor& dw) {
   const int64_t N = x.dim(0), K = g.patchSize(), O = g.outChannels, P = g.outPlane();
   const int64_t inSize = g.inChannels * g.inPlane();
   const int64_t chunks = (N + kFilterChunk - 1) / kFilterChunk;
@@ -450,10 +433,7 @@ void CpuBackend::conv2dBackwardFilter(const Tensor& x, const Tensor& dy, const C
   });
 }
 
-void CpuBackend::addChannelBias(Tensor& y, const Tensor& b) {
-  if (y.rank() < 2 || b.numel() != y.dim(1) || b.dtype() != y.dtype())
-    throw Error("cpu addChannelBias: bias " + toString(b.shape()) + " does not fit " +
-                toString(y.shape()));
+void CpuBackend::addChannelBiasImpl(Tensor& y, const Tensor& b) {
   const int64_t N = y.dim(0), C = y.dim(1), S = y.numel() / std::max<int64_t>(1, N * C);
   dispatch(y.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -468,10 +448,7 @@ void CpuBackend::addChannelBias(Tensor& y, const Tensor& b) {
   });
 }
 
-void CpuBackend::conv2dBackwardBias(const Tensor& dy, Tensor& db) {
-  if (dy.rank() < 2 || db.numel() != dy.dim(1) || db.dtype() != dy.dtype())
-    throw Error("cpu conv2dBackwardBias: bias " + toString(db.shape()) + " does not fit " +
-                toString(dy.shape()));
+void CpuBackend::conv2dBackwardBiasImpl(const Tensor& dy, Tensor& db) {
   const int64_t N = dy.dim(0), C = dy.dim(1), S = dy.numel() / std::max<int64_t>(1, N * C);
   dispatch(dy.dtype(), [&](auto tag) {
     using T = decltype(tag);

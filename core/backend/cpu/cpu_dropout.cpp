@@ -6,16 +6,7 @@
 
 namespace gradlab::cpu {
 
-namespace {
-void checkRate(const char* op, double rate) {
-  if (!(rate >= 0 && rate < 1))
-    throw Error(std::string("cpu ") + op + ": the rate must be in [0, 1), got " +
-                std::to_string(rate));
-}
-}  // namespace
-
-void CpuBackend::dropoutMask(double rate, uint64_t seed, uint64_t step, Tensor& mask) {
-  checkRate("dropoutMask", rate);
+void CpuBackend::dropoutMaskImpl(double rate, uint64_t seed, uint64_t step, Tensor& mask) {
   const uint64_t key = dropoutKey(seed, step);
   const int64_t n = mask.numel();
   dispatch(mask.dtype(), [&](auto tag) {
@@ -25,21 +16,15 @@ void CpuBackend::dropoutMask(double rate, uint64_t seed, uint64_t step, Tensor& 
   });
 }
 
-void CpuBackend::dropoutForward(const Tensor& x, const Tensor& mask, double rate, Tensor& y) {
-  checkRate("dropoutForward", rate);
-  checkSame("dropoutForward", x, mask);
-  checkSame("dropoutForward", x, y);
+void CpuBackend::dropoutForwardImpl(const Tensor& x, const Tensor& mask, double rate, Tensor& y) {
   dispatch(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     arr<T>(y) = arr<T>(x) * arr<T>(mask) * T(1.0 / (1.0 - rate));
   });
 }
 
-void CpuBackend::dropoutBackward(const Tensor& dy, const Tensor& mask, double rate, Tensor& dx,
-                                 bool accumulate) {
-  checkRate("dropoutBackward", rate);
-  checkSame("dropoutBackward", dy, mask);
-  checkSame("dropoutBackward", dy, dx);
+void CpuBackend::dropoutBackwardImpl(const Tensor& dy, const Tensor& mask, double rate, Tensor& dx,
+                                     bool accumulate) {
   dispatch(dy.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T scale = T(1.0 / (1.0 - rate));

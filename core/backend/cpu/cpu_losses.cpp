@@ -13,7 +13,7 @@ namespace gradlab::cpu {
 
 namespace {
 template <class T>
-double lossImpl(LossKind kind, const Tensor& pred, const Tensor& target, Tensor* grad) {
+double meanLoss(LossKind kind, const Tensor& pred, const Tensor& target, Tensor* grad) {
   const T* p = ptr<T>(pred);
   const T* t = ptr<T>(target);
   T* g = grad ? ptr<T>(*grad) : nullptr;
@@ -75,16 +75,11 @@ double lossImpl(LossKind kind, const Tensor& pred, const Tensor& target, Tensor*
 }
 }  // namespace
 
-void CpuBackend::loss(LossKind kind, const Tensor& pred, const Tensor& target, Tensor& value,
-                      Tensor* grad) {
-  if (kind == LossKind::CrossEntropy ? target.numel() != pred.rows()
-                                     : target.numel() != pred.numel())
-    throw Error("loss: targets (" + toString(target.shape()) + ") do not fit predictions (" +
-                toString(pred.shape()) + ")");
-  if (grad) checkSame("loss", pred, *grad);
+void CpuBackend::lossImpl(LossKind kind, const Tensor& pred, const Tensor& target, Tensor& value,
+                          Tensor* grad) {
   dispatch(pred.dtype(), [&](auto t) {
     using T = decltype(t);
-    const double v = lossImpl<T>(kind, pred, target, grad);
+    const double v = meanLoss<T>(kind, pred, target, grad);
     ptr<T>(value)[0] = T(v);
   });
 }

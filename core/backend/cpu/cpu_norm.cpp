@@ -17,31 +17,19 @@ struct Layout {
   int64_t n, c, s;  // batch, channels, values per channel and sample
 };
 
-Layout layoutOf(const char* op, const Tensor& x, std::initializer_list<const Tensor*> perChannel) {
-  if (x.rank() != 2 && x.rank() != 4)
-    throw Error(std::string("cpu ") + op + ": expects [N, C] or [N, C, H, W], got " +
-                toString(x.shape()));
-  Layout l{x.dim(0), x.dim(1), x.rank() == 4 ? x.dim(2) * x.dim(3) : 1};
-  for (const Tensor* t : perChannel)
-    if (t->numel() != l.c || t->dtype() != x.dtype())
-      throw Error(std::string("cpu ") + op + ": a per-channel tensor is " + toString(t->shape()) +
-                  ", expected " + std::to_string(l.c) + " values");
-  return l;
+// The shapes were checked by Backend::batchNorm* (backend.cpp).
+Layout layoutOf(const Tensor& x) {
+  return {x.dim(0), x.dim(1), x.rank() == 4 ? x.dim(2) * x.dim(3) : 1};
 }
 
 }  // namespace
 
-void CpuBackend::batchNormForwardTraining(const Tensor& x, const Tensor& gamma,
-                                          const Tensor& beta, double momentum, double eps,
-                                          Tensor& runningMean, Tensor& runningVar, Tensor& y,
-                                          Tensor& saveMean, Tensor& saveVar) {
-  const Layout l = layoutOf("batchNormForwardTraining", x,
-                            {&gamma, &beta, &runningMean, &runningVar, &saveMean, &saveVar});
-  checkSame("batchNormForwardTraining", x, y);
+void CpuBackend::batchNormForwardTrainingImpl(const Tensor& x, const Tensor& gamma,
+                                              const Tensor& beta, double momentum, double eps,
+                                              Tensor& runningMean, Tensor& runningVar, Tensor& y,
+                                              Tensor& saveMean, Tensor& saveVar) {
+  const Layout l = layoutOf(x);
   const int64_t m = l.n * l.s;
-  if (m < 2)
-    throw Error("cpu batchNormForwardTraining: needs at least 2 values per channel, got " +
-                std::to_string(m));
   dispatch(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* xp = ptr<T>(x);
@@ -77,12 +65,10 @@ void CpuBackend::batchNormForwardTraining(const Tensor& x, const Tensor& gamma,
   });
 }
 
-void CpuBackend::batchNormForwardInference(const Tensor& x, const Tensor& gamma,
-                                           const Tensor& beta, const Tensor& runningMean,
-                                           const Tensor& runningVar, double eps, Tensor& y) {
-  const Layout l =
-      layoutOf("batchNormForwardInference", x, {&gamma, &beta, &runningMean, &runningVar});
-  checkSame("batchNormForwardInference", x, y);
+void CpuBackend::batchNormForwardInferenceImpl(const Tensor& x, const Tensor& gamma,
+                                               const Tensor& beta, const Tensor& runningMean,
+                                               const Tensor& runningVar, double eps, Tensor& y) {
+  const Layout l = layoutOf(x);
   dispatch(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* xp = ptr<T>(x);
@@ -101,14 +87,11 @@ void CpuBackend::batchNormForwardInference(const Tensor& x, const Tensor& gamma,
   });
 }
 
-void CpuBackend::batchNormBackward(const Tensor& x, const Tensor& dy, const Tensor& gamma,
-                                   const Tensor& saveMean, const Tensor& saveVar, double eps,
-                                   Tensor& dx, Tensor& dgamma, Tensor& dbeta, bool accumulate) {
-  const Layout l =
-      layoutOf("batchNormBackward", x, {&gamma, &saveMean, &saveVar, &dgamma, &dbeta});
-  checkSame("batchNormBackward", x, dy);
+void CpuBackend::batchNormBackwardImpl(const Tensor& x, const Tensor& dy, const Tensor& gamma,
+                                       const Tensor& saveMean, const Tensor& saveVar, double eps,
+                                       Tensor& dx, Tensor& dgamma, Tensor& dbeta, bool accumulate) {
+  const Layout l = layoutOf(x);
   const bool wantDx = dx.defined();
-  if (wantDx) checkSame("batchNormBackward", x, dx);
   const double m = double(l.n * l.s);
   dispatch(x.dtype(), [&](auto tag) {
     using T = decltype(tag);

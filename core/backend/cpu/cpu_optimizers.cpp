@@ -79,9 +79,8 @@ void update(OptimKind kind, const OptimHyper& h, int64_t step, Tensor& wt, const
 }
 }  // namespace
 
-void CpuBackend::optimizerUpdate(OptimKind kind, const OptimHyper& h, int64_t step, Tensor& w,
-                                 const Tensor& g, Tensor& s1, Tensor& s2) {
-  checkSame("optimizerUpdate", w, g);
+void CpuBackend::optimizerUpdateImpl(OptimKind kind, const OptimHyper& h, int64_t step, Tensor& w,
+                                     const Tensor& g, Tensor& s1, Tensor& s2) {
   dispatch(w.dtype(), [&](auto t) { update<decltype(t)>(kind, h, step, w, g, s1, s2); });
 }
 

@@ -15,14 +15,6 @@ namespace gradlab::cpu {
 
 namespace {
 
-void checkPool(const char* op, const Tensor& x, const Tensor& y, const Pool2dGeometry& g) {
-  const int64_t n = x.rank() ? x.dim(0) : 0;
-  if (!g.valid() || x.shape() != Shape{n, g.channels, g.inH, g.inW} ||
-      y.shape() != Shape{n, g.channels, g.outH, g.outW} || x.dtype() != y.dtype())
-    throw Error(std::string("cpu ") + op + ": tensors do not fit the geometry (x " +
-                toString(x.shape()) + ", y " + toString(y.shape()) + ")");
-}
-
 // Flat index (within the plane) of the window's first maximum.
 template <class T>
 int64_t argmaxOfWindow(const T* plane, const Pool2dGeometry& g, int64_t i, int64_t j) {
@@ -167,9 +159,8 @@ int teamSize(int threads, int64_t values) {
 
 }  // namespace
 
-void CpuBackend::pool2dForward(PoolMode mode, const Pool2dGeometry& g, const Tensor& x,
-                               Tensor& y) {
-  checkPool("pool2dForward", x, y, g);
+void CpuBackend::pool2dForwardImpl(PoolMode mode, const Pool2dGeometry& g, const Tensor& x,
+                                   Tensor& y) {
   const int64_t planes = x.dim(0) * g.channels;
   const bool fast = mode == PoolMode::Max && g.windowH == 2 && g.windowW == 2 &&
                     g.strideH == 2 && g.strideW == 2;
@@ -187,11 +178,10 @@ void CpuBackend::pool2dForward(PoolMode mode, const Pool2dGeometry& g, const Ten
   });
 }
 
-void CpuBackend::pool2dBackward(PoolMode mode, const Pool2dGeometry& g, const Tensor& x,
-                                const Tensor& y, const Tensor& dy, Tensor& dx, bool accumulate) {
-  checkPool("pool2dBackward", x, y, g);
-  checkSame("pool2dBackward", y, dy);
-  checkSame("pool2dBackward", x, dx);
+// y is not needed: the maximum's position is found again in x.
+void CpuBackend::pool2dBackwardImpl(PoolMode mode, const Pool2dGeometry& g, const Tensor& x,
+                                    const Tensor& /*y*/, const Tensor& dy, Tensor& dx,
+                                    bool accumulate) {
   const int64_t planes = x.dim(0) * g.channels;
   const bool fast = mode == PoolMode::Max && g.windowH == 2 && g.windowW == 2 &&
                     g.strideH == 2 && g.strideW == 2;

@@ -20,22 +20,9 @@ using Row = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
 template <class T>
 using ConstRow = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
 
-// The rows × width matrix behind a [rows, width] tensor, with a readable error if it isn't one.
-void checkMatrix(const char* op, const char* name, const Tensor& t, int64_t rows, int64_t width,
-                 DType dtype) {
-  if (t.dtype() != dtype || t.numel() != rows * width || t.rows() != rows)
-    throw Error(std::string("cpu ") + op + ": " + name + " is " + toString(t.shape()) + " " +
-                toString(t.dtype()) + ", expected " + std::to_string(rows) + "\u00d7" +
-                std::to_string(width) + " " + toString(dtype));
-}
-
 }  // namespace
 
-void CpuBackend::transpose01(const Tensor& src, Tensor& dst, bool accumulate) {
-  if (src.rank() < 2 || dst.rank() < 2 || src.dim(0) != dst.dim(1) ||
-      src.dim(1) != dst.dim(0) || src.numel() != dst.numel() || src.dtype() != dst.dtype())
-    throw Error("cpu transpose01: " + toString(src.shape()) + " does not fit " +
-                toString(dst.shape()) + " with the first two extents swapped");
+void CpuBackend::transpose01Impl(const Tensor& src, Tensor& dst, bool accumulate) {
   const int64_t a = src.dim(0), b = src.dim(1);
   const int64_t inner = (a > 0 && b > 0) ? src.numel() / (a * b) : 0;
   dispatch(src.dtype(), [&](auto tag) {
@@ -55,11 +42,8 @@ void CpuBackend::transpose01(const Tensor& src, Tensor& dst, bool accumulate) {
 }
 
 // gates = [a_i a_f a_g a_o] → [i f g o] in place;  c = f⊙c_prev + i⊙g;  h = o⊙tanh(c)
-void CpuBackend::lstmCellForward(Tensor& gates, const Tensor& cPrev, Tensor& c, Tensor& h) {
+void CpuBackend::lstmCellForwardImpl(Tensor& gates, const Tensor& cPrev, Tensor& c, Tensor& h) {
   const int64_t B = c.rows(), H = c.cols();
-  checkMatrix("lstmCellForward", "gates", gates, B, 4 * H, c.dtype());
-  checkMatrix("lstmCellForward", "c_prev", cPrev, B, H, c.dtype());
-  checkMatrix("lstmCellForward", "h", h, B, H, c.dtype());
   dispatch(c.dtype(), [&](auto tag) {
     using T = decltype(tag);
     for (int64_t b = 0; b < B; ++b) {
@@ -79,14 +63,9 @@ void CpuBackend::lstmCellForward(Tensor& gates, const Tensor& cPrev, Tensor& c, 
 // do = dh⊙tanh(c);  dc ← dc + dh⊙o⊙(1 − tanh²c);  then
 // d(a_i) = dc⊙g⊙i(1−i), d(a_f) = dc⊙c_prev⊙f(1−f), d(a_g) = dc⊙i⊙(1−g²),
 // d(a_o) = do⊙o(1−o);  dc ← dc⊙f  (∂L/∂c_{t−1})
-void CpuBackend::lstmCellBackward(const Tensor& gates, const Tensor& cPrev, const Tensor& c,
-                                  const Tensor& dh, Tensor& dc, Tensor& dgates) {
+void CpuBackend::lstmCellBackwardImpl(const Tensor& gates, const Tensor& cPrev, const Tensor& c,
+                                      const Tensor& dh, Tensor& dc, Tensor& dgates) {
   const int64_t B = c.rows(), H = c.cols();
-  checkMatrix("lstmCellBackward", "gates", gates, B, 4 * H, c.dtype());
-  checkMatrix("lstmCellBackward", "dgates", dgates, B, 4 * H, c.dtype());
-  checkMatrix("lstmCellBackward", "c_prev", cPrev, B, H, c.dtype());
-  checkMatrix("lstmCellBackward", "dh", dh, B, H, c.dtype());
-  checkMatrix("lstmCellBackward", "dc", dc, B, H, c.dtype());
   dispatch(c.dtype(), [&](auto tag) {
     using T = decltype(tag);
     for (int64_t b = 0; b < B; ++b) {
@@ -110,14 +89,10 @@ void CpuBackend::lstmCellBackward(const Tensor& gates, const Tensor& cPrev, cons
 }
 
 // [r z] = σ(xp[:, 0:2H] + hh);  rh = r⊙h_prev
-void CpuBackend::gruGatesForward(const Tensor& xp, const Tensor& hh, const Tensor& hPrev,
-                                 Tensor& rz, Tensor& rh) {
+void CpuBackend::gruGatesForwardImpl(const Tensor& xp, const Tensor& hh, const Tensor& hPrev,
+                                     Tensor& rz, Tensor& rh) {
   const int64_t B = hPrev.rows(), H = hPrev.cols();
   const DType dt = hPrev.dtype();
-  checkMatrix("gruGatesForward", "xp", xp, B, 3 * H, dt);
-  checkMatrix("gruGatesForward", "hh", hh, B, 2 * H, dt);
-  checkMatrix("gruGatesForward", "rz", rz, B, 2 * H, dt);
-  checkMatrix("gruGatesForward", "rh", rh, B, H, dt);
   dispatch(dt, [&](auto tag) {
     using T = decltype(tag);
     for (int64_t b = 0; b < B; ++b) {
@@ -130,15 +105,10 @@ void CpuBackend::gruGatesForward(const Tensor& xp, const Tensor& hh, const Tenso
 }
 
 // g = tanh(xp[:, 2H:3H] + hg);  h = z⊙h_prev + (1 − z)⊙g
-void CpuBackend::gruCandidateForward(const Tensor& xp, const Tensor& hg, const Tensor& rz,
-                                     const Tensor& hPrev, Tensor& g, Tensor& h) {
+void CpuBackend::gruCandidateForwardImpl(const Tensor& xp, const Tensor& hg, const Tensor& rz,
+                                         const Tensor& hPrev, Tensor& g, Tensor& h) {
   const int64_t B = hPrev.rows(), H = hPrev.cols();
   const DType dt = hPrev.dtype();
-  checkMatrix("gruCandidateForward", "xp", xp, B, 3 * H, dt);
-  checkMatrix("gruCandidateForward", "hg", hg, B, H, dt);
-  checkMatrix("gruCandidateForward", "rz", rz, B, 2 * H, dt);
-  checkMatrix("gruCandidateForward", "g", g, B, H, dt);
-  checkMatrix("gruCandidateForward", "h", h, B, H, dt);
   dispatch(dt, [&](auto tag) {
     using T = decltype(tag);
     for (int64_t b = 0; b < B; ++b) {
@@ -152,15 +122,10 @@ void CpuBackend::gruCandidateForward(const Tensor& xp, const Tensor& hg, const T
 }
 
 // d(a_z) = dh⊙(h_prev − g)⊙z(1−z)  → drz[:, H:2H];   d(a_g) = dh⊙(1 − z)⊙(1 − g²) → dg
-void CpuBackend::gruCandidateBackward(const Tensor& dh, const Tensor& rz, const Tensor& g,
-                                      const Tensor& hPrev, Tensor& drz, Tensor& dg) {
+void CpuBackend::gruCandidateBackwardImpl(const Tensor& dh, const Tensor& rz, const Tensor& g,
+                                          const Tensor& hPrev, Tensor& drz, Tensor& dg) {
   const int64_t B = hPrev.rows(), H = hPrev.cols();
   const DType dt = hPrev.dtype();
-  checkMatrix("gruCandidateBackward", "dh", dh, B, H, dt);
-  checkMatrix("gruCandidateBackward", "rz", rz, B, 2 * H, dt);
-  checkMatrix("gruCandidateBackward", "g", g, B, H, dt);
-  checkMatrix("gruCandidateBackward", "drz", drz, B, 2 * H, dt);
-  checkMatrix("gruCandidateBackward", "dg", dg, B, H, dt);
   dispatch(dt, [&](auto tag) {
     using T = decltype(tag);
     for (int64_t b = 0; b < B; ++b) {
@@ -173,16 +138,11 @@ void CpuBackend::gruCandidateBackward(const Tensor& dh, const Tensor& rz, const 
 }
 
 // d(a_r) = drh⊙h_prev⊙r(1−r) → drz[:, 0:H];   dh_prev (+)= dh⊙z + drh⊙r
-void CpuBackend::gruResetBackward(const Tensor& dh, const Tensor& drh, const Tensor& rz,
-                                  const Tensor& hPrev, Tensor& drz, Tensor& dhPrev,
-                                  bool accumulate) {
+void CpuBackend::gruResetBackwardImpl(const Tensor& dh, const Tensor& drh, const Tensor& rz,
+                                      const Tensor& hPrev, Tensor& drz, Tensor& dhPrev,
+                                      bool accumulate) {
   const int64_t B = hPrev.rows(), H = hPrev.cols();
   const DType dt = hPrev.dtype();
-  checkMatrix("gruResetBackward", "dh", dh, B, H, dt);
-  checkMatrix("gruResetBackward", "drh", drh, B, H, dt);
-  checkMatrix("gruResetBackward", "rz", rz, B, 2 * H, dt);
-  checkMatrix("gruResetBackward", "drz", drz, B, 2 * H, dt);
-  checkMatrix("gruResetBackward", "dh_prev", dhPrev, B, H, dt);
   dispatch(dt, [&](auto tag) {
     using T = decltype(tag);
     for (int64_t b = 0; b < B; ++b) {
@@ -201,7 +161,7 @@ void CpuBackend::gruResetBackward(const Tensor& dh, const Tensor& drh, const Ten
 
 // One part per thread (at most one per row); inside the parallel region Eigen's gemm runs
 // single-threaded (it does not nest).
-void CpuBackend::forRowBlocks(int64_t rows, const std::function<void(int64_t, int64_t)>& body) {
+void CpuBackend::forRowBlocksImpl(int64_t rows, const std::function<void(int64_t, int64_t)>& body) {
   const int parts = int(std::min<int64_t>(threads_, rows));
   if (parts <= 1 || omp_in_parallel()) {
     body(0, rows);

@@ -28,15 +28,13 @@ void* Allocator::allocate(size_t bytes, size_t* classBytes, bool mayEmptyCache) 
   if (it != free_.end() && !it->second.empty()) {
     void* p = it->second.back();
     it->second.pop_back();
-    stats_.cached -= size;
-    stats_.inUse += size;
-    stats_.peak = std::max(stats_.peak, stats_.inUse);
-    ++stats_.reuses;
+    cached_ -= size;
+    inUse_ += size;
     return p;
   }
   void* p = nullptr;
   cudaError_t e = cudaMalloc(&p, size);
-  if (e == cudaErrorMemoryAllocation && mayEmptyCache && stats_.cached > 0) {
+  if (e == cudaErrorMemoryAllocation && mayEmptyCache && cached_ > 0) {
     cudaGetLastError();  // clear it; the retry decides
     emptyCacheLocked();
     e = cudaMalloc(&p, size);
@@ -49,39 +47,32 @@ void* Allocator::allocate(size_t bytes, size_t* classBytes, bool mayEmptyCache) 
     cudaGetLastError();
     throw DeviceError("out of GPU memory",
                       "out of GPU memory: could not allocate " + mib(size) + " (Gradlab holds " +
-                          mib(stats_.inUse + stats_.cached + stats_.held) + ", the GPU has " +
-                          mib(freeBytes) + " free of " + mib(totalBytes) +
+                          mib(inUse_ + cached_ + held_) + ", the GPU has " + mib(freeBytes) +
+                          " free of " + mib(totalBytes) +
                           ") — use a smaller batch or network, or the cpu backend",
                       false);
   }
-  ++stats_.mallocs;
-  stats_.inUse += size;
-  stats_.peak = std::max(stats_.peak, stats_.inUse);
+  inUse_ += size;
   return p;
 }
 
 void Allocator::release(void* p, size_t classBytes) {
   if (!p) return;
   std::lock_guard lock(mu_);
-  stats_.inUse -= classBytes;
+  inUse_ -= classBytes;
   if (hold_) {
     hold_->emplace_back(p, classBytes);
-    stats_.held += classBytes;
+    held_ += classBytes;
     return;
   }
   free_[classBytes].push_back(p);
-  stats_.cached += classBytes;
-}
-
-void Allocator::emptyCache() {
-  std::lock_guard lock(mu_);
-  emptyCacheLocked();
+  cached_ += classBytes;
 }
 
 void Allocator::emptyCacheLocked() {
   for (auto& [size, blocks] : free_) {
     for (void* p : blocks) cudaFree(p);
-    stats_.cached -= size * blocks.size();
+    cached_ -= size * blocks.size();
     blocks.clear();
   }
   cudaGetLastError();
@@ -96,15 +87,10 @@ void Allocator::releaseHeld(HeldList& held) {
   std::lock_guard lock(mu_);
   for (auto& [p, size] : held) {
     free_[size].push_back(p);
-    stats_.cached += size;
-    stats_.held -= size;
+    cached_ += size;
+    held_ -= size;
   }
   held.clear();
-}
-
-Allocator::Stats Allocator::stats() const {
-  std::lock_guard lock(mu_);
-  return stats_;
 }
 
 }  // namespace gradlab::cuda

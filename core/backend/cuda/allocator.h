@@ -34,8 +34,6 @@ class Allocator {
   // release). `mayEmptyCache` false: do not cudaFree on failure (while a graph is recorded).
   void* allocate(size_t bytes, size_t* classBytes, bool mayEmptyCache = true);
   void release(void* p, size_t classBytes);
-  // cudaFree every cached (free) block.
-  void emptyCache();
 
   // A list of reserved blocks (one per recorded graph).
   using HeldList = std::vector<std::pair<void*, size_t>>;
@@ -44,19 +42,16 @@ class Allocator {
   // Reserved blocks back to the free lists (the graph that used them will not run again).
   void releaseHeld(HeldList& held);
 
-  struct Stats {
-    size_t inUse = 0, cached = 0, held = 0, peak = 0;
-    int64_t mallocs = 0, reuses = 0;
-  };
-  Stats stats() const;
-
  private:
+  // cudaFree every cached (free) block; mu_ is held.
   void emptyCacheLocked();
 
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::unordered_map<size_t, std::vector<void*>> free_;  // size class -> blocks
   HeldList* hold_ = nullptr;
-  Stats stats_;
+  // Bytes handed out, cached in free_, and held for recorded graphs (for the out-of-memory
+  // message, and to know whether emptying the cache can help).
+  size_t inUse_ = 0, cached_ = 0, held_ = 0;
 };
 
 }  // namespace gradlab::cuda

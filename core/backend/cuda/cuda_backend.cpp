@@ -30,27 +30,6 @@ std::string gib(size_t bytes) {
   std::snprintf(buf, sizeof buf, "%.1f GiB", double(bytes) / double(size_t(1) << 30));
   return buf;
 }
-
-void checkSame(const char* op, const Tensor& a, const Tensor& b) {
-  if (a.numel() != b.numel() || a.dtype() != b.dtype())
-    throw Error(std::string("cuda ") + op + ": tensors differ (" + toString(a.shape()) + " " +
-                toString(a.dtype()) + " vs " + toString(b.shape()) + " " + toString(b.dtype()) +
-                ")");
-}
-
-void checkRate(const char* op, double rate) {
-  if (!(rate >= 0 && rate < 1))
-    throw Error(std::string("cuda ") + op + ": the rate must be in [0, 1), got " +
-                std::to_string(rate));
-}
-
-// A [rows, width] matrix, as the cpu's recurrent kernels check it.
-void checkMatrix(const char* op, const char* name, const Tensor& t, int64_t rows, int64_t width) {
-  if (t.dtype() != DType::F32 || t.numel() != rows * width || t.rows() != rows)
-    throw Error(std::string("cuda ") + op + ": " + name + " is " + toString(t.shape()) + " " +
-                toString(t.dtype()) + ", expected " + std::to_string(rows) + "\u00d7" +
-                std::to_string(width) + " f32");
-}
 }  // namespace
 
 CudaBuffer::~CudaBuffer() {
@@ -294,7 +273,7 @@ void CudaBackend::checkKernelReports() {
 
 // --- element-wise ----------------------------------------------------------------------------
 
-void CudaBackend::fill(Tensor& t, double value) {
+void CudaBackend::fillImpl(Tensor& t, double value) {
   float* p = data(t, "fill");
   use();
   note("fill", t, value);
@@ -304,8 +283,7 @@ void CudaBackend::fill(Tensor& t, double value) {
     ops::fill(p, t.numel(), float(value), stream_);
 }
 
-void CudaBackend::copy(const Tensor& src, Tensor& dst) {
-  checkSame("copy", src, dst);
+void CudaBackend::copyImpl(const Tensor& src, Tensor& dst) {
   const float* s = data(src, "copy");
   float* d = data(dst, "copy");
   const int64_t n = src.numel();
@@ -323,27 +301,25 @@ void CudaBackend::copy(const Tensor& src, Tensor& dst) {
   }
 }
 
-void CudaBackend::axpy(double a, const Tensor& x, Tensor& y) {
-  checkSame("axpy", x, y);
+void CudaBackend::axpyImpl(double a, const Tensor& x, Tensor& y) {
   use();
   note("axpy", a, x, y);
   ops::axpy(float(a), data(x, "axpy"), data(y, "axpy"), x.numel(), stream_);
 }
 
-void CudaBackend::scale(Tensor& x, double a) {
+void CudaBackend::scaleImpl(Tensor& x, double a) {
   use();
   note("scale", x, a);
   ops::scale(data(x, "scale"), float(a), x.numel(), stream_);
 }
 
-void CudaBackend::addSign(double a, const Tensor& x, Tensor& y) {
-  checkSame("addSign", x, y);
+void CudaBackend::addSignImpl(double a, const Tensor& x, Tensor& y) {
   use();
   note("addSign", a, x, y);
   ops::addSign(float(a), data(x, "addSign"), data(y, "addSign"), x.numel(), stream_);
 }
 
-double CudaBackend::reduce(Reduce op, const Tensor& x) {
+double CudaBackend::reduceImpl(Reduce op, const Tensor& x) {
   const float* p = data(x, "reduce");
   if (x.numel() == 0) return 0.0;
   use();
@@ -364,7 +340,7 @@ double CudaBackend::reduce(Reduce op, const Tensor& x) {
   return *resultHost_;
 }
 
-bool CudaBackend::allFinite(const Tensor& x) {
+bool CudaBackend::allFiniteImpl(const Tensor& x) {
   const float* p = data(x, "allFinite");
   if (x.numel() == 0) return true;
   use();
@@ -419,14 +395,10 @@ double CudaBackend::sumOfSquares(std::span<const Tensor> xs) {
 
 // Row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ: cuBLAS gets B first, each
 // matrix with its row length as leading dimension.
-void CudaBackend::gemm(bool transA, bool transB, double alpha, const Tensor& A, const Tensor& B,
-                       double beta, Tensor& C) {
+void CudaBackend::gemmImpl(bool transA, bool transB, double alpha, const Tensor& A, const Tensor& B,
+                           double beta, Tensor& C) {
   const int64_t m = transA ? A.cols() : A.rows(), k = transA ? A.rows() : A.cols();
-  const int64_t kb = transB ? B.cols() : B.rows(), n = transB ? B.rows() : B.cols();
-  if (k != kb || C.rows() != m || C.cols() != n || A.dtype() != C.dtype() || B.dtype() != C.dtype())
-    throw Error("cuda gemm: shapes do not fit (" + toString(A.shape()) + (transA ? "ᵀ" : "") +
-                " · " + toString(B.shape()) + (transB ? "ᵀ" : "") + " -> " + toString(C.shape()) +
-                ")");
+  const int64_t n = transB ? B.rows() : B.cols();
   const float* a = data(A, "gemm");
   const float* b = data(B, "gemm");
   float* c = data(C, "gemm");
@@ -448,27 +420,22 @@ void CudaBackend::gemm(bool transA, bool transB, double alpha, const Tensor& A, 
                                   b, int(B.cols()), a, int(A.cols()), &be, c, int(n)));
 }
 
-void CudaBackend::addRowVector(Tensor& y, const Tensor& b) {
-  if (b.numel() != y.cols()) throw Error("cuda addRowVector: bias does not fit");
+void CudaBackend::addRowVectorImpl(Tensor& y, const Tensor& b) {
   use();
   note("addRowVector", y, b);
   ops::addRowVector(data(y, "addRowVector"), data(b, "addRowVector"), y.rows(), y.cols(), stream_);
 }
 
-void CudaBackend::sumRows(const Tensor& dy, double beta, Tensor& db) {
-  if (db.numel() != dy.cols()) throw Error("cuda sumRows: sizes do not fit");
+void CudaBackend::sumRowsImpl(const Tensor& dy, double beta, Tensor& db) {
   use();
   note("sumRows", dy, beta, db);
   ops::sumRows(data(dy, "sumRows"), dy.rows(), dy.cols(), float(beta), data(db, "sumRows"),
                stream_);
 }
 
-void CudaBackend::copyColumns(const Tensor& src, int64_t srcCols, int64_t srcCol, Tensor& dst,
-                              int64_t dstCols, int64_t dstCol, int64_t rows, int64_t width,
-                              bool accumulate) {
-  if (rows * srcCols > src.numel() || rows * dstCols > dst.numel() || srcCol + width > srcCols ||
-      dstCol + width > dstCols || srcCol < 0 || dstCol < 0 || width < 0 || rows < 0)
-    throw Error("cuda copyColumns: block outside the tensors");
+void CudaBackend::copyColumnsImpl(const Tensor& src, int64_t srcCols, int64_t srcCol, Tensor& dst,
+                                  int64_t dstCols, int64_t dstCol, int64_t rows, int64_t width,
+                                  bool accumulate) {
   if (width == 0) return;
   use();
   note("copyColumns", src, srcCols, srcCol, dst, dstCols, dstCol, rows, width, accumulate);
@@ -478,32 +445,22 @@ void CudaBackend::copyColumns(const Tensor& src, int64_t srcCols, int64_t srcCol
 
 // --- activations and losses ------------------------------------------------------------------
 
-void CudaBackend::actForward(Act f, const Tensor& z, Tensor& y) {
-  checkSame("actForward", z, y);
+void CudaBackend::actForwardImpl(Act f, const Tensor& z, Tensor& y) {
   use();
   note("actForward", int(f), z, y);
   ops::actForward(f, data(z, "actForward"), data(y, "actForward"), z.rows(), z.cols(), stream_);
 }
 
-void CudaBackend::actBackward(Act f, const Tensor& z, const Tensor& y, const Tensor& dy, Tensor& dz,
-                              bool accumulate) {
-  checkSame("actBackward", z, dz);
-  checkSame("actBackward", dy, dz);
-  checkSame("actBackward", y, dz);
+void CudaBackend::actBackwardImpl(Act f, const Tensor& z, const Tensor& y, const Tensor& dy,
+                                  Tensor& dz, bool accumulate) {
   use();
   note("actBackward", int(f), z, y, dy, dz, accumulate);
   ops::actBackward(f, data(z, "actBackward"), data(y, "actBackward"), data(dy, "actBackward"),
                    data(dz, "actBackward"), dz.rows(), dz.cols(), accumulate, stream_);
 }
 
-void CudaBackend::loss(LossKind kind, const Tensor& pred, const Tensor& target, Tensor& value,
-                       Tensor* grad) {
-  if (kind == LossKind::CrossEntropy ? target.numel() != pred.rows()
-                                     : target.numel() != pred.numel())
-    throw Error("loss: targets (" + toString(target.shape()) + ") do not fit predictions (" +
-                toString(pred.shape()) + ")");
-  if (grad) checkSame("loss", pred, *grad);
-  if (value.numel() < 1) throw Error("cuda loss: the value tensor is empty");
+void CudaBackend::lossImpl(LossKind kind, const Tensor& pred, const Tensor& target, Tensor& value,
+                           Tensor* grad) {
   float* g = grad ? data(*grad, "loss") : nullptr;
   use();
   note("loss", int(kind), pred, target, value, g);
@@ -519,17 +476,13 @@ void CudaBackend::loss(LossKind kind, const Tensor& pred, const Tensor& target, 
 
 // --- dropout -----------------------------------------------------------------------------------
 
-void CudaBackend::dropoutMask(double rate, uint64_t seed, uint64_t step, Tensor& mask) {
-  checkRate("dropoutMask", rate);
+void CudaBackend::dropoutMaskImpl(double rate, uint64_t seed, uint64_t step, Tensor& mask) {
   use();
   note("dropoutMask", rate, seed, step, mask);
   ops::dropoutMask(dropoutKey(seed, step), rate, data(mask, "dropoutMask"), mask.numel(), stream_);
 }
 
-void CudaBackend::dropoutForward(const Tensor& x, const Tensor& mask, double rate, Tensor& y) {
-  checkRate("dropoutForward", rate);
-  checkSame("dropoutForward", x, mask);
-  checkSame("dropoutForward", x, y);
+void CudaBackend::dropoutForwardImpl(const Tensor& x, const Tensor& mask, double rate, Tensor& y) {
   use();
   note("dropoutForward", x, mask, rate, y);
   ops::dropoutApply(data(x, "dropoutForward"), data(mask, "dropoutForward"),
@@ -537,11 +490,8 @@ void CudaBackend::dropoutForward(const Tensor& x, const Tensor& mask, double rat
                     stream_);
 }
 
-void CudaBackend::dropoutBackward(const Tensor& dy, const Tensor& mask, double rate, Tensor& dx,
-                                  bool accumulate) {
-  checkRate("dropoutBackward", rate);
-  checkSame("dropoutBackward", dy, mask);
-  checkSame("dropoutBackward", dy, dx);
+void CudaBackend::dropoutBackwardImpl(const Tensor& dy, const Tensor& mask, double rate, Tensor& dx,
+                                      bool accumulate) {
   use();
   note("dropoutBackward", dy, mask, rate, dx, accumulate);
   ops::dropoutApply(data(dy, "dropoutBackward"), data(mask, "dropoutBackward"),
@@ -551,13 +501,10 @@ void CudaBackend::dropoutBackward(const Tensor& dy, const Tensor& mask, double r
 
 // --- optimizers --------------------------------------------------------------------------------
 
-void CudaBackend::optimizerUpdate(OptimKind kind, const OptimHyper& h, int64_t step, Tensor& w,
-                                  const Tensor& g, Tensor& s1, Tensor& s2) {
-  checkSame("optimizerUpdate", w, g);
+void CudaBackend::optimizerUpdateImpl(OptimKind kind, const OptimHyper& h, int64_t step, Tensor& w,
+                                      const Tensor& g, Tensor& s1, Tensor& s2) {
   const bool needS1 = kind != OptimKind::Sgd;
   const bool needS2 = kind == OptimKind::Adadelta || kind == OptimKind::Adam;
-  if (needS1) checkSame("optimizerUpdate", w, s1);
-  if (needS2) checkSame("optimizerUpdate", w, s2);
   use();
   note("optimizerUpdate", int(kind), h.lr, h.momentum, h.beta1, h.beta2, h.rho, h.eps, step, w, g,
        needS1 ? word(s1) : 0, needS2 ? word(s2) : 0);
@@ -568,11 +515,7 @@ void CudaBackend::optimizerUpdate(OptimKind kind, const OptimHyper& h, int64_t s
 
 // --- recurrent ---------------------------------------------------------------------------------
 
-void CudaBackend::transpose01(const Tensor& src, Tensor& dst, bool accumulate) {
-  if (src.rank() < 2 || dst.rank() < 2 || src.dim(0) != dst.dim(1) || src.dim(1) != dst.dim(0) ||
-      src.numel() != dst.numel() || src.dtype() != dst.dtype())
-    throw Error("cuda transpose01: " + toString(src.shape()) + " does not fit " +
-                toString(dst.shape()) + " with the first two extents swapped");
+void CudaBackend::transpose01Impl(const Tensor& src, Tensor& dst, bool accumulate) {
   const int64_t a = src.dim(0), b = src.dim(1);
   const int64_t inner = a * b != 0 ? src.numel() / (a * b) : 0;
   use();
@@ -581,25 +524,17 @@ void CudaBackend::transpose01(const Tensor& src, Tensor& dst, bool accumulate) {
                    stream_);
 }
 
-void CudaBackend::lstmCellForward(Tensor& gates, const Tensor& cPrev, Tensor& c, Tensor& h) {
+void CudaBackend::lstmCellForwardImpl(Tensor& gates, const Tensor& cPrev, Tensor& c, Tensor& h) {
   const int64_t B = c.rows(), H = c.cols();
-  checkMatrix("lstmCellForward", "gates", gates, B, 4 * H);
-  checkMatrix("lstmCellForward", "c_prev", cPrev, B, H);
-  checkMatrix("lstmCellForward", "h", h, B, H);
   use();
   note("lstmCellForward", gates, cPrev, c, h);
   ops::lstmCellForward(data(gates, "lstmCellForward"), data(cPrev, "lstmCellForward"),
                        data(c, "lstmCellForward"), data(h, "lstmCellForward"), B, H, stream_);
 }
 
-void CudaBackend::lstmCellBackward(const Tensor& gates, const Tensor& cPrev, const Tensor& c,
-                                   const Tensor& dh, Tensor& dc, Tensor& dgates) {
+void CudaBackend::lstmCellBackwardImpl(const Tensor& gates, const Tensor& cPrev, const Tensor& c,
+                                       const Tensor& dh, Tensor& dc, Tensor& dgates) {
   const int64_t B = c.rows(), H = c.cols();
-  checkMatrix("lstmCellBackward", "gates", gates, B, 4 * H);
-  checkMatrix("lstmCellBackward", "dgates", dgates, B, 4 * H);
-  checkMatrix("lstmCellBackward", "c_prev", cPrev, B, H);
-  checkMatrix("lstmCellBackward", "dh", dh, B, H);
-  checkMatrix("lstmCellBackward", "dc", dc, B, H);
   use();
   note("lstmCellBackward", gates, cPrev, c, dh, dc, dgates);
   ops::lstmCellBackward(data(gates, "lstmCellBackward"), data(cPrev, "lstmCellBackward"),
@@ -608,13 +543,9 @@ void CudaBackend::lstmCellBackward(const Tensor& gates, const Tensor& cPrev, con
                         stream_);
 }
 
-void CudaBackend::gruGatesForward(const Tensor& xp, const Tensor& hh, const Tensor& hPrev,
-                                  Tensor& rz, Tensor& rh) {
+void CudaBackend::gruGatesForwardImpl(const Tensor& xp, const Tensor& hh, const Tensor& hPrev,
+                                      Tensor& rz, Tensor& rh) {
   const int64_t B = hPrev.rows(), H = hPrev.cols();
-  checkMatrix("gruGatesForward", "xp", xp, B, 3 * H);
-  checkMatrix("gruGatesForward", "hh", hh, B, 2 * H);
-  checkMatrix("gruGatesForward", "rz", rz, B, 2 * H);
-  checkMatrix("gruGatesForward", "rh", rh, B, H);
   use();
   note("gruGatesForward", xp, hh, hPrev, rz, rh);
   ops::gruGatesForward(data(xp, "gruGatesForward"), data(hh, "gruGatesForward"),
@@ -622,14 +553,9 @@ void CudaBackend::gruGatesForward(const Tensor& xp, const Tensor& hh, const Tens
                        data(rh, "gruGatesForward"), B, H, stream_);
 }
 
-void CudaBackend::gruCandidateForward(const Tensor& xp, const Tensor& hg, const Tensor& rz,
-                                      const Tensor& hPrev, Tensor& g, Tensor& h) {
+void CudaBackend::gruCandidateForwardImpl(const Tensor& xp, const Tensor& hg, const Tensor& rz,
+                                          const Tensor& hPrev, Tensor& g, Tensor& h) {
   const int64_t B = hPrev.rows(), H = hPrev.cols();
-  checkMatrix("gruCandidateForward", "xp", xp, B, 3 * H);
-  checkMatrix("gruCandidateForward", "hg", hg, B, H);
-  checkMatrix("gruCandidateForward", "rz", rz, B, 2 * H);
-  checkMatrix("gruCandidateForward", "g", g, B, H);
-  checkMatrix("gruCandidateForward", "h", h, B, H);
   use();
   note("gruCandidateForward", xp, hg, rz, hPrev, g, h);
   ops::gruCandidateForward(data(xp, "gruCandidateForward"), data(hg, "gruCandidateForward"),
@@ -638,14 +564,9 @@ void CudaBackend::gruCandidateForward(const Tensor& xp, const Tensor& hg, const 
                            stream_);
 }
 
-void CudaBackend::gruCandidateBackward(const Tensor& dh, const Tensor& rz, const Tensor& g,
-                                       const Tensor& hPrev, Tensor& drz, Tensor& dg) {
+void CudaBackend::gruCandidateBackwardImpl(const Tensor& dh, const Tensor& rz, const Tensor& g,
+                                           const Tensor& hPrev, Tensor& drz, Tensor& dg) {
   const int64_t B = hPrev.rows(), H = hPrev.cols();
-  checkMatrix("gruCandidateBackward", "dh", dh, B, H);
-  checkMatrix("gruCandidateBackward", "rz", rz, B, 2 * H);
-  checkMatrix("gruCandidateBackward", "g", g, B, H);
-  checkMatrix("gruCandidateBackward", "drz", drz, B, 2 * H);
-  checkMatrix("gruCandidateBackward", "dg", dg, B, H);
   use();
   note("gruCandidateBackward", dh, rz, g, hPrev, drz, dg);
   ops::gruCandidateBackward(data(dh, "gruCandidateBackward"), data(rz, "gruCandidateBackward"),
@@ -654,15 +575,10 @@ void CudaBackend::gruCandidateBackward(const Tensor& dh, const Tensor& rz, const
                             H, stream_);
 }
 
-void CudaBackend::gruResetBackward(const Tensor& dh, const Tensor& drh, const Tensor& rz,
-                                   const Tensor& hPrev, Tensor& drz, Tensor& dhPrev,
-                                   bool accumulate) {
+void CudaBackend::gruResetBackwardImpl(const Tensor& dh, const Tensor& drh, const Tensor& rz,
+                                       const Tensor& hPrev, Tensor& drz, Tensor& dhPrev,
+                                       bool accumulate) {
   const int64_t B = hPrev.rows(), H = hPrev.cols();
-  checkMatrix("gruResetBackward", "dh", dh, B, H);
-  checkMatrix("gruResetBackward", "drh", drh, B, H);
-  checkMatrix("gruResetBackward", "rz", rz, B, 2 * H);
-  checkMatrix("gruResetBackward", "drz", drz, B, 2 * H);
-  checkMatrix("gruResetBackward", "dh_prev", dhPrev, B, H);
   use();
   note("gruResetBackward", dh, drh, rz, hPrev, drz, dhPrev, accumulate);
   ops::gruResetBackward(data(dh, "gruResetBackward"), data(drh, "gruResetBackward"),

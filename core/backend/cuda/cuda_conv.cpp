@@ -41,20 +41,6 @@ const Perf* pick(const Perf* perf, int count) {
   return nullptr;
 }
 
-void checkConv(const char* op, const Tensor& x, const Tensor& w, const Tensor& y,
-               const Conv2dGeometry& g) {
-  const int64_t n = x.rank() ? x.dim(0) : 0;
-  const bool ok = g.valid() && x.rank() == 4 && y.rank() == 4 && w.rank() == 4 &&
-                  x.shape() == Shape{n, g.inChannels, g.inH, g.inW} &&
-                  w.shape() == Shape{g.outChannels, g.inChannels, g.kernelH, g.kernelW} &&
-                  y.shape() == Shape{n, g.outChannels, g.outH, g.outW} && x.dtype() == w.dtype() &&
-                  y.dtype() == w.dtype();
-  if (!ok)
-    throw Error(std::string("cuda ") + op + ": tensors do not fit the geometry (x " +
-                toString(x.shape()) + ", w " + toString(w.shape()) + ", y " + toString(y.shape()) +
-                ")");
-}
-
 // [N, C, rest] as N × C × rest × 1, for per-channel ops on any rank ≥ 2.
 void describeChannels(TensorDesc& d, const Tensor& t) {
   const int64_t n = t.dim(0), c = t.dim(1);
@@ -133,9 +119,8 @@ ConvPlan& CudaBackend::convPlan(const Conv2dGeometry& g, int64_t batch) {
   return *it->second;
 }
 
-void CudaBackend::conv2dForward(const Tensor& x, const Tensor& w, const Conv2dGeometry& g,
-                                Tensor& y) {
-  checkConv("conv2dForward", x, w, y, g);
+void CudaBackend::conv2dForwardImpl(const Tensor& x, const Tensor& w, const Conv2dGeometry& g,
+                                    Tensor& y) {
   const float* xp = data(x, "conv2dForward");
   const float* wp = data(w, "conv2dForward");
   float* yp = data(y, "conv2dForward");
@@ -150,9 +135,8 @@ void CudaBackend::conv2dForward(const Tensor& x, const Tensor& w, const Conv2dGe
                                              p.fwdBytes, &zero, p.y, yp));
 }
 
-void CudaBackend::conv2dBackwardData(const Tensor& w, const Tensor& dy, const Conv2dGeometry& g,
-                                     Tensor& dx, bool accumulate) {
-  checkConv("conv2dBackwardData", dx, w, dy, g);
+void CudaBackend::conv2dBackwardDataImpl(const Tensor& w, const Tensor& dy, const Conv2dGeometry& g,
+                                         Tensor& dx, bool accumulate) {
   const float* wp = data(w, "conv2dBackwardData");
   const float* dyp = data(dy, "conv2dBackwardData");
   float* dxp = data(dx, "conv2dBackwardData");
@@ -167,9 +151,8 @@ void CudaBackend::conv2dBackwardData(const Tensor& w, const Tensor& dy, const Co
                                                   p.bwdData, ws, p.bwdDataBytes, &beta, p.x, dxp));
 }
 
-void CudaBackend::conv2dBackwardFilter(const Tensor& x, const Tensor& dy, const Conv2dGeometry& g,
-                                       Tensor& dw) {
-  checkConv("conv2dBackwardFilter", x, dw, dy, g);
+void CudaBackend::conv2dBackwardFilterImpl(const Tensor& x, const Tensor& dy,
+                                           const Conv2dGeometry& g, Tensor& dw) {
   const float* xp = data(x, "conv2dBackwardFilter");
   const float* dyp = data(dy, "conv2dBackwardFilter");
   float* dwp = data(dw, "conv2dBackwardFilter");
@@ -188,10 +171,7 @@ void CudaBackend::conv2dBackwardFilter(const Tensor& x, const Tensor& dy, const 
 }
 
 // y[n, c, …] += b[c]: cudnnAddTensor broadcasting a 1×C×1×1 bias.
-void CudaBackend::addChannelBias(Tensor& y, const Tensor& b) {
-  if (y.rank() < 2 || b.numel() != y.dim(1) || b.dtype() != y.dtype())
-    throw Error("cuda addChannelBias: bias " + toString(b.shape()) + " does not fit " +
-                toString(y.shape()));
+void CudaBackend::addChannelBiasImpl(Tensor& y, const Tensor& b) {
   float* yp = data(y, "addChannelBias");
   const float* bp = data(b, "addChannelBias");
   if (y.numel() == 0) return;
@@ -205,10 +185,7 @@ void CudaBackend::addChannelBias(Tensor& y, const Tensor& b) {
 }
 
 // db[c] = Σ_{n, …} dy[n, c, …]: cudnnConvolutionBackwardBias.
-void CudaBackend::conv2dBackwardBias(const Tensor& dy, Tensor& db) {
-  if (dy.rank() < 2 || db.numel() != dy.dim(1) || db.dtype() != dy.dtype())
-    throw Error("cuda conv2dBackwardBias: bias " + toString(db.shape()) + " does not fit " +
-                toString(dy.shape()));
+void CudaBackend::conv2dBackwardBiasImpl(const Tensor& dy, Tensor& db) {
   const float* dyp = data(dy, "conv2dBackwardBias");
   float* dbp = data(db, "conv2dBackwardBias");
   use();

@@ -14,22 +14,9 @@ struct Layout {
   int64_t n, c, s;  // batch, channels, values per channel and sample
 };
 
-Layout layoutOf(const char* op, const Tensor& x, std::initializer_list<const Tensor*> perChannel) {
-  if (x.rank() != 2 && x.rank() != 4)
-    throw Error(std::string("cuda ") + op + ": expects [N, C] or [N, C, H, W], got " +
-                toString(x.shape()));
-  Layout l{x.dim(0), x.dim(1), x.rank() == 4 ? x.dim(2) * x.dim(3) : 1};
-  for (const Tensor* t : perChannel)
-    if (t->numel() != l.c || t->dtype() != x.dtype())
-      throw Error(std::string("cuda ") + op + ": a per-channel tensor is " + toString(t->shape()) +
-                  ", expected " + std::to_string(l.c) + " values");
-  return l;
-}
-
-void checkSameShape(const char* op, const Tensor& a, const Tensor& b) {
-  if (a.numel() != b.numel() || a.dtype() != b.dtype())
-    throw Error(std::string("cuda ") + op + ": tensors differ (" + toString(a.shape()) + " vs " +
-                toString(b.shape()) + ")");
+// The shapes were checked by Backend::batchNorm* (backend.cpp).
+Layout layoutOf(const Tensor& x) {
+  return {x.dim(0), x.dim(1), x.rank() == 4 ? x.dim(2) * x.dim(3) : 1};
 }
 
 void describe(TensorDesc& xd, TensorDesc& pd, const Layout& l) {
@@ -38,16 +25,11 @@ void describe(TensorDesc& xd, TensorDesc& pd, const Layout& l) {
 }
 }  // namespace
 
-void CudaBackend::batchNormForwardTraining(const Tensor& x, const Tensor& gamma, const Tensor& beta,
-                                           double momentum, double eps, Tensor& runningMean,
-                                           Tensor& runningVar, Tensor& y, Tensor& saveMean,
-                                           Tensor& saveVar) {
-  const Layout l = layoutOf("batchNormForwardTraining", x,
-                            {&gamma, &beta, &runningMean, &runningVar, &saveMean, &saveVar});
-  checkSameShape("batchNormForwardTraining", x, y);
-  if (l.n * l.s < 2)
-    throw Error("cuda batchNormForwardTraining: needs at least 2 values per channel, got " +
-                std::to_string(l.n * l.s));
+void CudaBackend::batchNormForwardTrainingImpl(const Tensor& x, const Tensor& gamma,
+                                               const Tensor& beta, double momentum, double eps,
+                                               Tensor& runningMean, Tensor& runningVar, Tensor& y,
+                                               Tensor& saveMean, Tensor& saveVar) {
+  const Layout l = layoutOf(x);
   use();
   note("batchNormForwardTraining", x, gamma, beta, momentum, eps, runningMean, runningVar, y,
        saveMean, saveVar);
@@ -64,12 +46,10 @@ void CudaBackend::batchNormForwardTraining(const Tensor& x, const Tensor& gamma,
   ops::varianceFromInvStd(sv, eps, l.c, stream_);  // cuDNN saved 1/√(σ² + ε)
 }
 
-void CudaBackend::batchNormForwardInference(const Tensor& x, const Tensor& gamma,
-                                            const Tensor& beta, const Tensor& runningMean,
-                                            const Tensor& runningVar, double eps, Tensor& y) {
-  const Layout l =
-      layoutOf("batchNormForwardInference", x, {&gamma, &beta, &runningMean, &runningVar});
-  checkSameShape("batchNormForwardInference", x, y);
+void CudaBackend::batchNormForwardInferenceImpl(const Tensor& x, const Tensor& gamma,
+                                                const Tensor& beta, const Tensor& runningMean,
+                                                const Tensor& runningVar, double eps, Tensor& y) {
+  const Layout l = layoutOf(x);
   if (x.numel() == 0) return;
   use();
   note("batchNormForwardInference", x, gamma, beta, runningMean, runningVar, eps, y);
@@ -83,13 +63,12 @@ void CudaBackend::batchNormForwardInference(const Tensor& x, const Tensor& gamma
       data(runningVar, "batchNormForwardInference"), eps));
 }
 
-void CudaBackend::batchNormBackward(const Tensor& x, const Tensor& dy, const Tensor& gamma,
-                                    const Tensor& saveMean, const Tensor& saveVar, double eps,
-                                    Tensor& dx, Tensor& dgamma, Tensor& dbeta, bool accumulate) {
-  const Layout l = layoutOf("batchNormBackward", x, {&gamma, &saveMean, &saveVar, &dgamma, &dbeta});
-  checkSameShape("batchNormBackward", x, dy);
+void CudaBackend::batchNormBackwardImpl(const Tensor& x, const Tensor& dy, const Tensor& gamma,
+                                        const Tensor& saveMean, const Tensor& saveVar, double eps,
+                                        Tensor& dx, Tensor& dgamma, Tensor& dbeta,
+                                        bool accumulate) {
+  const Layout l = layoutOf(x);
   const bool wantDx = dx.defined();
-  if (wantDx) checkSameShape("batchNormBackward", x, dx);
   if (l.n * l.s == 0) return;
   use();
   // cuDNN wants 1/√(σ² + ε), and always writes a dx: scratch holds both when dx is not wanted.

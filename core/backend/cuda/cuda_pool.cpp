@@ -10,12 +10,8 @@
 namespace gradlab::cuda {
 
 namespace {
-void checkPool(const char* op, const Tensor& x, const Tensor& y, const Pool2dGeometry& g) {
-  const int64_t n = x.rank() ? x.dim(0) : 0;
-  if (!g.valid() || x.shape() != Shape{n, g.channels, g.inH, g.inW} ||
-      y.shape() != Shape{n, g.channels, g.outH, g.outW} || x.dtype() != y.dtype())
-    throw Error(std::string("cuda ") + op + ": tensors do not fit the geometry (x " +
-                toString(x.shape()) + ", y " + toString(y.shape()) + ")");
+// cuDNN takes the window and stride as int (the shapes were checked by Backend::pool2d*).
+void checkWindow(const char* op, const Pool2dGeometry& g) {
   if (g.windowH > INT_MAX || g.windowW > INT_MAX || g.strideH > INT_MAX || g.strideW > INT_MAX)
     throw Error(std::string("cuda ") + op + ": window or stride out of range");
 }
@@ -27,9 +23,9 @@ void describePooling(PoolDesc& d, PoolMode mode, const Pool2dGeometry& g) {
 }
 }  // namespace
 
-void CudaBackend::pool2dForward(PoolMode mode, const Pool2dGeometry& g, const Tensor& x,
-                                Tensor& y) {
-  checkPool("pool2dForward", x, y, g);
+void CudaBackend::pool2dForwardImpl(PoolMode mode, const Pool2dGeometry& g, const Tensor& x,
+                                    Tensor& y) {
+  checkWindow("pool2dForward", g);
   const float* xp = data(x, "pool2dForward");
   float* yp = data(y, "pool2dForward");
   if (x.numel() == 0) return;
@@ -44,13 +40,10 @@ void CudaBackend::pool2dForward(PoolMode mode, const Pool2dGeometry& g, const Te
   CUDNN_CHECK(libs().cudnnPoolingForward(cudnn_, pd, &one, xd, xp, &zero, yd, yp));
 }
 
-void CudaBackend::pool2dBackward(PoolMode mode, const Pool2dGeometry& g, const Tensor& x,
-                                 const Tensor& y, const Tensor& dy, Tensor& dx, bool accumulate) {
-  checkPool("pool2dBackward", x, y, g);
-  if (dy.shape() != y.shape() || dx.shape() != x.shape() || dy.dtype() != y.dtype() ||
-      dx.dtype() != x.dtype())
-    throw Error("cuda pool2dBackward: gradients do not fit (dy " + toString(dy.shape()) + ", dx " +
-                toString(dx.shape()) + ")");
+void CudaBackend::pool2dBackwardImpl(PoolMode mode, const Pool2dGeometry& g, const Tensor& x,
+                                     const Tensor& y, const Tensor& dy, Tensor& dx,
+                                     bool accumulate) {
+  checkWindow("pool2dBackward", g);
   const float* xp = data(x, "pool2dBackward");
   const float* yp = data(y, "pool2dBackward");
   const float* dyp = data(dy, "pool2dBackward");
