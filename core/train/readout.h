@@ -4,6 +4,8 @@
 //   bce_logits     row = [z]:        predicted = [z > 0],   P(class 1) = σ(z)
 //   bce            row = [p]:        predicted = [p > 0.5], P(class 1) = p
 //   mse            row = values:     value = row[0] with one output, else argmax
+// A row is one sample's output, or one step's class scores where cross_entropy reads a
+// [T, classes] output (one class per time step).
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -14,9 +16,14 @@ namespace gradlab {
 
 struct Readout {
   LossKind kind;
-  int64_t k;  // outputs per sample
+  int64_t k;                  // outputs per row
+  int64_t rowsPerSample = 1;  // T for per-step classes, else 1
 
-  explicit Readout(Network& net) : kind(net.lossKind()), k(numel(net.outputShape())) {}
+  explicit Readout(Network& net) : kind(net.lossKind()) {
+    const Shape& out = net.outputShape();
+    k = kind == LossKind::CrossEntropy && out.size() == 2 ? out.back() : numel(out);
+    rowsPerSample = numel(out) / std::max<int64_t>(1, k);
+  }
   Readout(LossKind kind, int64_t k) : kind(kind), k(k) {}
 
   // Probability of class 1 (binary), class index (more classes), or the raw value (regression).

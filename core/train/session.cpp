@@ -2,18 +2,14 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cmath>
 
 #include "backend/device_error.h"
 #include "train/divergence.h"
+#include "train/metrics.h"
 #include "train/probes/landscape.h"
 #include "util/error.h"
 
 namespace gradlab {
-
-namespace {
-constexpr size_t kMaxMetricPoints = 4000;
-}  // namespace
 
 TrainingSession::TrainingSession(Backend& backend, DType dtype)
     : snapshot_(std::make_shared<Snapshot>()), be_(&backend), dtype_(dtype) {
@@ -343,44 +339,15 @@ void TrainingSession::doStep() {
 
 void TrainingSession::evaluateMetrics(bool live) {
   const auto t0 = Clock::now();
-  MetricPoint p;
-  p.step = trainer_->steps();
-  p.epoch = trainer_->epochs();
-  const double nan = std::nan("");
-  const Split& data = trainer_->data();
-  const int64_t limit = live ? kLiveEvalSamples : 0;
-  p.sampled = live && std::max(data.train.size(), data.test.size()) > kLiveEvalSamples;
   try {
-    const Metrics train = trainer_->evaluate(data.train, limit);
-    p.trainLoss = train.loss;
-    p.trainAcc = train.accuracy.value_or(nan);
-    if (data.test.size() > 0) {
-      const Metrics test = trainer_->evaluate(data.test, limit);
-      p.testLoss = test.loss;
-      p.testAcc = test.accuracy.value_or(nan);
-    } else {
-      p.testLoss = p.testAcc = nan;
-    }
+    const MetricPoint p = measureMetrics(*trainer_, live);
+    addMetricPoint(metrics_, p);
+    evalSampled_ = p.sampled;
   } catch (const std::exception& e) {
     message_ = std::string("Could not evaluate: ") + e.what();
-    stepsAtEval_ = p.step;  // not again at this step: the worker would spin on it
     evalSampled_ = false;
-    pacer_.lastEval = Clock::now();
-    return;
   }
-  if (!metrics_.empty() && metrics_.back().step == p.step)
-    metrics_.back() = p;
-  else
-    metrics_.push_back(p);
-  if (metrics_.size() > kMaxMetricPoints) {  // thin: keep every other point, and the last
-    std::vector<MetricPoint> thin;
-    thin.reserve(metrics_.size() / 2 + 1);
-    for (size_t i = 0; i < metrics_.size(); i += 2) thin.push_back(metrics_[i]);
-    if (thin.back().step != metrics_.back().step) thin.push_back(metrics_.back());
-    metrics_ = std::move(thin);
-  }
-  stepsAtEval_ = p.step;
-  evalSampled_ = p.sampled;
+  stepsAtEval_ = trainer_->steps();  // a failure too: the worker would spin on it
   pacer_.lastEval = Clock::now();
   pacer_.evalCost = Pacer::seconds(pacer_.lastEval - t0);
 }

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "backend/device_error.h"
+#include "train/readout.h"
 #include "util/error.h"
 
 namespace gradlab {
@@ -265,8 +266,7 @@ Metrics Trainer::evaluate(const Dataset& d, int64_t limit) {
   m.samples = n;
   if (n == 0) return m;
   const int64_t chunk = 256;
-  const int64_t width = numel(net_->outputShape());
-  const double threshold = net_->lossKind() == LossKind::BceLogits ? 0.0 : 0.5;
+  const Readout readout(*net_);
   double lossSum = 0;
   int64_t correct = 0;
   for (int64_t begin = 0; begin < n; begin += chunk) {
@@ -276,16 +276,10 @@ Metrics Trainer::evaluate(const Dataset& d, int64_t limit) {
     if (!d.isClassification()) continue;
     // One row of class scores per target: per sample, or per step with [T, classes] outputs.
     const std::vector<double> out = net_->output(net_->lossBlock()).toHost();
-    const int64_t perSample = d.yStride(), k = width / perSample;
-    for (int64_t i = 0; i < count * perSample; ++i) {
-      const double* row = out.data() + i * k;
-      int64_t predicted = 0;
-      if (k == 1)
-        predicted = row[0] > threshold ? 1 : 0;
-      else
-        predicted = std::max_element(row, row + k) - row;
-      correct += predicted == int64_t(d.y[size_t(begin * perSample + i)]);
-    }
+    const int64_t perSample = readout.rowsPerSample;
+    for (int64_t i = 0; i < count * perSample; ++i)
+      correct += readout.predicted(out.data() + i * readout.k) ==
+                 int64_t(d.y[size_t(begin * perSample + i)]);
   }
   m.loss = lossSum / double(n);
   if (d.isClassification()) m.accuracy = double(correct) / double(n * d.yStride());

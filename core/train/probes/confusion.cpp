@@ -24,14 +24,16 @@ std::shared_ptr<const ProbeResult> measureConfusion(const ProbeContext& ctx) {
     const int64_t count = std::min(chunk, d.size() - b);
     net.forward(trainer.makeInput(d, b, count), /*training=*/false);
     const std::vector<float> out = net.output(net.lossBlock()).toHostF32();
-    for (int64_t i = 0; i < count; ++i) {
+    // A row per sample, or per step where the network names a class at every step.
+    const int64_t rows = readout.rowsPerSample;
+    for (int64_t i = 0; i < count * rows; ++i) {
       const float* row = out.data() + i * readout.k;
-      const int truth = int(d.y[size_t((b + i) * std::max<int64_t>(1, d.yStride()))]);
+      const int truth = int(d.y[size_t(b * rows + i)]);
       const int pred = std::clamp(readout.predicted(row), 0, c->numClasses - 1);
       if (truth < 0 || truth >= c->numClasses) continue;
       ++c->counts[size_t(truth * c->numClasses + pred)];
       if (pred != truth && int(c->misses.size()) < ConfusionProbe::kMaxMisses)
-        c->misses.push_back({b + i, truth, pred, readout.confidence(row)});
+        c->misses.push_back({b + i / rows, truth, pred, readout.confidence(row)});
     }
   }
   return c;
