@@ -9,6 +9,7 @@
 // first day). So a dense network trains on it exactly as on the cpu, and a CNN or an LSTM is
 // refused before anything is allocated.
 #include <QtTest>
+#include <cmath>
 #include <string>
 #include <thread>
 
@@ -237,6 +238,39 @@ class TestBackendContract : public QObject {
     QVERIFY2(second != caller, "the second part ran on the calling thread: nothing to test");
     QVERIFY(trace.used(Op::Scale));
     QVERIFY(!trace.used(Op::Gemm));
+  }
+
+  // The cpu backend runs ops from two threads at once (the GUI's activation plot while the
+  // worker trains): convolutions, which use per-thread scratch, give on each thread what they
+  // give alone, bit for bit.
+  void cpuOpsFromTwoThreads() {
+    Backend& be = cpuBackend();
+    const Conv2dGeometry g = conv2dGeometry(3, 16, 16, 8, /*kernel=*/3, /*stride=*/1, /*pad=*/1);
+    auto wave = [&](const Shape& shape, double seed) {  // sin(seed·i): deterministic values
+      std::vector<double> v(size_t(numel(shape)));
+      for (size_t i = 0; i < v.size(); ++i) v[i] = std::sin(seed * double(i + 1));
+      Tensor t = be.empty(shape, DType::F32);
+      t.fromHost(v);
+      return t;
+    };
+    const Tensor filters = wave({8, 3, 3, 3}, 0.3);
+    const Tensor x1 = wave({4, 3, 16, 16}, 0.7), x2 = wave({4, 3, 16, 16}, 1.9);
+    auto conv = [&](const Tensor& x) {
+      Tensor y = be.empty({4, 8, 16, 16}, DType::F32);
+      be.conv2dForward(x, filters, g, y);
+      Tensor z = be.empty({4, 8, 16, 16}, DType::F32);
+      be.actForward(Act::Softmax, y, z);
+      return z.toHost();
+    };
+    const std::vector<double> ref1 = conv(x1), ref2 = conv(x2);
+    bool same1 = true, same2 = true;
+    std::thread other([&] {
+      for (int i = 0; i < 40; ++i) same2 = same2 && conv(x2) == ref2;
+    });
+    for (int i = 0; i < 40; ++i) same1 = same1 && conv(x1) == ref1;
+    other.join();
+    QVERIFY(same1);
+    QVERIFY(same2);
   }
 
   // A network whose ops the backend has runs on it, as on the cpu.
