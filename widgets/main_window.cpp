@@ -6,7 +6,6 @@
 #include <QDockWidget>
 #include <QScrollArea>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -311,7 +310,7 @@ void MainWindow::createProjectFiles() {
     ready.set_value(pendingWeights_->first);
     return ready.get_future();
   };
-  hooks.apply = [this](const Project& p, const QString& path) { applyProject(p, path); };
+  hooks.apply = [this](const Project& p, const QString&) { applyProject(p); };
   hooks.importNetwork = [this](const NetworkSpec& spec, const QString& label) {
     model_->importSpec(spec, label);
     canvas_->zoomToFit();
@@ -328,18 +327,12 @@ void MainWindow::createProjectFiles() {
   files_ = new ProjectFiles(this, model_->undoStack(), std::move(hooks), o);
 }
 
-bool MainWindow::restoreRecovery() {
-  const bool restored = files_->restoreRecovery();
-  if (restored) banner_->hide();
-  return restored;
-}
-
 void MainWindow::discardRecovery() {
   files_->discardRecovery();
   banner_->hide();
 }
 
-void MainWindow::applyProject(const Project& p, const QString& path) {
+void MainWindow::applyProject(const Project& p) {
   session_->pause();
   banner_->hide();
   config_ = p.training;
@@ -349,7 +342,7 @@ void MainWindow::applyProject(const Project& p, const QString& path) {
   dataset_->setBatch(int(config_.batch));
   session_->setConfig(config_);
   pendingWeights_.reset();
-  if (p.weights) pendingWeights_.emplace(*p.weights, QFileInfo(path).fileName());
+  if (p.weights) pendingWeights_.emplace(*p.weights, QString::fromStdString(p.weightsFile));
   model_->setSpec(p.network);
   if (!p.layout.empty()) restoreState(QByteArray::fromBase64(QByteArray::fromStdString(p.layout)));
   if (p.data == dataset_->source() && dataset_->data()) {

@@ -61,7 +61,7 @@ class MainWindow : public QMainWindow {
 
   // Recovery after a crash.
   bool recoveryOffered() const { return files_->recoveryOffered(); }
-  bool restoreRecovery();
+  bool restoreRecovery() { return files_->restoreRecovery(); }  // hides the offer (applyProject)
   void discardRecovery();
   void autosaveNow(bool wait = false) { files_->autosaveNow(wait); }
 
@@ -103,7 +103,7 @@ class MainWindow : public QMainWindow {
   void createDocks();
   void createMenus();
   void createProjectFiles();
-  void applyProject(const Project& p, const QString& path);
+  void applyProject(const Project& p);
   void onEngineSpecChanged();
   void onDataLoaded(std::shared_ptr<const Split> data, const DataSource& source);
   void adaptNetworkToData(const Split& data);
