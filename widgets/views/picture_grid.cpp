@@ -113,7 +113,8 @@ void PictureGrid::setPictures(std::vector<TensorPicture> pictures, const QString
         any = true;
       }
     const bool unit = lo >= 0 && hi <= 1;
-    const bool image3 = p.name == "input" && p.shape.size() == 3;  // an input image: grey
+    // Images (an input, an autoencoder's reconstruction of one) in grey, as they look.
+    const bool image3 = (p.name == "input" || p.name == "reconstruction") && p.shape.size() == 3;
     const Scale scale = unit ? (image3 ? Scale::Gray : Scale::Unit) : Scale::Diverging;
     const double maxAbs = std::max({1e-12, double(std::abs(lo)), double(std::abs(hi))});
     Section sec;

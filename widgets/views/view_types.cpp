@@ -7,6 +7,7 @@
 #include "views/inside_view.h"
 #include "views/landscape_view.h"
 #include "views/loss_view.h"
+#include "views/reconstruction_view.h"
 
 namespace gradlab::widgets {
 
@@ -26,6 +27,7 @@ const std::vector<ViewType>& viewTypes() {
       {"gradient", make<GradientView>},
       {"inside", make<InsideView>},
       {"landscape", make<LandscapeView>},
+      {"reconstruction", make<ReconstructionView>},
       {"loss", make<LossView>, ViewType::Place::Below},
   };
   return types;

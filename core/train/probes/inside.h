@@ -22,6 +22,7 @@ struct TensorPicture {
   // exists only while training (dropout's mask).
   bool training = false;
 };
+
 // The block's internals from the last training batch, read right after the step (an
 // evaluation pass replaces them): an InsideProbe with `block` and `pictures` filled.
 std::shared_ptr<const ProbeResult> captureTrainingInternals(const ProbeContext& ctx);
