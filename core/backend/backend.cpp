@@ -30,6 +30,9 @@ static_assert(std::size(kOpNames) == size_t(Op::Count), "one name per op");
 static_assert(size_t(Op::Count) <= 64, "OpTrace keeps one bit per op");
 
 thread_local OpTrace* tCurrentTrace = nullptr;
+// OpTraces alive in the whole process: while there are none (nearly always), an op does not
+// look at its thread's trace.
+std::atomic<int> gLiveTraces{0};
 
 // Installs a trace on the calling thread for a scope (forRowBlocks' parts on other threads).
 struct TraceScope {
@@ -45,17 +48,20 @@ struct TraceScope {
 
 std::string describe(const Tensor& t) { return toString(t.shape()) + " " + toString(t.dtype()); }
 
-// Every tensor an op reads or writes: defined, on this backend, of a type it stores.
-void checkTensor(const Backend& be, Op op, const char* name, const Tensor& t) {
+// Why t is not a tensor of this backend (the cold path of checkTensor).
+[[noreturn, gnu::cold, gnu::noinline]] void badTensor(const Backend& be, Op op, const char* name,
+                                                      const Tensor& t) {
   if (!t.defined()) fail(be, op, std::string(name) + " is an undefined tensor");
-  if (t.buffer()->backend != &be)
-    fail(be, op,
-         std::string(name) + " lives on the " + t.backend().name() + " backend, not on " +
-             be.name() + " — make every tensor of one network with the same backend");
-  if (!be.supports(t.dtype()))
-    fail(be, op,
-         std::string(name) + " is " + toString(t.dtype()) + ", which the " + be.name() +
-             " backend does not run — use f32, or the cpu backend");
+  fail(be, op,
+       std::string(name) + " lives on the " + t.backend().name() + " backend, not on " +
+           be.name() + " — make every tensor of one network with the same backend");
+}
+
+// Every tensor an op reads or writes: defined and on this backend, so of a type it stores
+// (its empty() makes no other). Called for every tensor of every op: the test is two loads.
+inline void checkTensor(const Backend& be, Op op, const char* name, const Tensor& t) {
+  if (!t.defined() || t.buffer()->backend != &be) [[unlikely]]
+    badTensor(be, op, name, t);
 }
 
 // a and b hold as many elements of one type (element-wise ops).
@@ -144,10 +150,17 @@ const char* opName(Op op) {
   return size_t(op) < size_t(Op::Count) ? kOpNames[size_t(op)] : "(no op)";
 }
 
-OpTrace::OpTrace() : outer_(tCurrentTrace) { tCurrentTrace = this; }
-OpTrace::~OpTrace() { tCurrentTrace = outer_; }
+OpTrace::OpTrace() : outer_(tCurrentTrace) {
+  tCurrentTrace = this;
+  gLiveTraces.fetch_add(1);
+}
+OpTrace::~OpTrace() {
+  tCurrentTrace = outer_;
+  gLiveTraces.fetch_sub(1);
+}
 
 void Backend::traced(Op op) {
+  if (gLiveTraces.load(std::memory_order_relaxed) == 0) return;
   if (tCurrentTrace) tCurrentTrace->bits_.fetch_or(uint64_t(1) << unsigned(op));
 }
 
@@ -521,7 +534,7 @@ void Backend::gruResetBackward(const Tensor& dh, const Tensor& drh, const Tensor
 
 void Backend::forRowBlocks(int64_t rows, const std::function<void(int64_t, int64_t)>& body) {
   if (rows < 0) throw Error(name() + " forRowBlocks: " + std::to_string(rows) + " rows");
-  OpTrace* trace = tCurrentTrace;
+  OpTrace* trace = gLiveTraces.load(std::memory_order_relaxed) ? tCurrentTrace : nullptr;
   if (!trace) return forRowBlocksImpl(rows, body);
   // The parts may run on other threads: they note their ops in this thread's trace.
   forRowBlocksImpl(rows, [&](int64_t begin, int64_t end) {

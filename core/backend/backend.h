@@ -19,8 +19,8 @@
 //   be.actForward(Act::Tanh, z, y);
 //
 // One checked entry per op. Each public op below (gemm, actForward, …) is a non-virtual
-// wrapper: it checks once, for every backend, that its tensors are defined, live on this
-// backend, have an element type the backend stores and have shapes that fit (throwing Error
+// wrapper: it checks once, for every backend, that its tensors are defined and live on this
+// backend (so have a type it stores) and that their shapes and types fit (throwing Error
 // with the op and the shapes: "cpu gemm: shapes do not fit (4×3 · 2×3ᵀ -> 4×5)"),
 // then calls the protected virtual <op>Impl that a backend overrides. An implementation may
 // rely on those checks; it adds only limits of its own (cuBLAS' 32-bit sizes).
