@@ -26,7 +26,7 @@ TensorMap awaitWeights(std::future<TensorMap>& weights, int timeoutMs) {
         weights.wait_for(std::chrono::milliseconds(timeoutMs)) != std::future_status::ready)
       throw Error("the trainer did not hand over the weights within " +
                   std::to_string((timeoutMs + 500) / 1000) +
-                  " s (it is busy, e.g. racing the optimizers), so nothing was written — save "
+                  " s (it is busy with a long step), so nothing was written — pause and save "
                   "again when it is done");
     return weights.get();
   } catch (const std::future_error&) {

@@ -7,7 +7,7 @@
 // A save never writes a project without its weights while saying "Saved". It asks the trainer
 // for the weights (a future answered between two steps) and waits for them and writes both
 // files on a worker thread, so the window never blocks. When the weights cannot be had within
-// Options::weightsTimeoutMs (the trainer is busy, e.g. racing the optimizers) or a write fails,
+// Options::weightsTimeoutMs (the trainer is stuck in a step that takes longer) or a write fails,
 // the save fails with a message naming the file and the reason, nothing of the project on disk
 // is replaced, and the window stays modified. The autosave works the same way.
 //
