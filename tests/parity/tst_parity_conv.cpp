@@ -9,8 +9,6 @@
 // in float32 to cover the single-precision kernels.
 //
 // Skipped (loudly) only when /usr/bin/python3 cannot import torch (apt-get install python3-torch).
-#include <QProcess>
-#include <QProcessEnvironment>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
@@ -20,14 +18,15 @@
 #include "blocks/registry.h"
 #include "io/safetensors.h"
 #include "support/cli_runner.h"
+#include "support/torch_reference.h"
 #include "util/rng.h"
 
 using namespace gradlab;
+using gradlab::test::runPython;
 using gradlab::test::sourcePath;
 
 namespace {
 
-const char* kPython = "/usr/bin/python3";
 constexpr double kRelTol = 1e-4;
 
 struct Case {
@@ -206,35 +205,6 @@ Computed runGradlab(const Case& c, TensorMap& in) {
   return r;
 }
 
-QProcessEnvironment singleThreadEnv() {
-  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-  env.insert("OPENBLAS_NUM_THREADS", "1");
-  env.insert("OMP_NUM_THREADS", "1");
-  env.insert("MKL_NUM_THREADS", "1");
-  return env;
-}
-
-bool runPython(const QStringList& args, QString& message, int timeoutMs = 180000) {
-  QProcess p;
-  p.setProcessEnvironment(singleThreadEnv());
-  p.start(kPython, args);
-  if (!p.waitForStarted()) {
-    message = QString("could not start %1").arg(kPython);
-    return false;
-  }
-  if (!p.waitForFinished(timeoutMs)) {
-    p.kill();
-    p.waitForFinished();
-    message = "timed out";
-    return false;
-  }
-  message = QString("exit %1\n%2%3")
-                .arg(p.exitCode())
-                .arg(QString::fromUtf8(p.readAllStandardOutput()),
-                     QString::fromUtf8(p.readAllStandardError()));
-  return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
-}
-
 }  // namespace
 
 class TstParityConv : public QObject {
@@ -252,13 +222,7 @@ class TstParityConv : public QObject {
 };
 
 void TstParityConv::initTestCase() {
-  QString message;
-  if (!runPython({"-c", "import torch"}, message)) {
-    const QString why = message.trimmed().section('\n', -1).trimmed();
-    QSKIP(qPrintable(QString("PyTorch parity skipped: %1 cannot import torch (%2); install "
-                             "Debian's python3-torch as the README's setup does")
-                         .arg(QString::fromLatin1(kPython), why)));
-  }
+  if (const QString why = gradlab::test::torchMissing(); !why.isEmpty()) QSKIP(qPrintable(why));
   QVERIFY2(tmp_.isValid(), "cannot create a temporary folder");
   TensorMap in;
   nlohmann::json list = nlohmann::json::array();
@@ -274,9 +238,10 @@ void TstParityConv::initTestCase() {
   const QString inPath = tmp_.filePath("in.safetensors"),
                 outPath = tmp_.filePath("out.safetensors");
   writeSafetensors(inPath.toStdString(), in, {{"cases", list.dump()}});
-  if (!runPython({sourcePath("tests/parity/conv_ref.py"), inPath, outPath}, message)) {
+  const auto py = runPython({sourcePath("tests/parity/conv_ref.py"), inPath, outPath}, 180000);
+  if (!py.ok) {
     tmp_.setAutoRemove(false);
-    QFAIL(qPrintable("conv_ref.py failed (files kept in " + tmp_.path() + "): " + message));
+    QFAIL(qPrintable("conv_ref.py failed (files kept in " + tmp_.path() + "): " + py.message));
   }
   torch_ = readSafetensors(outPath.toStdString());
 }

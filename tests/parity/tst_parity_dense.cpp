@@ -8,26 +8,22 @@
 // Concat, and the activations relu, leaky_relu, elu, tanh, sigmoid and softmax.
 //
 // Skipped (loudly) only when /usr/bin/python3 cannot import torch (apt-get install python3-torch).
-#include <QByteArray>
-#include <QDir>
 #include <QFile>
-#include <QProcess>
-#include <QProcessEnvironment>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
-#include <optional>
-#include <vector>
 
 #include "support/cli_runner.h"
+#include "support/torch_reference.h"
 
+using gradlab::test::readStepLosses;
 using gradlab::test::runCli;
+using gradlab::test::runPython;
 using gradlab::test::sourcePath;
 using gradlab::test::writeFile;
 
 namespace {
 
-const char* kPython = "/usr/bin/python3";
 constexpr double kRelTol = 1e-4;
 constexpr int kMinSteps = 50;
 
@@ -98,87 +94,6 @@ const char* kSoftmaxMse = R"({"format": "gradlab.network/1", "name": "softmax-ms
  "edges": [["x", "h1"], ["h1", "p"]],
  "loss": {"type": "mse", "block": "p"}})";
 
-// ---- helpers --------------------------------------------------------------------------------
-
-struct Run {
-  bool ok = false;
-  QString message;
-};
-
-QProcessEnvironment singleThreadEnv() {
-  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-  env.insert("OPENBLAS_NUM_THREADS", "1");
-  env.insert("OMP_NUM_THREADS", "1");
-  env.insert("MKL_NUM_THREADS", "1");
-  return env;
-}
-
-Run runPython(const QStringList& args, int timeoutMs = 120000) {
-  QProcess p;
-  p.setProcessEnvironment(singleThreadEnv());
-  p.start(kPython, args);
-  Run r;
-  if (!p.waitForStarted()) {
-    r.message = QString("could not start %1").arg(kPython);
-    return r;
-  }
-  if (!p.waitForFinished(timeoutMs)) {
-    p.kill();
-    p.waitForFinished();
-    r.message = "timed out";
-    return r;
-  }
-  const QString err = QString::fromUtf8(p.readAllStandardError());
-  const QString out = QString::fromUtf8(p.readAllStandardOutput());
-  r.ok = p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
-  r.message = QString("exit %1\n%2%3").arg(p.exitCode()).arg(out, err);
-  return r;
-}
-
-struct LogRow {
-  int step = 0;
-  double trainLoss = 0;
-};
-
-// Reads a `step,train_loss,...` CSV; returns nullopt and sets `error` when malformed.
-std::optional<std::vector<LogRow>> readLog(const QString& path, QString& error) {
-  QFile f(path);
-  if (!f.open(QIODevice::ReadOnly | QIODevice::Text)) {
-    error = path + ": cannot open";
-    return std::nullopt;
-  }
-  const QList<QByteArray> lines = f.readAll().split('\n');
-  if (lines.isEmpty()) {
-    error = path + ": empty";
-    return std::nullopt;
-  }
-  const QList<QByteArray> header = lines[0].trimmed().split(',');
-  const qsizetype stepCol = header.indexOf("step");
-  const qsizetype lossCol = header.indexOf("train_loss");
-  if (stepCol < 0 || lossCol < 0) {
-    error = path + ": header has no step/train_loss columns: " + QString::fromUtf8(lines[0]);
-    return std::nullopt;
-  }
-  std::vector<LogRow> rows;
-  for (qsizetype i = 1; i < lines.size(); ++i) {
-    const QByteArray line = lines[i].trimmed();
-    if (line.isEmpty()) continue;
-    const QList<QByteArray> cells = line.split(',');
-    bool okStep = false, okLoss = false;
-    LogRow row;
-    if (cells.size() > std::max(stepCol, lossCol)) {
-      row.step = cells[stepCol].trimmed().toInt(&okStep);
-      row.trainLoss = cells[lossCol].trimmed().toDouble(&okLoss);
-    }
-    if (!okStep || !okLoss) {
-      error = QString("%1:%2: malformed row: %3").arg(path).arg(i + 1).arg(QString::fromUtf8(line));
-      return std::nullopt;
-    }
-    rows.push_back(row);
-  }
-  return rows;
-}
-
 }  // namespace
 
 class TstParityDense : public QObject {
@@ -191,17 +106,12 @@ class TstParityDense : public QObject {
 };
 
 void TstParityDense::initTestCase() {
-  const Run r = runPython({"-c", "import torch; print(torch.__version__)"});
-  if (!r.ok) {
-    // The last line of the message says why (e.g. "ModuleNotFoundError: No module named 'torch'").
-    const QString why = r.message.trimmed().section('\n', -1).trimmed();
-    QSKIP(qPrintable(QString("PyTorch parity skipped: %1 cannot import torch (%2); install "
-                             "Debian's python3-torch as the README's setup does")
-                         .arg(QString::fromLatin1(kPython), why)));
-  }
+  QString version;
+  if (const QString why = gradlab::test::torchMissing(&version); !why.isEmpty())
+    QSKIP(qPrintable(why));
   QVERIFY2(QFile::exists(sourcePath("tests/parity/torch_ref.py")),
            "tests/parity/torch_ref.py is missing");
-  qInfo("reference: PyTorch %s", qPrintable(r.message.section('\n', 1, 1).trimmed()));
+  qInfo("reference: PyTorch %s", qPrintable(version));
 }
 
 void TstParityDense::parity_data() {
@@ -282,7 +192,7 @@ void TstParityDense::parity() {
                         "--write-init", initPath};
   pyArgs += common;
   pyArgs += {"--log", torchLog};
-  const Run py = runPython(pyArgs);
+  const auto py = runPython(pyArgs);
   if (!py.ok) {
     tmp.setAutoRemove(false);
     QFAIL(qPrintable("torch_ref.py failed (files kept in " + tmp.path() + "): " + py.message));
@@ -302,12 +212,12 @@ void TstParityDense::parity() {
   }
 
   QString error;
-  const auto ref = readLog(torchLog, error);
-  QVERIFY2(ref, qPrintable(error));
-  const auto got = readLog(gradlabLog, error);
+  // Both logs' steps must read 1, 2, … (readStepLosses fails otherwise).
+  const auto ref = readStepLosses(torchLog, error);
+  const auto got = ref ? readStepLosses(gradlabLog, error) : std::nullopt;
   if (!got) {
     tmp.setAutoRemove(false);
-    QFAIL(qPrintable(error));
+    QFAIL(qPrintable(error + " (files kept in " + tmp.path() + ")"));
   }
   QCOMPARE(int(ref->size()), steps);
   if (int(got->size()) != steps || got->size() < size_t(kMinSteps)) {
@@ -321,18 +231,9 @@ void TstParityDense::parity() {
 
   double worst = 0;
   for (int i = 0; i < steps; ++i) {
-    const LogRow& a = (*got)[i];
-    const LogRow& b = (*ref)[i];
-    if (a.step != i + 1 || b.step != i + 1) {
-      tmp.setAutoRemove(false);
-      QFAIL(qPrintable(QString("row %1: step column reads gradlab %2, torch %3 (expected %4)")
-                           .arg(i + 1)
-                           .arg(a.step)
-                           .arg(b.step)
-                           .arg(i + 1)));
-    }
-    const double diff = std::abs(a.trainLoss - b.trainLoss);
-    const double scale = std::max(std::abs(b.trainLoss), 1e-8);
+    const double a = (*got)[i], b = (*ref)[i];
+    const double diff = std::abs(a - b);
+    const double scale = std::max(std::abs(b), 1e-8);
     if (!(diff <= kRelTol * scale)) {  // written so that NaN fails too
       tmp.setAutoRemove(false);
       // Step 1 is the loss before any update: a difference there means the two sides do not
@@ -346,19 +247,19 @@ void TstParityDense::parity() {
                                "files kept in %9")
                            .arg(i + 1)
                            .arg(steps)
-                           .arg(a.trainLoss, 0, 'g', 17)
-                           .arg(b.trainLoss, 0, 'g', 17)
+                           .arg(a, 0, 'g', 17)
+                           .arg(b, 0, 'g', 17)
                            .arg(diff, 0, 'g', 3)
                            .arg(kRelTol * scale, 0, 'g', 3)
-                           .arg((*got)[0].trainLoss, 0, 'g', 17)
-                           .arg((*ref)[0].trainLoss, 0, 'g', 17)
+                           .arg((*got)[0], 0, 'g', 17)
+                           .arg((*ref)[0], 0, 'g', 17)
                            .arg(tmp.path()) +
                        hint));
     }
     worst = std::max(worst, diff / scale);
   }
   qInfo("%d steps agree; largest relative difference %.3g; loss %.6g -> %.6g", steps, worst,
-        (*ref)[0].trainLoss, (*ref)[steps - 1].trainLoss);
+        (*ref)[0], (*ref)[steps - 1]);
 }
 
 QTEST_GUILESS_MAIN(TstParityDense)

@@ -9,7 +9,6 @@
 // (importing torch takes seconds).
 //
 // Skipped (loudly) only when /usr/bin/python3 cannot import torch.
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
@@ -19,14 +18,15 @@
 #include "blocks/registry.h"
 #include "io/safetensors.h"
 #include "support/cli_runner.h"
+#include "support/torch_reference.h"
 #include "util/rng.h"
 
 using namespace gradlab;
+using gradlab::test::runPython;
 using gradlab::test::sourcePath;
 
 namespace {
 
-const char* kPython = "/usr/bin/python3";
 constexpr double kRelTol = 1e-4;
 const char* kParams[] = {"weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"};
 
@@ -121,17 +121,7 @@ class TstParityRecurrent : public QObject {
 };
 
 void TstParityRecurrent::initTestCase() {
-  QProcess probe;
-  probe.start(kPython, {"-c", "import torch"});
-  const bool started = probe.waitForStarted();
-  if (!started || !probe.waitForFinished(120000) || probe.exitCode() != 0) {
-    const QString why =
-        started ? QString::fromUtf8(probe.readAllStandardError()).trimmed().section('\n', -1)
-                : QString("cannot start it");
-    QSKIP(qPrintable(QString("PyTorch parity skipped: %1 cannot import torch (%2); install "
-                             "Debian's python3-torch")
-                         .arg(QString::fromLatin1(kPython), why)));
-  }
+  if (const QString why = gradlab::test::torchMissing(); !why.isEmpty()) QSKIP(qPrintable(why));
   QVERIFY(dir_.isValid());
   TensorMap in;
   nlohmann::json list = nlohmann::json::array();
@@ -147,14 +137,10 @@ void TstParityRecurrent::initTestCase() {
   const std::string outPath = dir_.filePath("out.safetensors").toStdString();
   writeSafetensors(inPath, in, {{"cases", list.dump()}});
 
-  QProcess p;
-  p.start(kPython, {sourcePath("tests/parity/recurrent_ref.py"), QString::fromStdString(inPath),
-                    QString::fromStdString(outPath)});
-  QVERIFY2(p.waitForStarted(), "could not start the python reference");
-  QVERIFY2(p.waitForFinished(300000), "the python reference timed out");
-  QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0,
-           qPrintable("recurrent_ref.py failed:\n" + QString::fromUtf8(p.readAllStandardOutput()) +
-                      QString::fromUtf8(p.readAllStandardError())));
+  const auto py = runPython({sourcePath("tests/parity/recurrent_ref.py"),
+                             QString::fromStdString(inPath), QString::fromStdString(outPath)},
+                            300000);
+  QVERIFY2(py.ok, qPrintable("recurrent_ref.py failed: " + py.message));
   theirs_ = readSafetensors(outPath);
 }
 

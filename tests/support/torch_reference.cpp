@@ -36,9 +36,12 @@ PythonRun runPython(const QStringList& args, int timeoutMs) {
   return r;
 }
 
-QString torchMissing() {
-  const PythonRun r = runPython({"-c", "import torch"});
-  if (r.ok) return {};
+QString torchMissing(QString* version) {
+  const PythonRun r = runPython({"-c", "import torch; print(torch.__version__)"});
+  if (r.ok) {
+    if (version) *version = r.message.section('\n', 1, 1).trimmed();  // after "exit 0"
+    return {};
+  }
   return QString("PyTorch parity skipped: %1 cannot import torch (%2); install Debian's "
                  "python3-torch as the README's setup does")
       .arg(kPython, r.message.trimmed().section('\n', -1).trimmed());

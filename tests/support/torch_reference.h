@@ -20,8 +20,9 @@ struct PythonRun {
 
 // Runs /usr/bin/python3 with one thread for BLAS and OpenMP.
 PythonRun runPython(const QStringList& args, int timeoutMs = 120000);
-// Empty when /usr/bin/python3 imports torch; else why not and how to install it.
-QString torchMissing();
+// Empty when /usr/bin/python3 imports torch (then *version, if given, is torch.__version__);
+// else why not and how to install it.
+QString torchMissing(QString* version = nullptr);
 // The train_loss column of a `step,train_loss,...` CSV, checking that the steps run 1, 2, …;
 // nullopt with `error` set when the file is missing or malformed.
 std::optional<std::vector<double>> readStepLosses(const QString& path, QString& error);
