@@ -14,6 +14,7 @@
 
 using namespace gradlab;
 using gradlab::test::CliResult;
+using gradlab::test::describe;
 using gradlab::test::runCli;
 using gradlab::test::writeFile;
 
@@ -37,13 +38,6 @@ HostTensor randomTensor(const Shape& shape, uint64_t seed) {
   HostTensor t{shape, DType::F32, std::vector<double>(size_t(numel(shape)))};
   for (auto& v : t.values) v = double(float(rng.uniform(-1, 1)));  // exact in f32
   return t;
-}
-
-QString describe(const CliResult& r) {
-  return QString("exit %1%2\nstdout: %3\nstderr: %4")
-      .arg(r.exitCode)
-      .arg(r.crashed ? " (crashed)" : "")
-      .arg(r.out, r.err);
 }
 
 }  // namespace

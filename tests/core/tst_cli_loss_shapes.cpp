@@ -16,6 +16,7 @@
 
 using namespace gradlab;
 using gradlab::test::CliResult;
+using gradlab::test::describe;
 using gradlab::test::runCli;
 using gradlab::test::writeFile;
 
@@ -34,13 +35,6 @@ QByteArray imageNet(const char* loss) {
  "edges": [["x", "c"], ["c", "p"]])";
   if (*loss) net += QByteArray(R"(, "loss": {"type": ")") + loss + R"(", "block": "p"})";
   return net + "}";
-}
-
-QString describe(const CliResult& r) {
-  return QString("exit %1%2\nstdout: %3\nstderr: %4")
-      .arg(r.exitCode)
-      .arg(r.crashed ? " (crashed)" : "")
-      .arg(r.out, r.err);
 }
 
 }  // namespace

@@ -29,6 +29,13 @@ CliResult runCli(const QStringList& args, int timeoutMs) {
   return r;
 }
 
+QString describe(const CliResult& r) {
+  return QString("exit %1%2\nstdout: %3\nstderr: %4")
+      .arg(r.exitCode)
+      .arg(r.crashed ? " (crashed)" : "")
+      .arg(r.out, r.err);
+}
+
 QString sourcePath(const QString& relative) {
   return QDir(QStringLiteral(GRADLAB_SOURCE_DIR)).filePath(relative);
 }

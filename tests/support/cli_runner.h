@@ -12,6 +12,9 @@ struct CliResult {
 };
 
 CliResult runCli(const QStringList& args, int timeoutMs = 600000);
+// The exit code (and whether it crashed), stdout and stderr, for a failing check's message:
+//   QVERIFY2(!r.crashed && r.exitCode == 0, qPrintable(describe(r)));
+QString describe(const CliResult& r);
 // Path of a file in the source tree, e.g. sourcePath("tests/data/xor.net.json").
 QString sourcePath(const QString& relative);
 // Writes bytes to path (creating folders); returns path.
