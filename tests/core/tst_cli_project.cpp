@@ -31,12 +31,6 @@ double testAccuracy(const QString& out) {
   return i < 0 ? -1 : out.mid(i + 14).section('\n', 0, 0).trimmed().toDouble();
 }
 
-#define EXPECT_CLEAN_FAILURE(res, text)                                     \
-  do {                                                                      \
-    QVERIFY2(!(res).crashed, "gradlab-cli crashed");                        \
-    QVERIFY2((res).exitCode != 0, "exit code 0 on a bad project");          \
-    QVERIFY2((res).err.contains(text), qPrintable("stderr: " + (res).err)); \
-  } while (0)
 }  // namespace
 
 class TestCliProject : public QObject {

@@ -37,12 +37,6 @@ std::pair<double, double> accuracyRange(const Log& log) {
   return {hi, lo};
 }
 
-#define EXPECT_CLEAN_FAILURE(res, text)                                                     \
-  do {                                                                                      \
-    QVERIFY2(!(res).crashed, "gradlab-cli crashed");                                        \
-    QVERIFY2((res).exitCode != 0, "exit code 0 on bad input");                              \
-    QVERIFY2((res).err.contains(text), qPrintable("stderr: " + (res).err));                 \
-  } while (0)
 }  // namespace
 
 class TestCliTrain : public QObject {

@@ -21,3 +21,14 @@ QString sourcePath(const QString& relative);
 QString writeFile(const QString& path, const QByteArray& bytes);
 
 }  // namespace gradlab::test
+
+// In a Qt Test slot: gradlab-cli refused bad input cleanly — no crash, a non-zero exit and
+// `text` in its message. `res` (a CliResult, or the runCli call itself) is evaluated once.
+//   EXPECT_CLEAN_FAILURE(runCli({"train", net, "--dataset", "nope"}), "nope");
+#define EXPECT_CLEAN_FAILURE(res, text)                                           \
+  do {                                                                            \
+    const gradlab::test::CliResult failed_ = (res);                               \
+    QVERIFY2(!failed_.crashed, "gradlab-cli crashed");                            \
+    QVERIFY2(failed_.exitCode != 0, "exit code 0 on bad input");                  \
+    QVERIFY2(failed_.err.contains(text), qPrintable("stderr: " + failed_.err));   \
+  } while (0)
