@@ -2,13 +2,13 @@
 // input side first, from the step just taken; its history; and the effect the lesson on
 // vanishing gradients shows (curriculum topic 10): in a deep sigmoid network the first layer's
 // gradient is orders of magnitude below the last's, in the same network with ReLU it is not.
-#include <QElapsedTimer>
 #include <QTest>
 #include <cmath>
 
 #include "data/catalog.h"
 #include "spec/network_spec.h"
 #include "support/cli_runner.h"
+#include "support/wait.h"
 #include "train/probes/gradients.h"
 #include "train/session.h"
 
@@ -27,14 +27,14 @@ std::shared_ptr<const GradientProbe> stepAndProbe(TrainingSession& s, int64_t st
   if (!s.sync()) return nullptr;
   const int64_t target = s.snapshot()->step + steps;
   s.step(steps);
-  QElapsedTimer t;
-  t.start();
-  while (t.elapsed() < 20000) {  // no sync(): the worker must measure them on its own
+  std::shared_ptr<const GradientProbe> probe;
+  const bool done = test::waitUntil([&] {  // no sync(): the worker must measure them on its own
     auto snap = s.snapshot();
-    if (snap->step == target && !snap->running) return snap->shared<GradientProbe>();
-    QTest::qWait(5);
-  }
-  return nullptr;
+    if (snap->step != target || snap->running) return false;
+    probe = snap->shared<GradientProbe>();
+    return true;
+  });
+  return done ? probe : nullptr;
 }
 
 // RMS of ∂L/∂W at the last layer over that at the first, averaged over the first steps.

@@ -9,24 +9,16 @@
 
 #include "data/catalog.h"
 #include "support/cli_runner.h"
+#include "support/wait.h"
 #include "train/landscape.h"
 #include "train/session.h"
 
 using namespace gradlab;
+using gradlab::test::waitUntil;
 
 namespace {
 NetworkSpec example(const char* name) {
   return loadNetwork(test::sourcePath(QString("examples/") + name).toStdString());
-}
-
-bool waitUntil(const std::function<bool()>& done, int ms = 20000) {
-  QElapsedTimer t;
-  t.start();
-  while (t.elapsed() < ms) {
-    if (done()) return true;
-    QTest::qWait(2);
-  }
-  return done();
 }
 
 // Until the steps asked for are taken (sync() returns once the commands are applied: a step

@@ -3,7 +3,6 @@
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
-#include <QElapsedTimer>
 #include <QMimeData>
 #include <QTest>
 #include <functional>
@@ -11,15 +10,14 @@
 #include "editor/canvas.h"
 #include "editor/palette.h"
 #include "main_window.h"
+#include "support/wait.h"
 
 namespace gradlab::testing {
 
-// Processes events until `done` or the timeout; returns done().
+// Processes events until `done` or the timeout; returns done(). The GUI tests' name for
+// test::waitUntil, with their usual 20 s limit.
 inline bool waitFor(const std::function<bool()>& done, int timeoutMs = 20000) {
-  QElapsedTimer t;
-  t.start();
-  while (!done() && t.elapsed() < timeoutMs) QTest::qWait(20);
-  return done();
+  return test::waitUntil(done, timeoutMs);
 }
 
 // The screenshots folder inside the build folder (tests run in build-*/tests).
