@@ -16,7 +16,7 @@ NetworkSpec example(const char* name) {
 }
 
 std::shared_ptr<const ReconstructionProbe> measure(Trainer& t, const nlohmann::json& options) {
-  const ProbeContext ctx{t, options};
+  const ProbeContext ctx{t, options, nullptr, nullptr, nullptr, PlotRange{}, false};
   return std::dynamic_pointer_cast<const ReconstructionProbe>(measureReconstruction(ctx));
 }
 
