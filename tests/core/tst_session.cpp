@@ -193,9 +193,15 @@ class TestSession : public QObject {
     QVERIFY2(data.use_count() > users, "the race's trainers hold the same data");
     qInfo("data %.0f MB; resident %.0f MB before the race, %.0f MB while 7 optimizers race",
           dataMB, before, during);
+#ifndef __SANITIZE_ADDRESS__
     QVERIFY2(during - before < dataMB / 2,
              qPrintable(QString("resident memory grew by %1 MB during the race (the data is %2 MB)")
                             .arg(during - before).arg(dataMB)));
+#else
+    // AddressSanitizer keeps freed blocks resident (its quarantine): the race's many small
+    // allocations grow the resident memory by tens of MB there, copy or not.
+    qInfo("under AddressSanitizer the resident-memory bound is not checked");
+#endif
     s.cancelRace();
     QVERIFY(s.sync());
   }
