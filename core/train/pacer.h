@@ -3,9 +3,10 @@
 // and each probe are measured again, when a throttled step runs, and the measured step rate.
 //
 // While training, the views' work happens on frames, at most 60 a second: a snapshot each frame,
-// the metrics and each probe only while their cost stays within a share of the time (each is
-// spaced by 8 × its last cost; the n probes on view share one such share). Paused, everything
-// is measured once for the weights where they stopped.
+// the metrics and the probes only while their cost stays within a share of the time (spaced by
+// 8 × their last cost: the probes measured together on a frame count as one, a costly probe
+// with its own pace — the landscape — counts alone). Paused, everything is measured once for
+// the weights where they stopped.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -33,13 +34,11 @@ class Pacer {
   bool evalDue(Clock::time_point t, bool training) const {
     return !training || seconds(t - lastEval) >= std::max(0.04, evalCost * 8);
   }
-  // A probe last measured at `last`, costing `cost` seconds, one of `onView` probes, measured at
-  // most every `minSeconds`.
+  // Probes last measured at `last`, costing `cost` seconds, measured at most every `minSeconds`.
   static bool probeDue(Clock::time_point t, bool training, Clock::time_point last, double cost,
-                       int onView, double minSeconds) {
+                       double minSeconds) {
     if (!training) return true;
-    const double every = std::max({seconds(kFrame), minSeconds, cost * 8 * std::max(1, onView)});
-    return seconds(t - last) >= every;
+    return seconds(t - last) >= std::max({seconds(kFrame), minSeconds, cost * 8});
   }
   // Throttled to `stepsPerSecond`: the step after the one taken now (never more than a second
   // of steps owed, so a stall does not turn into a burst).

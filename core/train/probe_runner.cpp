@@ -27,7 +27,8 @@ bool ProbeRunner::behind(const Trainer& trainer) const {
 bool ProbeRunner::isDue(const ProbeType& type, const State& s, const Trainer& trainer,
                         Pacer::Clock::time_point t, bool training) const {
   if (s.measuredStep == trainer.steps()) return false;
-  return Pacer::probeDue(t, training, s.last, s.cost, int(request_.asks().size()), type.minSeconds);
+  if (type.minSeconds > 0) return Pacer::probeDue(t, training, s.last, s.cost, type.minSeconds);
+  return Pacer::probeDue(t, training, frameLast_, frameCost_, 0);  // the frame's probes together
 }
 
 bool ProbeRunner::due(const Trainer& trainer, Pacer::Clock::time_point t, bool training) const {
@@ -57,6 +58,8 @@ void ProbeRunner::afterStep(Trainer& trainer, Pacer::Clock::time_point t, bool t
 
 std::string ProbeRunner::measureDue(Trainer& trainer, Pacer::Clock::time_point t, bool training) {
   std::string error;
+  double frameCost = 0;
+  bool frame = false;
   for (const auto& [name, ask] : request_.asks()) {
     State& s = states_[name];
     if (!isDue(*ask.type, s, trainer, t, training)) continue;
@@ -69,6 +72,14 @@ std::string ProbeRunner::measureDue(Trainer& trainer, Pacer::Clock::time_point t
     s.measuredStep = trainer.steps();  // a failure too: not again until the weights move
     s.last = t;
     s.cost = Pacer::seconds(Pacer::Clock::now() - t0);
+    if (ask.type->minSeconds == 0) {
+      frame = true;
+      frameCost += s.cost;
+    }
+  }
+  if (frame) {
+    frameLast_ = t;
+    frameCost_ = frameCost;
   }
   return error;
 }

@@ -59,6 +59,9 @@ class ProbeRunner {
 
   ProbeRequest request_;
   std::map<std::string, State> states_;
+  // The probes without a pace of their own are measured together, on one clock.
+  Pacer::Clock::time_point frameLast_{};
+  double frameCost_ = 0;
   const LandscapeTracker* path_ = nullptr;
   PlotRange range_;
 };

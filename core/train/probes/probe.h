@@ -12,9 +12,10 @@
 //   request.ask<BoundaryProbe>({{"grid", 100}});           // the view, in addProbes()
 //   if (auto* b = snap.probe<BoundaryProbe>()) draw(*b);   // the view, in showSnapshot()
 //
-// Pacing (train/pacer.h): while training, a probe is measured again once the weights moved,
-// at most once a frame and at most every `minSeconds`; the probes together take about an
-// eighth of the worker's time (each is spaced by 8 × n × its last cost, for n probes on view).
+// Pacing (train/pacer.h): while training, a probe is measured again once the weights moved, at
+// most once a frame; the probes on view are measured together, spaced by 8 × their cost (about
+// an eighth of the worker's time), except one with a pace of its own (`minSeconds`, the
+// landscape), which is spaced by 8 × its own cost and at least minSeconds.
 // Paused, a probe is measured once for the weights where they stopped.
 #include <chrono>
 #include <functional>
