@@ -35,6 +35,23 @@ const BlockInfo* findBlockType(const std::string& type) {
   return nullptr;
 }
 
+std::unique_ptr<Block> createBlock(const BlockInfo& info, const BlockArgs& args) {
+  std::unique_ptr<Block> block = info.create(args);
+  Backend& be = args.backend;
+  for (const ParamDecl& decl : info.paramDecls(args.spec, args.inShapes)) {
+    Param p;
+    p.decl = decl;
+    p.value = be.zeros(decl.shape, args.dtype);
+    if (decl.trainable) {
+      p.grad = be.zeros(decl.shape, args.dtype);
+      p.s1 = be.zeros(decl.shape, args.dtype);
+      p.s2 = be.zeros(decl.shape, args.dtype);
+    }
+    block->params().push_back(std::move(p));
+  }
+  return block;
+}
+
 json paramValue(const BlockSpec& spec, const std::string& key) {
   if (auto it = spec.params.find(key); it != spec.params.end()) return *it;
   if (const BlockInfo* info = findBlockType(spec.type))

@@ -40,6 +40,9 @@ struct BlockInfo {
 
 const std::vector<BlockInfo>& blockTypes();
 const BlockInfo* findBlockType(const std::string& type);
+// The block with its parameters as paramDecls() declares them, zero (the trainable ones with
+// zero gradients and optimizer state): the Network draws the initial values afterwards.
+std::unique_ptr<Block> createBlock(const BlockInfo& info, const BlockArgs& args);
 
 // A parameter's value, or its default (the spec was validated against the schema before).
 nlohmann::json paramValue(const BlockSpec& spec, const std::string& key);

@@ -47,18 +47,7 @@ Network::Network(const NetworkSpec& spec, Backend& backend, DType dtype, uint64_
     const BlockInfo& info = *findBlockType(bs.type);
     BlockArgs args{bs, analysis_.inShapes.at(id), analysis_.outShapes.at(id), be_, dtype_,
                    seed ^ (0x9e3779b97f4a7c15ULL * (blocks_.size() + 1))};
-    auto block = info.create(args);
-    for (auto& decl : info.paramDecls(bs, args.inShapes)) {
-      Param p;
-      p.decl = decl;
-      p.value = be_.zeros(decl.shape, dtype_);
-      if (decl.trainable) {
-        p.grad = be_.zeros(decl.shape, dtype_);
-        p.s1 = be_.zeros(decl.shape, dtype_);
-        p.s2 = be_.zeros(decl.shape, dtype_);
-      }
-      block->params().push_back(std::move(p));
-    }
+    auto block = createBlock(info, args);
     auto node = std::make_unique<Node>();
     for (const auto& from : spec_.inputsOf(id)) node->inputs.push_back(index_.at(from));
     bool upstream = false;

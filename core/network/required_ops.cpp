@@ -24,18 +24,7 @@ void runTwin(const NetworkSpec& spec, const Analysis& analysis, const std::strin
   const std::vector<Shape>& inShapes = analysis.inShapes.at(id);
   const Shape& outShape = analysis.outShapes.at(id);
   const BlockArgs args{bs, inShapes, outShape, cpu, dtype, /*seed=*/1};
-  std::unique_ptr<Block> block = info.create(args);
-  for (const ParamDecl& decl : info.paramDecls(bs, inShapes)) {
-    Param p;
-    p.decl = decl;
-    p.value = cpu.zeros(decl.shape, dtype);
-    if (decl.trainable) {
-      p.grad = cpu.zeros(decl.shape, dtype);
-      p.s1 = cpu.zeros(decl.shape, dtype);
-      p.s2 = cpu.zeros(decl.shape, dtype);
-    }
-    block->params().push_back(std::move(p));
-  }
+  std::unique_ptr<Block> block = createBlock(info, args);
   const int64_t batch = 2;  // batch norm needs two values per channel
   std::vector<Tensor> ins, dins;
   for (const Shape& s : inShapes) {
