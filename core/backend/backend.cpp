@@ -64,15 +64,22 @@ inline void checkTensor(const Backend& be, Op op, const char* name, const Tensor
     badTensor(be, op, name, t);
 }
 
-// a and b hold as many elements of one type (element-wise ops).
-void checkSame(const Backend& be, Op op, const char* an, const Tensor& a, const char* bn,
-               const Tensor& b) {
+[[noreturn, gnu::cold, gnu::noinline]] void tensorsDiffer(const Backend& be, Op op,
+                                                          const char* an, const Tensor& a,
+                                                          const char* bn, const Tensor& b) {
+  fail(be, op,
+       std::string("tensors differ (") + an + " " + describe(a) + " vs " + bn + " " +
+           describe(b) + ")");
+}
+
+// a and b hold as many elements of one type (element-wise ops; the optimizers call it for
+// every parameter: inline, its message built in the cold path).
+inline void checkSame(const Backend& be, Op op, const char* an, const Tensor& a, const char* bn,
+                      const Tensor& b) {
   checkTensor(be, op, an, a);
   checkTensor(be, op, bn, b);
-  if (a.numel() != b.numel() || a.dtype() != b.dtype())
-    fail(be, op,
-         std::string("tensors differ (") + an + " " + describe(a) + " vs " + bn + " " +
-             describe(b) + ")");
+  if (a.numel() != b.numel() || a.dtype() != b.dtype()) [[unlikely]]
+    tensorsDiffer(be, op, an, a, bn, b);
 }
 
 // A [rows, width] matrix of type dtype (the recurrent cells).

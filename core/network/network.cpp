@@ -1,5 +1,7 @@
 #include "network/network.h"
 
+#include <algorithm>
+
 #include "blocks/registry.h"
 #include "network/required_ops.h"
 #include "optim/optimizer.h"
@@ -130,6 +132,16 @@ double Network::loss(const Tensor& target, bool withGrad) {
 // copy): mse, bce, bce_logits as [B, all values] (the mean runs over every element, so the
 // grouping does not matter); cross_entropy as [B·T, classes] for a [B, T, classes] output
 // (T = 1 for [B, classes]), the target as B·T class indices — the mean over batch and time.
+namespace {
+// x as a tensor of `shape`: x itself when it has that shape, else a view of it kept in `view`.
+template <class T>
+T& viewAs(T& x, std::initializer_list<int64_t> shape, Tensor& view) {
+  if (std::equal(x.shape().begin(), x.shape().end(), shape.begin(), shape.end())) return x;
+  view = x.reshaped(Shape(shape));
+  return view;
+}
+}  // namespace
+
 void Network::computeLoss(const Tensor& target, bool withGrad) {
   requireLoss();
   Node& n = *nodes_[lossNode_];
@@ -147,15 +159,15 @@ void Network::computeLoss(const Tensor& target, bool withGrad) {
                 " — give one target per output" +
                 (lossKind_ == LossKind::CrossEntropy ? " row (one class per sample or time step)"
                                                     : " value"));
-  const Tensor pred = n.out.reshaped({rows, cols});
-  const Tensor t = lossKind_ == LossKind::CrossEntropy ? target.reshaped({rows})
-                                                       : target.reshaped({rows, cols});
-  if (withGrad && n.needsGrad) {
-    Tensor grad = n.grad.reshaped({rows, cols});
-    be_.loss(lossKind_, pred, t, lossValue_, &grad);
-  } else {
-    be_.loss(lossKind_, pred, t, lossValue_, nullptr);
-  }
+  // The loss op reads [rows, cols]: views where a tensor has another shape (a [C, H, W] or
+  // [T, classes] output), the tensors themselves where it has it already (the usual [batch, k]:
+  // no view to make at every step).
+  Tensor predView, targetView, gradView;
+  const Tensor& pred = viewAs(n.out, {rows, cols}, predView);
+  const Tensor& t = lossKind_ == LossKind::CrossEntropy ? viewAs(target, {rows}, targetView)
+                                                        : viewAs(target, {rows, cols}, targetView);
+  be_.loss(lossKind_, pred, t, lossValue_,
+           withGrad && n.needsGrad ? &viewAs(n.grad, {rows, cols}, gradView) : nullptr);
 }
 
 double Network::readLoss() {
