@@ -82,10 +82,33 @@ class TestProbeReconstruction : public QObject {
   void notAnAutoencoder() {
     Trainer t(example("spiral.net.json"), loadBuiltin("spiral", {.seed = 1}), TrainConfig{},
               cpuBackend(), DType::F32);
-    auto r = measure(t, {});
+    auto r = measure(t, nlohmann::json::object());
     QVERIFY(r);
     QVERIFY2(QString::fromStdString(r->why).contains("autoencoder"), r->why.c_str());
     QVERIFY(r->errors.empty());
+
+    // A classifier whose output is as large as its input (2 points in, 2 class scores out) is
+    // no autoencoder either.
+    NetworkSpec two = example("spiral.net.json");
+    for (auto& b : two.blocks)
+      if (b.id == two.loss.block) b.params["units"] = 2;
+    two.loss.type = "cross_entropy";
+    Trainer c(two, loadBuiltin("spiral", {.seed = 1}), TrainConfig{}, cpuBackend(), DType::F32);
+    auto rc = measure(c, nlohmann::json::object());
+    QVERIFY(rc);
+    QVERIFY2(QString::fromStdString(rc->why).contains("autoencoder"), rc->why.c_str());
+    QVERIFY(rc->errors.empty());
+
+    // Nor a regression of one number on another (y = sin x: targets as large as the inputs).
+    const NetworkSpec fit = parseNetwork(R"({"format": "gradlab.network/1",
+      "blocks": [{"id": "x", "type": "Input", "shape": [1]},
+                 {"id": "h", "type": "Dense", "units": 8, "activation": "tanh"},
+                 {"id": "y", "type": "Dense", "units": 1}],
+      "edges": [["x", "h"], ["h", "y"]], "loss": {"type": "mse", "block": "y"}})", "test");
+    Trainer f(fit, loadBuiltin("fn-sine", {.seed = 1}), TrainConfig{}, cpuBackend(), DType::F32);
+    auto rf = measure(f, nlohmann::json::object());
+    QVERIFY(rf);
+    QVERIFY2(QString::fromStdString(rf->why).contains("autoencoder"), rf->why.c_str());
   }
 };
 

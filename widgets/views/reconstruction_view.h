@@ -37,6 +37,7 @@ class ReconstructionView : public View {
     if (r == shown_) return;
     shown_ = r;
     if (!r || !r->why.empty()) {
+      setNote(tr("Step %L1.").arg(s.step));
       grid_->setPictures({}, !s.ready ? tr("Fix the network's problems to see its reconstructions.")
                              : r      ? QString::fromStdString(r->why)
                                       : tr("Step or Play: reconstructions show here."));

@@ -31,15 +31,21 @@ inline std::shared_ptr<const ProbeResult> measureReconstruction(const ProbeConte
   r->onTest = data.test.size() > 0;
   const Dataset& d = r->onTest ? data.test : data.train;
   const Shape in = net.inputShape();
-  const int64_t size = numel(in), outSize = numel(net.outputShape());
-  if (outSize != size) {
-    r->why = "The network's output (" + toString(net.outputShape()) + ") is not the size of a "
-             "sample (" + toString(in) + "): a reconstruction needs an autoencoder — its last "
-             "block as large as the input, trained with the inputs as targets.";
-    return r;
-  }
+  const int64_t size = numel(in);
   const int64_t n = std::min<int64_t>(std::clamp(ctx.options.value("count", 8), 1, 32), d.size());
   if (n == 0) return nullptr;
+  // An autoencoder: trained with the inputs as targets (then the loss makes the output as large
+  // as a sample). A classifier whose output happens to be as large is none, nor a regression
+  // of one number on another (fn-sine: y = f(x), both [1]).
+  const bool targetsAreInputs = !d.isClassification() && d.yShape == d.xShape &&
+                                std::equal(d.x.begin(), d.x.begin() + n * size, d.y.begin());
+  if (!targetsAreInputs) {
+    r->why = "Reconstructions show for an autoencoder: a network trained with its inputs as "
+             "targets (tick \"Reconstruct the inputs\" in the Data panel, or gradlab-cli train "
+             "--reconstruct), its last block as large as a sample (" + toString(in) + ").";
+    return r;
+  }
+  if (numel(net.outputShape()) != size) return nullptr;  // the trainer refuses such a network
   net.forward(trainer.makeInput(d, 0, n), /*training=*/false);
   const std::vector<float> out = net.output(net.lossBlock()).toHostF32();
   // One picture per sample: an image's first channel, else the sample as a row.
