@@ -54,9 +54,7 @@ struct LessonSetup {
   std::string networkPath;   // resolved, absolute; a *.net.json file
   NetworkSpec network;       // loaded from networkPath, with the block settings applied
   DataSource data;
-  TrainConfig training;
-  bool randomLabels = false;      // training labels replaced by random classes (Zhang 2017)
-  int64_t earlyStopping = 0;      // patience in evaluations; 0 = off
+  TrainConfig training;           // with randomLabels and earlyStopping
   double speed = 0;               // the window's steps per second; 0 = flat out
   std::vector<std::string> views; // view ids opened for this step (widgets/views/view_types)
 };

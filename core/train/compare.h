@@ -24,9 +24,7 @@ namespace gradlab {
 struct CompareVariant {
   std::string name;             // the label shown ("relu", "lr 0.001")
   NetworkSpec spec;
-  TrainConfig config;
-  bool randomLabels = false;    // this variant trains on labels drawn at random (test kept)
-  int64_t earlyStopping = 0;    // patience in evaluations; 0 = off
+  TrainConfig config;           // randomLabels and earlyStopping included
 };
 
 class Comparison {

@@ -34,6 +34,12 @@ struct TrainConfig {
   int64_t batch = 10;
   bool shuffle = true;             // false: batches in data order, cycling
   uint64_t seed = 0;               // initial weights, shuffling, dropout
+  // Zhang et al. 2017: the training labels replaced by classes drawn at random from the seed
+  // (the test labels kept). The Trainer trains on its own relabelled copy of the data.
+  bool randomLabels = false;
+  // Stop when the test loss has not improved for this many evaluations and keep the best
+  // weights (train/early_stopping.h); 0 = off. The loop that evaluates applies it.
+  int64_t earlyStopping = 0;
 };
 
 struct StepResult {

@@ -1,0 +1,35 @@
+#pragma once
+// The metrics a lesson's checks read (lessons/README.md "Metrics"), computed in one place from
+// what a run has measured — for the headless runner (gradlab-cli lesson check), the lesson
+// player (a live Snapshot) and the compare view (one run of a Comparison) alike.
+//
+//   RunMeasures m{.history = &snap.metrics, .gradients = snap.probe<GradientProbe>(), ...};
+//   std::optional<double> acc = metricValue(m, "test.accuracy");   // nullopt: not measured yet
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "train/snapshot.h"
+
+namespace gradlab {
+
+struct GradientProbe;
+
+struct RunMeasures {
+  const std::vector<MetricPoint>* history = nullptr;  // evaluations in step order; the last is "now"
+  std::optional<MetricPoint> start;   // before the step's actions (nullopt: the history's first)
+  const GradientProbe* gradients = nullptr;           // the last step's gradients, or null
+  int64_t steps = 0;
+  int classes = 0;                    // 0: not classification
+  bool diverged = false;
+};
+
+// nullopt when the metric is not measured (yet); throws Error for an unknown metric name
+// (parseLesson checks names with isMetricName first).
+std::optional<double> metricValue(const RunMeasures& m, const std::string& metric);
+bool isMetricName(const std::string& metric);
+// Every metric name, for messages ("unknown metric x; the metrics are ...").
+const std::vector<std::string>& metricNames();
+
+}  // namespace gradlab
