@@ -14,6 +14,7 @@
 #include "blocks/merge.h"
 #include "blocks/pool2d.h"
 #include "blocks/simple_rnn.h"
+#include "util/json.h"
 
 namespace gradlab {
 
@@ -149,36 +150,36 @@ std::vector<std::string> checkParams(const BlockInfo& info, const BlockSpec& spe
     switch (p->kind) {
       case ParamInfo::Kind::Int:
         if (!isWhole(value))
-          problems.push_back(name + " must be a whole number, got " + value.dump());
+          problems.push_back(name + " must be a whole number, got " + jsonExcerpt(value));
         else if (value.get<double>() < p->min || value.get<double>() > p->max)
-          problems.push_back(name + " must be " + range(*p) + ", got " + value.dump());
+          problems.push_back(name + " must be " + range(*p) + ", got " + jsonExcerpt(value));
         break;
       case ParamInfo::Kind::Float:
         if (!value.is_number() || !std::isfinite(value.get<double>()))
-          problems.push_back(name + " must be a number, got " + value.dump());
+          problems.push_back(name + " must be a number, got " + jsonExcerpt(value));
         else if (value.get<double>() < p->min || value.get<double>() > p->max)
-          problems.push_back(name + " must be " + range(*p) + ", got " + value.dump());
+          problems.push_back(name + " must be " + range(*p) + ", got " + jsonExcerpt(value));
         break;
       case ParamInfo::Kind::Bool:
         if (!value.is_boolean())
-          problems.push_back(name + " must be true or false, got " + value.dump());
+          problems.push_back(name + " must be true or false, got " + jsonExcerpt(value));
         break;
       case ParamInfo::Kind::Choice:
         if (!value.is_string() ||
             std::find(p->choices.begin(), p->choices.end(), value.get<std::string>()) ==
                 p->choices.end())
           problems.push_back(name + " must be one of " + listOf(p->choices) + ", got " +
-                             value.dump());
+                             jsonExcerpt(value));
         break;
       case ParamInfo::Kind::IntOrChoice:
         if (value.is_string()) {
           if (std::find(p->choices.begin(), p->choices.end(), value.get<std::string>()) ==
               p->choices.end())
             problems.push_back(name + " must be a number or one of " + listOf(p->choices) +
-                               ", got " + value.dump());
+                               ", got " + jsonExcerpt(value));
         } else if (!isWhole(value) || value.get<double>() < p->min || value.get<double>() > p->max) {
           problems.push_back(name + " must be a whole number " + range(*p) + " or one of " +
-                             listOf(p->choices) + ", got " + value.dump());
+                             listOf(p->choices) + ", got " + jsonExcerpt(value));
         }
         break;
       case ParamInfo::Kind::Shape: {
@@ -187,7 +188,7 @@ std::vector<std::string> checkParams(const BlockInfo& info, const BlockSpec& spe
           for (const auto& d : value) good = good && isWhole(d) && d.get<double>() >= 1 && d.get<double>() <= 1e6;
         if (!good)
           problems.push_back(name + " must be a list of 1 to 4 positive whole numbers such as "
-                             "[2] or [1, 28, 28], got " + value.dump());
+                             "[2] or [1, 28, 28], got " + jsonExcerpt(value));
         break;
       }
     }

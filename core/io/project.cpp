@@ -8,6 +8,7 @@
 #include "spec/analysis.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/json.h"
 
 namespace gradlab {
 
@@ -85,13 +86,7 @@ std::string serializeProject(const Project& p, const std::string& weightsFile) {
 }
 
 Project parseProject(const std::string& text, const std::string& source) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    fail(source, std::string("not a Gradlab project (the JSON is broken near byte ") +
-                     std::to_string(e.byte) + ")");
-  }
+  const json j = parseJson(text, source);
   if (!j.is_object()) fail(source, "not a Gradlab project (expected a JSON object)");
   if (!j.contains("format") || j["format"] != kProjectFormat)
     fail(source, std::string("not a Gradlab project (\"format\" should be \"") + kProjectFormat +

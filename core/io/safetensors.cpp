@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/error.h"
+#include "util/json.h"
 #include "util/file.h"
 
 static_assert(std::endian::native == std::endian::little,
@@ -113,8 +114,8 @@ struct Entry {
 uint64_t wholeNumber(const json& v, const std::string& where, const std::string& what) {
   if (v.is_number_unsigned()) return v.get<uint64_t>();
   if (v.is_number_integer())
-    throw Error(where + ": " + what + " " + v.dump() + " is negative; it must be a whole number ≥ 0");
-  throw Error(where + ": " + what + " " + v.dump() + " is not a whole number");
+    throw Error(where + ": " + what + " " + jsonExcerpt(v) + " is negative; it must be a whole number ≥ 0");
+  throw Error(where + ": " + what + " " + jsonExcerpt(v) + " is not a whole number");
 }
 
 struct Header {
@@ -140,10 +141,9 @@ Header parseHeader(const std::vector<char>& bytes, const std::string& source) {
   header.dataStart = 8 + headerLen;
   json doc;
   try {
-    doc = json::parse(bytes.begin() + 8, bytes.begin() + std::ptrdiff_t(8 + headerLen));
-  } catch (const json::exception& e) {
-    throw Error(source + ": the header is not valid JSON (" + std::string(e.what()) +
-                "); the file is not safetensors or is corrupt");
+    doc = parseJson(std::string_view(bytes.data() + 8, headerLen), source + " (header)");
+  } catch (const Error& e) {
+    throw Error(std::string(e.what()) + "; the file is not safetensors or is corrupt");
   }
   if (!doc.is_object())
     throw Error(source + ": the header is JSON " + std::string(doc.type_name()) +
@@ -157,7 +157,7 @@ Header parseHeader(const std::vector<char>& bytes, const std::string& source) {
       if (!v.is_object()) throw Error(source + ": \"__metadata__\" must be an object of strings");
       for (auto m = v.begin(); m != v.end(); ++m) {
         if (!m.value().is_string())
-          throw Error(source + ": \"__metadata__\": \"" + m.key() + "\" must be a string, got " + m.value().dump());
+          throw Error(source + ": \"__metadata__\": \"" + m.key() + "\" must be a string, got " + jsonExcerpt(m.value()));
         header.metadata[m.key()] = m.value().get<std::string>();
       }
       continue;
@@ -172,17 +172,17 @@ Header parseHeader(const std::vector<char>& bytes, const std::string& source) {
     Entry e;
     e.name = name;
     const json& dtype = v["dtype"];
-    if (!dtype.is_string()) throw Error(where + ": dtype must be a string such as \"F32\", got " + dtype.dump());
+    if (!dtype.is_string()) throw Error(where + ": dtype must be a string such as \"F32\", got " + jsonExcerpt(dtype));
     e.type = findType(dtype.get<std::string>());
     if (!e.type)
-      throw Error(where + ": unknown dtype " + dtype.dump() + "; known dtypes are " + typeList());
+      throw Error(where + ": unknown dtype " + jsonExcerpt(dtype) + "; known dtypes are " + typeList());
 
     const json& shape = v["shape"];
-    if (!shape.is_array()) throw Error(where + ": shape must be an array of extents, got " + shape.dump());
+    if (!shape.is_array()) throw Error(where + ": shape must be an array of extents, got " + jsonExcerpt(shape));
     for (const json& d : shape) {
       const uint64_t extent = wholeNumber(d, where, "shape extent");
       if (extent > uint64_t(std::numeric_limits<int64_t>::max()))
-        throw Error(where + ": shape extent " + d.dump() + " is too large");
+        throw Error(where + ": shape extent " + jsonExcerpt(d) + " is too large");
       e.shape.push_back(int64_t(extent));
     }
     // Element count, checked against overflow as it grows (it can never exceed the data size).
@@ -198,7 +198,7 @@ Header parseHeader(const std::vector<char>& bytes, const std::string& source) {
 
     const json& offsets = v["data_offsets"];
     if (!offsets.is_array() || offsets.size() != 2)
-      throw Error(where + ": data_offsets must be [begin, end], got " + offsets.dump());
+      throw Error(where + ": data_offsets must be [begin, end], got " + jsonExcerpt(offsets));
     e.begin = wholeNumber(offsets[0], where, "data_offsets begin");
     e.end = wholeNumber(offsets[1], where, "data_offsets end");
     const std::string offsetText = "data_offsets [" + std::to_string(e.begin) + ", " + std::to_string(e.end) + "]";

@@ -7,6 +7,7 @@
 
 #include "util/error.h"
 #include "util/file.h"
+#include "util/json.h"
 
 namespace gradlab {
 
@@ -39,20 +40,6 @@ std::vector<std::string> NetworkSpec::consumersOf(const std::string& id) const {
 }
 
 namespace {
-// Line and column (1-based) of a byte offset in text.
-std::pair<int, int> lineCol(const std::string& text, size_t byte) {
-  int line = 1, col = 1;
-  for (size_t i = 0; i < std::min(byte, text.size()); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return {line, col};
-}
-
 [[noreturn]] void fail(const std::string& source, const std::string& where,
                        const std::string& what) {
   throw Error(source + ": " + where + (where.empty() ? "" : ": ") + what);
@@ -64,7 +51,7 @@ NetworkSpec fromJson(const json& j, const std::string& source) {
   if (j.contains("format")) {
     if (!j["format"].is_string() || j["format"] != kNetworkFormat)
       fail(source, "format",
-           "expected \"" + std::string(kNetworkFormat) + "\", got " + j["format"].dump());
+           "expected \"" + std::string(kNetworkFormat) + "\", got " + jsonExcerpt(j["format"]));
   }
   NetworkSpec spec;
   if (j.contains("name")) {
@@ -121,19 +108,7 @@ NetworkSpec fromJson(const json& j, const std::string& source) {
 }
 
 NetworkSpec parseNetwork(const std::string& text, const std::string& source) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    auto [line, col] = lineCol(text, e.byte == 0 ? 0 : e.byte - 1);
-    std::string what = e.what();
-    // nlohmann's message: "[json.exception.parse_error.101] parse error at line 3, column 5: ..."
-    if (auto p = what.find(": "); p != std::string::npos) what = what.substr(p + 2);
-    if (auto p = what.find(": "); p != std::string::npos) what = what.substr(p + 2);
-    throw Error(source + ":" + std::to_string(line) + ":" + std::to_string(col) +
-                ": not valid JSON (" + what + ")");
-  }
-  return fromJson(j, source);
+  return fromJson(parseJson(text, source), source);
 }
 
 NetworkSpec loadNetwork(const std::string& path) { return parseNetwork(readTextFile(path), path); }

@@ -237,7 +237,8 @@ open(sys.argv[1], 'wb').write(struct.pack('<Q', len(h)) + h + data)
 
   void headerNotJson() {
     const QString e = parseError("{\"a\": [1, 2");
-    VERIFY_ERROR(e, "w.safetensors: the header is not valid JSON");
+    VERIFY_ERROR(e, "w.safetensors (header):1:12: not valid JSON");
+    QVERIFY(e.endsWith("the file is not safetensors or is corrupt"));
   }
 
   void headerNotObject() {

@@ -1,0 +1,23 @@
+#pragma once
+// JSON as every Gradlab reader takes it: hostile input is refused with a message, never a crash.
+//
+//   json j = parseJson(text, "spiral.gradlab");   // Error "spiral.gradlab:3:14: not valid JSON (...)"
+//   throw Error(where + ": got " + jsonExcerpt(j["units"]));   // at most a short printable quote
+//
+// Limits (each refusal names it): nesting deeper than kMaxJsonDepth (nlohmann's dump() and
+// destructor recurse, so a value nested 100 000 deep would run the stack out), and a key given
+// twice in one object (the later one would silently win).
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace gradlab {
+
+inline constexpr int kMaxJsonDepth = 64;
+
+// Throws Error naming `source`, the line and column where it can.
+nlohmann::json parseJson(std::string_view text, const std::string& source);
+// The value as JSON text, cut to about `maxChars` with "…" (safe on any value parseJson made).
+std::string jsonExcerpt(const nlohmann::json& value, size_t maxChars = 40);
+
+}  // namespace gradlab
