@@ -10,5 +10,6 @@ void addTrain(CLI::App& app, int& exitCode);
 void addBench(CLI::App& app, int& exitCode);
 void addDevices(CLI::App& app, int& exitCode);
 void addForward(CLI::App& app, int& exitCode);
+void addLesson(CLI::App& app, int& exitCode);
 
 }  // namespace gradlab::cli

@@ -7,7 +7,7 @@
 #include "util/error.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Gradlab engine, headless: validate, train and benchmark networks, list GPUs"};
+  CLI::App app{"Gradlab engine, headless: validate, train and benchmark networks, check lessons, list GPUs"};
   app.require_subcommand(1);
   int exitCode = 0;
   gradlab::cli::addValidate(app, exitCode);
@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   gradlab::cli::addBench(app, exitCode);
   gradlab::cli::addDevices(app, exitCode);
   gradlab::cli::addForward(app, exitCode);
+  gradlab::cli::addLesson(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

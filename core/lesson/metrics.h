@@ -15,11 +15,15 @@
 namespace gradlab {
 
 struct GradientProbe;
+struct InsideProbe;
 
 struct RunMeasures {
   const std::vector<MetricPoint>* history = nullptr;  // evaluations in step order; the last is "now"
   std::optional<MetricPoint> start;   // before the step's actions (nullopt: the history's first)
   const GradientProbe* gradients = nullptr;           // the last step's gradients, or null
+  // One block for one sample (forget.mean reads its "gates.f" picture): the headless runner
+  // measures the first LSTM block on test sample 0; the player passes the Inside view's result.
+  const InsideProbe* inside = nullptr;
   int64_t steps = 0;
   int classes = 0;                    // 0: not classification
   bool diverged = false;
