@@ -17,8 +17,8 @@ Trainer::Trainer(const NetworkSpec& spec, Split data, TrainConfig config, Backen
 
 Trainer::Trainer(const NetworkSpec& spec, std::shared_ptr<const Split> data, TrainConfig config,
                  Backend& backend, DType dtype)
-    : spec_(spec), data_(std::move(data)), config_(std::move(config)), be_(backend),
-      dtype_(dtype) {
+    : spec_(spec), source_(std::move(data)), data_(source_), config_(std::move(config)),
+      be_(backend), dtype_(dtype) {
   if (!data_) throw Error("no data loaded yet — choose a dataset");
   if (data_->train.size() == 0) throw Error("the training set is empty — choose a dataset with samples");
   net_ = std::make_unique<Network>(spec_, be_, dtype_, config_.seed);
@@ -26,7 +26,9 @@ Trainer::Trainer(const NetworkSpec& spec, std::shared_ptr<const Split> data, Tra
   if (data_->test.size() > 0) checkDataFits(data_->test, "test data");
   const OptimKind kind = parseOptimKind(config_.optimizer);
   opt_ = std::make_unique<Optimizer>(kind, defaultHyper(kind), be_);
-  setConfig(config_);
+  const TrainConfig wanted = config_;
+  config_.randomLabels = false;  // so that setConfig makes the relabelled copy if asked for
+  setConfig(wanted);
   reset();
 }
 
@@ -101,8 +103,29 @@ void Trainer::checkDataFits(const Dataset& d, const std::string& what) const {
   }
 }
 
+// Zhang et al. 2017 ("Understanding deep learning requires rethinking generalization"): every
+// training label replaced by a class drawn uniformly from the seed, the test labels kept. A
+// network that fits these has memorised; its test accuracy stays at chance (1 / classes).
+static std::shared_ptr<const Split> randomlyRelabelled(const Split& data, uint64_t seed) {
+  if (!data.train.isClassification())
+    throw Error("random labels need a classification dataset (class labels to replace), but " +
+                (data.train.name.empty() ? std::string("this data") : "\"" + data.train.name + "\"") +
+                " has numeric targets (regression) — turn random labels off or choose a dataset "
+                "with classes");
+  auto copy = std::make_shared<Split>(data);
+  Rng rng(seed ^ 0x7a4a9b1eULL);  // a stream of its own: not the weights', not the shuffling's
+  const auto classes = uint64_t(copy->train.numClasses);
+  for (float& y : copy->train.y) y = float(rng.below(classes));
+  return copy;
+}
+
 void Trainer::setConfig(const TrainConfig& config) {
   if (config.batch < 1) throw Error("the batch size must be at least 1");
+  // Checked (and the copy made) before anything changes, so that a refused config changes nothing.
+  std::shared_ptr<const Split> data = data_;
+  if (config.randomLabels != config_.randomLabels ||
+      (config.randomLabels && config.seed != config_.seed))
+    data = config.randomLabels ? randomlyRelabelled(*source_, config.seed) : source_;
   const OptimKind kind = parseOptimKind(config.optimizer);
   if (kind != opt_->kind() || config.optimizer != config_.optimizer) {
     opt_->setKind(kind);
@@ -119,6 +142,7 @@ void Trainer::setConfig(const TrainConfig& config) {
   opt_->setPenalties(config.l1, config.l2);
   opt_->setClipNorm(config.clipNorm);
   config_ = config;
+  data_ = std::move(data);
 }
 
 void Trainer::reset() {

@@ -57,7 +57,9 @@ struct Metrics {
 class Trainer {
  public:
   // Throws Error when the network is invalid or the data does not fit it. The data is shared,
-  // never copied: the window's session, a race's trainers and the views all read one Split.
+  // never copied: the window's session, a race's trainers and the views all read one Split —
+  // except with config.randomLabels, where the Trainer trains on its own relabelled copy
+  // (data() and sharedData() are that copy; classification data only, an Error otherwise).
   Trainer(const NetworkSpec& spec, std::shared_ptr<const Split> data, TrainConfig config,
           Backend& backend, DType dtype);
   Trainer(const NetworkSpec& spec, Split data, TrainConfig config, Backend& backend, DType dtype);
@@ -68,7 +70,9 @@ class Trainer {
   Metrics evaluate(const Dataset& data, int64_t limit = 0);
   // Fresh weights and optimizer state from config().seed; step count back to 0.
   void reset();
-  void setConfig(const TrainConfig& config);  // lr, optimizer, penalties, batch, ... between steps
+  // lr, optimizer, penalties, batch, ... between steps. Turning randomLabels on or off (or a
+  // new seed while it is on) swaps the training labels from the next step on.
+  void setConfig(const TrainConfig& config);
 
   const TrainConfig& config() const { return config_; }
   Network& network() { return *net_; }
@@ -91,7 +95,8 @@ class Trainer {
                     Shape& shape) const;
 
   NetworkSpec spec_;
-  std::shared_ptr<const Split> data_;
+  std::shared_ptr<const Split> source_;  // the data as given
+  std::shared_ptr<const Split> data_;    // what trains: source_, or its randomly relabelled copy
   TrainConfig config_;
   Backend& be_;
   DType dtype_;
