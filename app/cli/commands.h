@@ -11,5 +11,6 @@ void addBench(CLI::App& app, int& exitCode);
 void addDevices(CLI::App& app, int& exitCode);
 void addForward(CLI::App& app, int& exitCode);
 void addLesson(CLI::App& app, int& exitCode);
+void addCompare(CLI::App& app, int& exitCode);
 
 }  // namespace gradlab::cli

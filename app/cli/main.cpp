@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   gradlab::cli::addDevices(app, exitCode);
   gradlab::cli::addForward(app, exitCode);
   gradlab::cli::addLesson(app, exitCode);
+  gradlab::cli::addCompare(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
