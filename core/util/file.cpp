@@ -1,12 +1,14 @@
 #include "util/file.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <unistd.h>
+#include <random>
 
 #include "util/error.h"
 
@@ -14,15 +16,48 @@ namespace gradlab {
 
 namespace {
 std::string why() { return std::strerror(errno); }
+
+std::string kindOf(mode_t mode) {
+  if (S_ISDIR(mode)) return "a folder";
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+// Closes a descriptor on every path out.
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
 }  // namespace
 
 std::vector<char> readBinaryFile(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw Error(path + ": is a folder, not a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open (" + why() + ")");
-  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw Error(path + ": read failed (" + why() + ")");
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; the check below refuses it.
+  Fd f{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
+  if (f.fd < 0) {
+    struct stat st {};
+    if (errno == EISDIR || (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)))
+      throw Error(path + ": is a folder, not a file");
+    throw Error(path + ": cannot open (" + why() + ")");
+  }
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0) throw Error(path + ": cannot read (" + why() + ")");
+  if (S_ISDIR(st.st_mode)) throw Error(path + ": is a folder, not a file");
+  if (!S_ISREG(st.st_mode))
+    throw Error(path + ": is " + kindOf(st.st_mode) + ", not a file; give a regular file");
+  std::vector<char> bytes;
+  bytes.reserve(size_t(st.st_size));
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(f.fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw Error(path + ": read failed (" + why() + ")");
+    if (n == 0) break;
+    bytes.insert(bytes.end(), buf, buf + n);
+  }
   return bytes;
 }
 
@@ -31,24 +66,64 @@ std::string readTextFile(const std::string& path) {
   return std::string(bytes.begin(), bytes.end());
 }
 
-void writeFileAtomically(const std::string& path, const std::string& bytes) {
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(path + ": cannot write (" + why() + ")");
-    out.write(bytes.data(), std::streamsize(bytes.size()));
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw Error(path + ": write failed (" + why() + ")");
+void writeFileAtomically(const std::string& requested, const std::string& bytes) {
+  namespace fs = std::filesystem;
+  // A symbolic link is kept: the file it points to is replaced.
+  std::string path = requested;
+  std::error_code ec;
+  if (fs::is_symlink(requested, ec)) {
+    const fs::path target = fs::weakly_canonical(requested, ec);
+    if (!ec) path = target.string();
+  }
+  // Only a regular file is replaced: never a device (/dev/null), FIFO or folder.
+  struct stat old {};
+  const bool exists = ::stat(path.c_str(), &old) == 0;
+  if (exists && !S_ISREG(old.st_mode))
+    throw Error(requested + ": is " + kindOf(old.st_mode) +
+                ", not a file; it is not replaced. Choose a file name");
+
+  // A fresh name in the target's folder, created exclusively (never a file or link planted
+  // there), with the default mode (0666 less the umask) unless the old file's mode is kept.
+  const fs::path dir = fs::path(path).parent_path();
+  const std::string base = fs::path(path).filename().string();
+  std::random_device rd;
+  std::string tmp;
+  Fd f;
+  for (int attempt = 0; attempt < 100 && f.fd < 0; ++attempt) {
+    char suffix[17];
+    std::snprintf(suffix, sizeof suffix, "%08x%08x", rd(), rd());
+    tmp = (dir / ("." + base + ".tmp-" + suffix)).string();
+    f.fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (f.fd < 0 && errno != EEXIST) throw Error(requested + ": cannot write (" + why() + ")");
+  }
+  if (f.fd < 0) throw Error(requested + ": cannot write (no free temporary name in its folder)");
+  auto fail = [&](const std::string& what) {
+    const std::string reason = why();
+    ::unlink(tmp.c_str());
+    throw Error(requested + ": " + what + " (" + reason + ")");
+  };
+  for (size_t done = 0; done < bytes.size();) {
+    const ssize_t n = ::write(f.fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail("write failed");
+    done += size_t(n);
+  }
+  if (exists) {
+    if (::fchmod(f.fd, old.st_mode & 07777) != 0) fail("cannot keep the file's permissions");
+    if (::fchown(f.fd, old.st_uid, old.st_gid) != 0) {
+      // Not the owner (a file of someone else's we may write): it becomes ours, as any editor's save.
     }
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw Error(path + ": cannot replace (" + ec.message() + ")");
+  if (::fsync(f.fd) != 0) fail("write failed");
+  if (::close(f.fd) != 0) {
+    f.fd = -1;
+    fail("write failed");
   }
+  f.fd = -1;
+  if (::rename(tmp.c_str(), path.c_str()) != 0) fail("cannot replace");
+  // The rename itself reaches the disk with the folder's entry.
+  Fd d{::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+  if (d.fd >= 0) ::fsync(d.fd);
 }
 
 }  // namespace gradlab

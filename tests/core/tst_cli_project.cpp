@@ -189,7 +189,7 @@ class TestCliProject : public QObject {
     const QByteArray net = R"("network": {"format": "gradlab.network/1", "blocks": [{"id": "x",
         "type": "Input", "shape": [2]}], "edges": []})";
     QTest::newRow("broken JSON") << QByteArray(R"({"format": "gradlab.project/1", "network": {)")
-                                 << "bad.gradlab: not a Gradlab project (the JSON is broken";
+                                 << "bad.gradlab:1:45: not valid JSON";
     QTest::newRow("a network file") << QByteArray(R"({"format": "gradlab.network/1"})")
                                     << "not a Gradlab project (\"format\" should be";
     QTest::newRow("no network") << QByteArray(R"({"format": "gradlab.project/1"})")

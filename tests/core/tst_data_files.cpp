@@ -333,7 +333,7 @@ class TestDataFiles : public QObject {
     VERIFY_ERROR(errorOf([&] { loadTensorFile(str(p)); }), p + ": tensor \"y\" is [3, 1, 1]; it must be [N]");
     // A broken file reports the safetensors error with the file's name.
     writeFile(p, QByteArray("\x02\x00\x00\x00\x00\x00\x00\x00{]", 10));
-    VERIFY_ERROR(errorOf([&] { loadTensorFile(str(p)); }), p + ": the header is not valid JSON");
+    VERIFY_ERROR(errorOf([&] { loadTensorFile(str(p)); }), p + " (header):1:2: not valid JSON");
   }
 
   // ---------------------------------------------------------------- Fashion-MNIST (IDX)
