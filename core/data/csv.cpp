@@ -7,6 +7,8 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "util/error.h"
 #include "util/file.h"
@@ -17,6 +19,14 @@ namespace {
 
 constexpr double kMaxClassIndex = 1000;
 constexpr size_t kMaxAutoClasses = 20;
+// More columns than any table a lab trains on (Fashion-MNIST as CSV has 785); a limit keeps a
+// hostile 50 MB header line from costing minutes.
+constexpr size_t kMaxColumns = 100000;
+
+// A column name as a message quotes it: at most 40 characters.
+std::string quoted(const std::string& name) {
+  return "'" + (name.size() > 40 ? name.substr(0, 40) + "…" : name) + "'";
+}
 
 struct Record {
   int line = 0;  // line the record starts on, 1-based
@@ -160,19 +170,27 @@ Dataset parseCsv(const std::string& text, const std::string& source, const CsvOp
     throw Error(where(source, header) +
                 ": the first row holds numbers, not column names; add a header row naming the columns "
                 "(e.g. x1,x2,label)");
-  for (size_t c = 0; c < width; ++c)
-    for (size_t k = c + 1; k < width; ++k)
-      if (columns[c] == columns[k] && !columns[c].empty())
-        throw Error(where(source, header) + ": column name '" + columns[c] + "' appears twice (columns " +
-                    std::to_string(c + 1) + " and " + std::to_string(k + 1) + "); give each column its own name");
+  if (width > kMaxColumns)
+    throw Error(where(source, header) + ": " + std::to_string(width) + " columns; Gradlab reads at most " +
+                std::to_string(kMaxColumns) + " (is this a CSV file?)");
+  std::unordered_map<std::string_view, size_t> seen;  // name -> its column
+  for (size_t c = 0; c < width; ++c) {
+    if (columns[c].empty()) continue;
+    const auto [it, fresh] = seen.emplace(columns[c], c);
+    if (!fresh)
+      throw Error(where(source, header) + ": column name " + quoted(columns[c]) + " appears twice (columns " +
+                  std::to_string(it->second + 1) + " and " + std::to_string(c + 1) +
+                  "); give each column its own name");
+  }
 
   size_t target = width - 1;
   if (!opts.target.empty()) {
     const auto it = std::find(columns.begin(), columns.end(), opts.target);
     if (it == columns.end()) {
       std::string list;
-      for (const auto& c : columns) list += (list.empty() ? "" : ", ") + c;
-      throw Error(source + ": no column named '" + opts.target + "'; the columns are: " + list);
+      for (size_t c = 0; c < std::min<size_t>(width, 20); ++c) list += (c ? ", " : "") + columns[c];
+      if (width > 20) list += ", … (" + std::to_string(width) + " in all)";
+      throw Error(source + ": no column named " + quoted(opts.target) + "; the columns are: " + list);
     }
     target = size_t(it - columns.begin());
   }

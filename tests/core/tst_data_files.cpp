@@ -229,6 +229,22 @@ class TestDataFiles : public QObject {
                  QString::fromStdString(after + ":2: field 2 has text after its closing quote"));
   }
 
+  // Issue 16: the duplicate-name check compared every pair of columns, so a one-line header of
+  // 90 000 names took minutes (the window said "Loading…" forever); now a hash set, and a cap.
+  void csvWideHeadersAnswerAtOnce() {
+    std::string names;
+    for (int c = 0; c < 90000; ++c) names += "column" + std::to_string(c) + ",";
+    const std::string dup = csvFile("wide.csv", QByteArray::fromStdString(names + "column5\n"));
+    QElapsedTimer t;
+    t.start();
+    VERIFY_ERROR(errorOf([&] { loadCsv(dup, {}); }),
+                 QString::fromStdString(dup + ":1: column name 'column5' appears twice (columns 6 and 90001)"));
+    const std::string tooWide = csvFile("wider.csv", QByteArray::fromStdString(names + names + "last\n"));
+    VERIFY_ERROR(errorOf([&] { loadCsv(tooWide, {}); }),
+                 QString::fromStdString(tooWide + ":1: 180001 columns; Gradlab reads at most 100000"));
+    QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed()) + " ms"));
+  }
+
   void csvUnknownTargetListsColumns() {
     const std::string p = csvFile("data.csv", "alcohol,acidity,quality\n9.4,0.7,5\n");
     QCOMPARE(errorOf([&] { loadCsv(p, {.target = "qualty"}); }),
