@@ -147,7 +147,8 @@ int list(const LessonOptions& o) {
     try {
       const Lesson l = loadLesson(path);
       say(l.id + "  topic " + std::to_string(l.topic) + (l.group.empty() ? "" : "  " + l.group) +
-          "  \"" + l.title + "\"  " + std::to_string(l.steps.size()) + " steps");
+          "  \"" + l.title + "\"  " + std::to_string(l.steps.size()) +
+          (l.steps.size() == 1 ? " step" : " steps"));
     } catch (const Error& e) {
       std::fprintf(stderr, "%s\n", e.what());
       ++failures;

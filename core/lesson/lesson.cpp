@@ -111,6 +111,7 @@ class Parser {
   std::vector<RawSection> cut(const std::string& text, Lesson& lesson) {
     std::vector<RawSection> sections(1);
     std::optional<Fence> fence;
+    std::vector<std::pair<int, std::string>> block;  // the open gradlab block's lines
     int number = 0;
     size_t pos = 0;
     while (pos <= text.size()) {
@@ -125,9 +126,11 @@ class Parser {
       if (fence) {
         if (closesFence(*fence, line)) {
           if (!fence->gradlab) cur.markdown += line + "\n";
+          for (const auto& [n, text] : block) keyLine(text, n, cur);
+          block.clear();
           fence.reset();
         } else if (fence->gradlab) {
-          keyLine(line, number, cur);
+          block.emplace_back(number, line);  // read when it closes: an unclosed one says so first
         } else {
           cur.markdown += line + "\n";
         }

@@ -64,6 +64,7 @@ void Comparison::step() {
   for (Run& r : runs_) {
     if (!r.running()) continue;
     const StepResult s = r.trainer->step();
+    r.last = s;
     if (!s.finite) {
       // Trainer::step skipped the update: the weights are the last good step's.
       r.diverged = true;
@@ -139,6 +140,7 @@ void Comparison::reset() {
     r.metrics.clear();
     r.stopping = stoppingFor(r.variant.config);
     r.steps = 0;
+    r.last = {};
     r.diverged = false;
     r.message.clear();
   }

@@ -63,6 +63,7 @@ class Comparison {
     std::vector<MetricPoint> metrics;         // history, one point per evaluate()
     std::optional<EarlyStopping> stopping;
     int64_t steps = 0;                        // training steps this variant took (since reset)
+    StepResult last;                          // its last step: the batch's loss
     bool diverged = false;                    // a step's loss went NaN/Inf (weights of the last good step kept)
     std::string message;                      // why it stopped (divergence advice, early stop)
     bool running() const { return !diverged && !(stopping && stopping->stopped()); }
