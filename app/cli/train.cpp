@@ -24,9 +24,11 @@
 #include "data/dataset.h"
 #include "io/project.h"
 #include "io/safetensors.h"
+#include "io/training_settings.h"
 #include "spec/fit_to_data.h"
 #include "spec/network_spec.h"
 #include "train/divergence.h"
+#include "train/early_stopping.h"
 #include "train/trainer.h"
 #include "train/weight_keeper.h"
 #include "util/error.h"
@@ -118,6 +120,8 @@ Project projectWithFlags(const TrainOptions& o) {
   if (given("--clip")) c.clipNorm = o.config.clipNorm;
   if (given("--batch")) c.batch = o.config.batch;
   if (given("--seed")) c.seed = o.config.seed;
+  if (given("--random-labels")) c.randomLabels = o.config.randomLabels;
+  if (given("--early-stopping")) c.earlyStopping = o.config.earlyStopping;
   if (!o.init.empty()) p.weights.reset();  // --init's weights replace the project's
   return p;
 }
@@ -154,7 +158,20 @@ void run(TrainOptions& o) {
   } else if (o.dataset.empty() == o.data.empty()) {
     throw Error("give exactly one of --dataset NAME (a built-in set) or --data FILE, or train a "
                 "project (*.gradlab) that names its data");
+  } else if (auto file = loadNetworkTraining(o.network)) {
+    // The network file's own "training" settings, for the options not given here.
+    TrainingSettings t = *file;
+    for (const auto& [key, flag] : {std::pair{"optimizer", "--optimizer"}, {"lr", "--lr"},
+                                    {"l1", "--l1"}, {"l2", "--l2"}, {"clipNorm", "--clip"},
+                                    {"batch", "--batch"}, {"seed", "--seed"},
+                                    {"randomLabels", "--random-labels"},
+                                    {"earlyStopping", "--early-stopping"}})
+      if (o.cmd && o.cmd->count(flag) > 0) t.keys.erase(key);
+    o.config = t.over(o.config);
   }
+  if (o.config.earlyStopping < 0 || o.config.earlyStopping > 1000000)
+    throw Error("--early-stopping takes a patience in evaluations, 1 to 1000000 (0: off), got " +
+                std::to_string(o.config.earlyStopping));
   if (o.steps > 0 && o.epochs > 0) throw Error("give --steps or --epochs, not both");
   if (!(o.testSplit >= 0 && o.testSplit < 1))
     throw Error("--test-split must be a fraction in [0, 1), got " + fmt(o.testSplit));
@@ -210,6 +227,13 @@ void run(TrainOptions& o) {
   if (o.epochs > 0) total = int64_t(std::ceil(o.epochs * double(trainer.stepsPerEpoch())));
   if (total <= 0) total = 1000;
   const int64_t evalEvery = o.evalEvery > 0 ? o.evalEvery : std::max<int64_t>(1, total / 20);
+  std::optional<EarlyStopping> stopper;
+  if (o.config.earlyStopping > 0) {
+    if (test.size() == 0)
+      throw Error("early stopping needs a test set: it watches the test loss, but a test split "
+                  "of 0 holds nothing out — give --test-split 0.2, or leave out --early-stopping");
+    stopper.emplace(o.config.earlyStopping);
+  }
 
   std::ofstream log;
   if (!o.log.empty()) {
@@ -222,6 +246,7 @@ void run(TrainOptions& o) {
   auto lastShown = start;
   double lastLoss = 0;
   Metrics lastTest;
+  int64_t done = 0;  // steps trained (fewer than total after an early stop)
   if (keepWeights) keeper.keep(trainer.network(), 0);
   for (int64_t s = 1; s <= total; ++s) {
     StepResult r;
@@ -238,6 +263,7 @@ void run(TrainOptions& o) {
       stopOnDeviceError(e, o, keeper, s);
     }
     lastLoss = r.loss;
+    done = s;
     if (!r.finite) {
       if (log) log << r.step << "," << fmt(r.loss) << ",,\n";
       throw Error(divergenceAdvice(r, trainer.config(), RetryIn::CommandLine));
@@ -260,6 +286,7 @@ void run(TrainOptions& o) {
       }
       log << "\n";
     }
+    if (eval && stopper && stopper->update(s, lastTest.loss, trainer.network())) break;
     const auto now = std::chrono::steady_clock::now();
     if (tty && now - lastShown > std::chrono::milliseconds(250)) {
       std::fprintf(stderr, "\rstep %lld/%lld (%.0f%%)  loss %.4g   ", (long long)s,
@@ -270,11 +297,29 @@ void run(TrainOptions& o) {
   if (tty) std::fprintf(stderr, "\r%60s\r", "");
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (stopper && stopper->stopped()) {
+    // Back to the best evaluation's weights: what --save writes and the summary measures.
+    trainer.network().loadWeights(stopper->bestWeights(), "the best evaluation's weights");
+    lastTest = trainer.evaluate(test);
+    std::printf("stopped early at step %lld: the test loss has not improved for %lld "
+                "evaluations; kept the weights of step %lld (test loss %s)\n",
+                (long long)done, (long long)stopper->patience(), (long long)stopper->bestStep(),
+                fmt(stopper->bestLoss()).c_str());
+  } else if (stopper) {
+    std::printf("early stopping: the test loss was still improving (best at step %lld of %lld); "
+                "kept the last weights\n",
+                (long long)stopper->bestStep(), (long long)done);
+  }
   if (!o.save.empty()) writeSafetensors(o.save, trainer.network().weights());
 
-  std::string summary = "trained " + std::to_string(total) + " steps (" +
+  std::string summary = "trained " + std::to_string(done) + " steps (" +
                         fmt(std::round(trainer.epochs() * 100) / 100) + " epochs) in " +
                         fmt(std::round(secs * 100) / 100) + " s: train loss " + fmt(lastLoss);
+  if (o.config.randomLabels) {
+    // Fitting random labels is memorising: the accuracy on the (relabelled) training set.
+    const Metrics train = trainer.evaluate(trainer.data().train);
+    if (train.accuracy) summary += ", train accuracy " + fmt(*train.accuracy) + " (random labels)";
+  }
   if (test.size() > 0) {
     summary += ", test loss " + fmt(lastTest.loss);
     if (lastTest.accuracy) summary += ", test accuracy " + fmt(*lastTest.accuracy);
@@ -306,6 +351,13 @@ void addTrain(CLI::App& app, int& exitCode) {
   cmd->add_option("--clip", o.config.clipNorm, "clip the gradient norm to this (0: off)");
   cmd->add_option("--seed", o.config.seed, "random seed: weights, shuffling, data")->default_val(0);
   cmd->add_flag("--no-shuffle", o.noShuffle, "take batches in data order, cycling");
+  cmd->add_flag("--random-labels", o.config.randomLabels,
+                "replace the training labels by classes drawn at random from the seed (test "
+                "labels kept): memorisation, Zhang et al. 2017");
+  cmd->add_option("--early-stopping", o.config.earlyStopping,
+                  "stop when the test loss has not improved for PATIENCE evaluations (see "
+                  "--eval-every) and keep the best weights; 0: off")
+      ->type_name("PATIENCE");
   cmd->add_flag("--reconstruct", o.reconstruct,
                 "autoencoder: every sample's target is the sample itself (any dataset)");
   cmd->add_option("--init", o.init, "start from these weights (safetensors)");

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "blocks/registry.h"
-#include "optim/optimizer.h"
+#include "io/training_settings.h"
 #include "spec/analysis.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -69,16 +69,7 @@ std::string serializeProject(const Project& p, const std::string& weightsFile) {
   j["format"] = kProjectFormat;
   j["network"] = toJson(p.network);
   j["data"] = p.data.toJson();
-  json t;
-  t["optimizer"] = p.training.optimizer;
-  if (p.training.lr) t["lr"] = *p.training.lr;
-  t["l1"] = p.training.l1;
-  t["l2"] = p.training.l2;
-  t["clipNorm"] = p.training.clipNorm;
-  t["batch"] = p.training.batch;
-  t["seed"] = p.training.seed;
-  t["speed"] = p.speed;
-  j["training"] = t;
+  j["training"] = trainingJson(p.training, p.speed);
   j["step"] = p.step;
   if (!weightsFile.empty()) j["weights"] = weightsFile;
   if (!p.layout.empty()) j["layout"] = p.layout;
@@ -96,34 +87,9 @@ Project parseProject(const std::string& text, const std::string& source) {
   p.network = fromJson(j["network"], fileName(source) + ": network");
   if (j.contains("data")) p.data = DataSource::fromJson(j["data"], fileName(source));
   if (j.contains("training")) {
-    const json& t = j["training"];
-    if (!t.is_object()) fail(source, "training: must be an object");
-    auto num = [&](const char* key, double lo, double hi) -> std::optional<double> {
-      if (!t.contains(key)) return std::nullopt;
-      if (!t[key].is_number())
-        fail(source, std::string("training: \"") + key + "\" must be a number");
-      const double v = t[key].get<double>();
-      if (!(v >= lo && v <= hi))
-        fail(source, std::string("training: \"") + key + "\" is out of range (" +
-                         std::to_string(lo) + " to " + std::to_string(hi) + ")");
-      return v;
-    };
-    if (t.contains("optimizer")) {
-      if (!t["optimizer"].is_string()) fail(source, "training: \"optimizer\" must be a name");
-      p.training.optimizer = t["optimizer"].get<std::string>();
-      try {
-        parseOptimKind(p.training.optimizer);
-      } catch (const std::exception& e) {
-        fail(source, std::string("training: ") + e.what());
-      }
-    }
-    if (auto v = num("lr", 1e-12, 1e6)) p.training.lr = *v;
-    p.training.l1 = num("l1", 0, 1e6).value_or(0);
-    p.training.l2 = num("l2", 0, 1e6).value_or(0);
-    p.training.clipNorm = num("clipNorm", 0, 1e12).value_or(0);
-    p.training.batch = int64_t(num("batch", 1, 1e6).value_or(10));
-    p.training.seed = uint64_t(num("seed", 0, 1e15).value_or(0));
-    p.speed = num("speed", 0, 1e9).value_or(0);
+    const TrainingSettings t = parseTrainingSettings(j["training"], source);
+    p.training = t.config;
+    p.speed = t.speed.value_or(0);
   }
   if (j.contains("step")) {
     if (!j["step"].is_number_integer() || j["step"].get<int64_t>() < 0)

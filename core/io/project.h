@@ -8,7 +8,8 @@
 //    "network": {...gradlab.network/1...},
 //    "data": {"source": "builtin", "name": "spiral", "noise": 0.1, "testFraction": 0.5, ...},
 //    "training": {"optimizer": "adam", "lr": 0.03, "l1": 0, "l2": 0, "clipNorm": 0,
-//                 "batch": 10, "seed": 1, "speed": 0},
+//                 "batch": 10, "seed": 1, "speed": 0, "randomLabels": false,
+//                 "earlyStopping": 0},                 // io/training_settings.h
 //    "step": 812, "weights": "spiral.safetensors", "layout": "<base64 window state>"}
 //
 //   Project p = loadProject("spiral.gradlab");  // p.weights set when the file names them
