@@ -1,6 +1,7 @@
 // gradlab-cli validate NET.json — every block's output shape and parameter count, or every
 // problem (exit 1).
 #include <cstdio>
+#include <map>
 
 #include "cli/commands.h"
 #include "spec/analysis.h"
@@ -25,11 +26,11 @@ void addValidate(CLI::App& app, int& exitCode) {
       return;
     }
     std::printf("%-14s %-12s %-16s %10s\n", "block", "type", "output", "params");
-    for (const auto& id : a.order) {
-      const BlockSpec& b = *spec.find(id);
-      std::printf("%-14s %-12s %-16s %10lld\n", id.c_str(), b.type.c_str(),
+    std::map<std::string, const BlockSpec*> byId;  // a.order is long in a long chain
+    for (const auto& b : spec.blocks) byId.emplace(b.id, &b);
+    for (const auto& id : a.order)
+      std::printf("%-14s %-12s %-16s %10lld\n", id.c_str(), byId.at(id)->type.c_str(),
                   toString(a.outShapes.at(id)).c_str(), (long long)a.paramCounts.at(id));
-    }
     std::printf("%s: valid, %lld parameters, loss %s on \"%s\"\n", path.c_str(),
                 (long long)a.totalParams, spec.loss.type.c_str(), spec.loss.block.c_str());
   });

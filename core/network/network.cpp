@@ -43,15 +43,18 @@ Network::Network(const NetworkSpec& spec, Backend& backend, DType dtype, uint64_
   hasLoss_ = analysis_.ok();
   if (hasLoss_) lossKind_ = parseLossKind(spec_.loss.type);
 
+  std::map<std::string, const BlockSpec*> byId;
+  for (const auto& b : spec_.blocks) byId.emplace(b.id, &b);
   for (const auto& id : analysis_.order) {
     index_[id] = blocks_.size();
-    const BlockSpec& bs = *spec_.find(id);
+    const BlockSpec& bs = *byId.at(id);
     const BlockInfo& info = *findBlockType(bs.type);
     BlockArgs args{bs, analysis_.inShapes.at(id), analysis_.outShapes.at(id), be_, dtype_,
                    seed ^ (0x9e3779b97f4a7c15ULL * (blocks_.size() + 1))};
     auto block = createBlock(info, args);
     auto node = std::make_unique<Node>();
-    for (const auto& from : spec_.inputsOf(id)) node->inputs.push_back(index_.at(from));
+    if (auto in = analysis_.inputs.find(id); in != analysis_.inputs.end())
+      for (const auto& from : in->second) node->inputs.push_back(index_.at(from));
     bool upstream = false;
     for (size_t i : node->inputs) upstream = upstream || nodes_[i]->needsGrad;
     node->needsGrad = upstream || !block->params().empty();

@@ -30,6 +30,8 @@ struct Problem {
 struct Analysis {
   std::vector<Problem> problems;
   std::vector<std::string> order;  // topological order (blocks in cycles left out)
+  // The blocks feeding each block, in edge order (a Concat's input order); valid edges only.
+  std::map<std::string, std::vector<std::string>> inputs;
   std::map<std::string, std::vector<Shape>> inShapes;
   std::map<std::string, Shape> outShapes;
   std::map<std::string, int64_t> paramCounts;

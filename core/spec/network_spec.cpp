@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "util/error.h"
@@ -61,6 +62,7 @@ NetworkSpec fromJson(const json& j, const std::string& source) {
   if (!j.contains("blocks") || !j["blocks"].is_array())
     fail(source, "blocks", "missing: a network needs a \"blocks\" array");
   const auto& blocks = j["blocks"];
+  std::set<std::string> ids;
   for (size_t i = 0; i < blocks.size(); ++i) {
     const auto& b = blocks[i];
     const std::string where = "blocks[" + std::to_string(i) + "]";
@@ -80,7 +82,7 @@ NetworkSpec fromJson(const json& j, const std::string& source) {
       else
         bs.params[key] = value;
     }
-    if (spec.find(bs.id)) fail(source, where2, "id \"" + bs.id + "\" is used twice");
+    if (!ids.insert(bs.id).second) fail(source, where2, "id \"" + bs.id + "\" is used twice");
     spec.blocks.push_back(std::move(bs));
   }
   if (j.contains("edges")) {
