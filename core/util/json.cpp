@@ -65,6 +65,12 @@ json parseJson(std::string_view text, const std::string& source) {
     if (what.size() > 120) what = what.substr(0, 120) + "…";
     throw Error(source + ":" + std::to_string(line) + ":" + std::to_string(col) +
                 ": not valid JSON (" + what + ")");
+  } catch (const json::out_of_range& e) {
+    // A number too large for a double: "[json.exception.out_of_range.406] number overflow parsing '1e400'".
+    std::string what = e.what();
+    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+    if (what.size() > 120) what = what.substr(0, 120) + "…";
+    throw Error(source + ": not valid JSON (" + what + "; numbers must fit a double)");
   } catch (const json::exception& e) {
     throw Error(source + ": not valid JSON (" + std::string(e.what()) + ")");
   }

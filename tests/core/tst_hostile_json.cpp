@@ -86,6 +86,10 @@ class TstHostileJson : public QObject {
     const std::string excerpt = jsonExcerpt(nlohmann::json(std::string("\x01\x1b[31m\xff", 7)));
     for (char c : excerpt) QVERIFY(c >= 0x20 && c < 0x7f);
   }
+  void aNumberBeyondADoubleIsNamed() {
+    const QString e = errorOf([] { parseNetwork(netWithUnits("1e400"), "u.net.json"); });
+    QCOMPARE(e, QString("u.net.json: not valid JSON (number overflow parsing '1e400'; numbers must fit a double)"));
+  }
   void brokenJsonNamesLineAndColumn() {
     const QString e = errorOf([] { parseJson("{\n  \"a\": 1,\n  oops\n}", "bad.json"); });
     QVERIFY2(e.startsWith("bad.json:3:3: not valid JSON"), qPrintable(e));
