@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 
 #include "backend/device_error.h"
 #include "train/divergence.h"
@@ -68,7 +69,9 @@ void TrainingSession::setBackend(Backend& backend) {
 void TrainingSession::setConfig(const TrainConfig& config) {
   post([this, config] {
     const bool seedChanged = config.seed != config_.seed;
+    const bool patienceChanged = config.earlyStopping != config_.earlyStopping;
     config_ = config;
+    if (patienceChanged) restartEarlyStopping();
     if (!trainer_) return;
     try {
       trainer_->setConfig(config_);
@@ -92,6 +95,7 @@ void TrainingSession::play() {
     race_.cancel();
     running_ = true;
     message_.clear();
+    if (stopper_ && stopper_->stopped()) restartEarlyStopping();  // on from the best weights
     pacer_.nextStep = Clock::now();
     stateChanged_ = true;
   });
@@ -110,6 +114,7 @@ void TrainingSession::step(int64_t batches) {
     if (!trainer_) return;
     race_.cancel();
     running_ = false;
+    if (stopper_ && stopper_->stopped()) restartEarlyStopping();
     pendingSteps_ += std::max<int64_t>(0, batches);
     stateChanged_ = true;
   });
@@ -120,6 +125,7 @@ void TrainingSession::stepEpoch() {
     if (!trainer_) return;
     race_.cancel();
     running_ = false;
+    if (stopper_ && stopper_->stopped()) restartEarlyStopping();
     pendingSteps_ += std::max<int64_t>(1, trainer_->stepsPerEpoch());
     stateChanged_ = true;
   });
@@ -293,6 +299,7 @@ void TrainingSession::weightsMoved() {
   raceResult_.reset();
   probes_.restart();
   path_.clear();
+  restartEarlyStopping();
   if (!trainer_) return;
   try {
     path_.record(trainer_->network(), trainer_->steps());
@@ -343,6 +350,10 @@ void TrainingSession::evaluateMetrics(bool live) {
     const MetricPoint p = measureMetrics(*trainer_, live);
     addMetricPoint(metrics_, p);
     evalSampled_ = p.sampled;
+    if (stopper_ && !stopper_->stopped() && p.step != stopperStep_ && !std::isnan(p.testLoss)) {
+      stopperStep_ = p.step;
+      if (stopper_->update(p.step, p.testLoss, trainer_->network())) stopEarly();
+    }
   } catch (const std::exception& e) {
     message_ = std::string("Could not evaluate: ") + e.what();
     evalSampled_ = false;
@@ -350,6 +361,29 @@ void TrainingSession::evaluateMetrics(bool live) {
   stepsAtEval_ = trainer_->steps();  // a failure too: the worker would spin on it
   pacer_.lastEval = Clock::now();
   pacer_.evalCost = Pacer::seconds(pacer_.lastEval - t0);
+}
+
+void TrainingSession::restartEarlyStopping() {
+  stopper_.reset();
+  stopperStep_ = -1;
+  if (config_.earlyStopping > 0) stopper_.emplace(config_.earlyStopping);
+}
+
+void TrainingSession::stopEarly() {
+  running_ = false;
+  pendingSteps_ = 0;
+  const int64_t step = trainer_->steps();
+  trainer_->network().loadWeights(stopper_->bestWeights(), "the best evaluation's weights");
+  message_ = "stopped early at step " + std::to_string(step) +
+             ": the test loss has not improved for " + std::to_string(stopper_->patience()) +
+             " evaluations; kept the weights of step " + std::to_string(stopper_->bestStep());
+  // The curve's last point, and what checks read, measure the weights now in the network.
+  const MetricPoint p = measureMetrics(*trainer_, /*live=*/false);
+  addMetricPoint(metrics_, p);
+  evalSampled_ = false;
+  path_.record(trainer_->network(), step);
+  probes_.markStale();
+  stateChanged_ = true;
 }
 
 void TrainingSession::measureProbes(Clock::time_point t, bool training) {
@@ -371,6 +405,8 @@ void TrainingSession::publish() {
   s->backend = be_->description();
   s->error = error_;
   s->message = message_;
+  s->bestStep = stopper_ ? stopper_->bestStep() : -1;
+  s->stoppedEarly = stopper_ && stopper_->stopped();
   s->metrics = metrics_;
   s->data = data_;
   s->probes = probes_.results();

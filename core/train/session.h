@@ -16,6 +16,10 @@
 // in the snapshot saying what happened and how to recover (lower the learning rate, Reset). A
 // GPU failing mid-training (out of memory, a failed launch) stops it with a message naming the
 // cause; switching the backend to the CPU then continues from the last good weights.
+// With config.earlyStopping = P, every evaluation's test loss goes to an EarlyStopping
+// (train/early_stopping.h): after P evaluations without a lower one, training pauses, the
+// weights of the best evaluation come back and the message says so; the snapshot's bestStep
+// is that step. Play or Step continues from there (patience counted afresh).
 // Same seed, same commands => same run.
 #include <condition_variable>
 #include <deque>
@@ -27,6 +31,7 @@
 
 #include "io/safetensors.h"
 #include "spec/network_spec.h"
+#include "train/early_stopping.h"
 #include "train/landscape.h"
 #include "train/pacer.h"
 #include "train/probe_runner.h"
@@ -82,6 +87,9 @@ class TrainingSession {
   void weightsMoved();  // drawn or loaded: path, histories and race start again
   void doStep();
   void evaluateMetrics(bool live);  // live: on at most kLiveEvalSamples of each set
+  // Early stopping from the next evaluation on, counted afresh (off when config_ says 0).
+  void restartEarlyStopping();
+  void stopEarly();  // the stopper says stop: pause, and back to its best weights
   void measureProbes(Clock::time_point t, bool training);
   void publish();
   bool training() const { return trainer_ && (running_ || pendingSteps_ > 0); }
@@ -112,6 +120,8 @@ class TrainingSession {
   std::vector<MetricPoint> metrics_;
   int64_t stepsAtEval_ = -1;
   bool evalSampled_ = false;  // the last point was measured live on part of the data
+  std::optional<EarlyStopping> stopper_;  // config_.earlyStopping > 0
+  int64_t stopperStep_ = -1;              // the step of the last evaluation it was given
   ProbeRunner probes_;
   // The weights' path since they were drawn or loaded (the landscape draws it), recorded each
   // frame for networks small enough to have a landscape.

@@ -47,6 +47,10 @@ struct Snapshot {
   std::string backend;         // "CPU (Eigen, 2 threads)"
   std::string error;           // why there is no trainer (data does not fit the network, ...)
   std::string message;         // divergence and other notices for the user
+  // Early stopping (config.earlyStopping > 0): the step of the lowest test loss so far (-1:
+  // none yet or off), and whether it stopped training and brought that step's weights back.
+  int64_t bestStep = -1;
+  bool stoppedEarly = false;
 
   std::vector<MetricPoint> metrics;  // history, thinned to at most a few thousand points
   std::shared_ptr<const Split> data; // the data being trained on
