@@ -1,6 +1,7 @@
 #include "train/compare.h"
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "network/network.h"
@@ -31,6 +32,12 @@ std::unique_ptr<Trainer> makeTrainer(const CompareVariant& v, std::shared_ptr<co
   } catch (const Error& e) {
     throw Error("variant \"" + v.name + "\": " + e.what());
   }
+}
+
+std::string formatLoss(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
 }
 
 std::optional<EarlyStopping> stoppingFor(const TrainConfig& c) {
@@ -112,7 +119,7 @@ void Comparison::evaluate(int64_t limit) {
       r.message = "stopped early at step " + std::to_string(p.step) + ": the test loss has not "
                   "improved for " + std::to_string(r.stopping->patience()) +
                   " evaluations; the weights of step " + std::to_string(r.stopping->bestStep()) +
-                  " (test loss " + std::to_string(r.stopping->bestLoss()) + ") are kept";
+                  " (test loss " + formatLoss(r.stopping->bestLoss()) + ") are kept";
       measure(r, limit);  // the point now says what the kept weights do
     }
   }

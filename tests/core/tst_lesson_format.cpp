@@ -156,6 +156,23 @@ class TestLessonFormat : public QObject {
     QVERIFY2(s4.setup.networkPath.ends_with("xor-mlp.net.json"), "a prose step keeps the setup");
   }
 
+  // The example in lessons/README.md, the format's one reference, is a lesson that parses.
+  void readmeExampleParses() {
+    QFile f(QString(GRADLAB_SOURCE_DIR) + "/lessons/README.md");
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QString readme = QString::fromUtf8(f.readAll());
+    const qsizetype begin = readme.indexOf("````markdown\n");
+    QVERIFY(begin >= 0);
+    const qsizetype end = readme.indexOf("````", begin + 12);
+    QVERIFY(end > begin);
+    const std::string text = readme.mid(begin + 12, end - begin - 12).toStdString();
+    const Lesson l = parseLesson(text, lessonPath());
+    QCOMPARE(l.title, std::string("XOR and the limits of one layer"));
+    QCOMPARE(l.steps.size(), size_t(2));
+    QCOMPARE(l.steps[1].setup.data, l.steps[0].setup.data);
+    QCOMPARE(l.steps[1].checks.size(), size_t(1));
+  }
+
   void malformed_data() {
     QTest::addColumn<QStringList>("lines");
     QTest::addColumn<int>("line");
