@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -35,6 +36,13 @@ std::string joined(const std::vector<std::string>& words, const char* sep = ", "
   throw Error(place.file + ":" + std::to_string(s.line) + ": " + what);
 }
 
+// 1, 0.95, 1e+06: a bound as a message shows it.
+std::string plain(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 // A whole-string number in [lo, hi].
 double number(const SettingPlace& place, const Setting& s, const std::string& text, double lo,
               double hi, const std::string& what) {
@@ -44,8 +52,7 @@ double number(const SettingPlace& place, const Setting& s, const std::string& te
   if (text.empty() || end != begin + text.size() || !std::isfinite(v))
     fail(place, s, what + " must be a number, got \"" + text + "\"");
   if (v < lo || v > hi)
-    fail(place, s, what + " must be between " + std::to_string(lo).substr(0, 10) + " and " +
-                       std::to_string(hi).substr(0, 12) + ", got " + text);
+    fail(place, s, what + " must be between " + plain(lo) + " and " + plain(hi) + ", got " + text);
   return v;
 }
 int64_t integer(const SettingPlace& place, const Setting& s, const std::string& text, double lo,

@@ -30,6 +30,7 @@ std::unique_ptr<Trainer> makeTrainer(const CompareVariant& v, std::shared_ptr<co
   try {
     return std::make_unique<Trainer>(v.spec, std::move(data), v.config, backend, dtype);
   } catch (const Error& e) {
+    if (v.name.empty()) throw;  // a single run (a lesson step without variants)
     throw Error("variant \"" + v.name + "\": " + e.what());
   }
 }
