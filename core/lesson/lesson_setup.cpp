@@ -9,6 +9,7 @@
 #include <set>
 
 #include "data/catalog.h"
+#include "io/training_settings.h"
 #include "optim/optimizer.h"
 #include "spec/analysis.h"
 #include "util/error.h"
@@ -256,6 +257,12 @@ void applySettings(LessonSetup& setup, const std::vector<Setting>& settings,
     try {
       setup.networkPath = resolveNetwork(s.value, place.lessonDir);
       setup.network = loadNetwork(setup.networkPath);
+      // As the window opens a network file: its own training settings (fashion-cnn's lr), then
+      // whatever the lesson gives over them.
+      if (const auto t = loadNetworkTraining(setup.networkPath)) {
+        setup.training = t->over(setup.training);
+        if (t->speed) setup.speed = *t->speed;
+      }
     } catch (const Error& e) {
       fail(place, s, e.what());
     }

@@ -22,7 +22,8 @@ struct SettingPlace {
 };
 
 // Applies `settings` over `setup`: the network first (a new network drops the old one's block
-// settings), then the data, the training settings and the views, then BLOCK.PARAM over the
+// settings; the training settings its file carries apply, as when the window opens it), then
+// the data, the training settings and the views, then BLOCK.PARAM over the
 // network. A block parameter must name a block of the network, and the network must stay
 // valid (spec/analysis.h) for the blocks it changed.
 void applySettings(LessonSetup& setup, const std::vector<Setting>& settings,

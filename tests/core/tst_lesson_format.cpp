@@ -156,6 +156,20 @@ class TestLessonFormat : public QObject {
     QVERIFY2(s4.setup.networkPath.ends_with("xor-mlp.net.json"), "a prose step keeps the setup");
   }
 
+  // A network file's own training settings apply (as the window opens it), the step's over them.
+  void networkFileTrainingSettings() {
+    const Lesson l = parse({"# T", "## Its own", "```gradlab", "network: fashion-cnn",
+                            "data: fashion-mnist points=100", "lr: 0.03", "batch: 10", "```",
+                            "## Again", "```gradlab", "network: fashion-cnn", "```",
+                            "## Over it", "```gradlab", "lr: 0.01", "```"});
+    QCOMPARE(*l.steps[0].setup.training.lr, 0.03);  // given in the same step: the lesson's
+    QCOMPARE(l.steps[0].setup.training.batch, int64_t(10));
+    QCOMPARE(*l.steps[1].setup.training.lr, 0.002);  // examples/fashion-cnn.net.json's
+    QCOMPARE(l.steps[1].setup.training.batch, int64_t(32));
+    QCOMPARE(*l.steps[2].setup.training.lr, 0.01);
+    QCOMPARE(l.steps[2].setup.training.batch, int64_t(32));
+  }
+
   // The example in lessons/README.md, the format's one reference, is a lesson that parses.
   void readmeExampleParses() {
     QFile f(QString(GRADLAB_SOURCE_DIR) + "/lessons/README.md");
