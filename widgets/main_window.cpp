@@ -18,6 +18,7 @@
 #include <QToolBar>
 #include <QUndoStack>
 #include <QVBoxLayout>
+#include <tuple>
 
 #include "blocks/registry.h"
 #include "editor/canvas.h"
@@ -25,6 +26,8 @@
 #include "editor/inspector.h"
 #include "editor/network_model.h"
 #include "editor/palette.h"
+#include "lesson/lesson_dock.h"
+#include "lesson/lesson_player.h"
 #include "panels/backends.h"
 #include "panels/controls_panel.h"
 #include "panels/dataset_panel.h"
@@ -164,7 +167,9 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     bannerDiscard_->show();
   } else {
     files_->startAutosave();
+    if (options_.useSettings && options_.welcomeLesson) lessons_->openWelcomeOnFirstStart();
   }
+  if (!lessons_->player()->hasLesson()) lessons_->dock()->hide();  // a restored layout had it
   updateProbes();
   updateTrainingState();
   files_->updateTitle();
@@ -245,8 +250,21 @@ void MainWindow::createDocks() {
 
   views_ = new ViewDocks(this, session_.get());
 
+  // The lesson player: a column of its own beside the canvas, hidden until a lesson opens.
+  LessonHooks lessonHooks;
+  lessonHooks.load = [this](const LessonSetup& s) { loadLessonSetup(s); };
+  lessonHooks.change = [this](const LessonSetup& a, const LessonSetup& b) { changeLessonSetup(a, b); };
+  lessonHooks.session = session_.get();
+  lessons_ = new LessonDock(this, lessonHooks, [this](const QString& m) { showMessage(m); },
+                            options_.useSettings);
+  connect(lessons_->player(), &LessonPlayer::probesChanged, this, &MainWindow::updateProbes);
+  connect(lessons_->dock(), &QDockWidget::visibilityChanged, this, [this](bool shown) {
+    if (shown) QTimer::singleShot(0, canvas_, &Canvas::zoomToFit);  // the canvas got narrower
+  });
+
   addDockWidget(Qt::LeftDockWidgetArea, paletteDock_);
-  addDockWidget(Qt::LeftDockWidgetArea, dataDock_);
+  splitDockWidget(paletteDock_, lessons_->dock(), Qt::Horizontal);
+  splitDockWidget(paletteDock_, dataDock_, Qt::Vertical);
   views_->placeDefault();
   addDockWidget(Qt::BottomDockWidgetArea, inspectorDock_);
   splitDockWidget(inspectorDock_, problemsDock_, Qt::Horizontal);
@@ -269,6 +287,8 @@ void MainWindow::createMenus() {
                                                    tr("Data (*.csv *.safetensors);;All files (*)"));
     if (!p.isEmpty()) dataset_->openFile(p);
   });
+  file->addSeparator();
+  file->addAction(lessons_->lessonsAction());
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -297,6 +317,10 @@ void MainWindow::createMenus() {
   for (View* v : views_->views()) view->addAction(views_->dockOf(v)->toggleViewAction());
   view->addSeparator();
   view->addAction(tr("Show &All Views"), this, &MainWindow::showAllViews);
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(lessons_->historyAction());
+  help->addAction(lessons_->lessonsAction());
 }
 
 // --- projects ------------------------------------------------------------------------------
@@ -356,6 +380,62 @@ void MainWindow::applyProject(const Project& p) {
   canvas_->zoomToFit();
 }
 
+// --- lessons -------------------------------------------------------------------------------
+
+bool MainWindow::openLesson(const QString& nameOrPath) { return lessons_->open(nameOrPath); }
+
+void MainWindow::loadLessonSetup(const LessonSetup& s) {
+  Project p;
+  p.network = s.network;
+  p.data = s.data;
+  p.training = s.training;
+  p.speed = s.speed;
+  applyProject(p);    // as opening a project: network, data, settings, speed
+  session_->reset();  // fresh weights from the seed, also where nothing changed
+  lessonViews_ = s.views;
+  raiseLessonViews();
+  if (dataset_->loading()) lessonViews_ = s.views;  // again once the data is there
+}
+
+void MainWindow::changeLessonSetup(const LessonSetup& before, const LessonSetup& after) {
+  config_ = after.training;
+  controls_->setConfig(config_);
+  controls_->setSpeed(after.speed);
+  session_->setSpeed(after.speed);
+  dataset_->setBatch(int(config_.batch));
+  pushConfig();
+  if (after.networkPath != before.networkPath) {
+    model_->edit(tr("Lesson: %1").arg(QString::fromStdString(after.network.name)),
+                 [&](NetworkSpec& n) { n = after.network; });
+  } else {
+    // Only the parameters the `set` changed: the positions and sizes fitted to the data stay.
+    std::vector<std::tuple<std::string, std::string, nlohmann::json>> changes;  // block, key, value
+    for (const BlockSpec& b : after.network.blocks)
+      if (const BlockSpec* old = before.network.find(b.id))
+        for (const auto& [key, value] : b.params.items())
+          if (!old->params.contains(key) || old->params[key] != value)
+            changes.emplace_back(b.id, key, value);
+    if (!changes.empty())
+      model_->edit(tr("Lesson: set %1.%2").arg(QString::fromStdString(std::get<0>(changes[0])),
+                                               QString::fromStdString(std::get<1>(changes[0]))),
+                   [&](NetworkSpec& n) {
+                     for (const auto& [id, key, value] : changes)
+                       if (BlockSpec* b = n.find(id)) b->params[key] = value;
+                   });
+  }
+  if (!(after.data == before.data)) dataset_->load(after.data);
+}
+
+void MainWindow::raiseLessonViews() {
+  // Shown, and the first named view in front of its tab group.
+  for (auto it = lessonViews_.rbegin(); it != lessonViews_.rend(); ++it)
+    if (auto* d = findChild<QDockWidget*>(QString::fromStdString(*it) + "Dock")) {
+      d->show();
+      d->raise();
+    }
+  lessonViews_.clear();
+}
+
 Project MainWindow::currentProject() const {
   Project p;
   p.network = model_->spec();
@@ -413,6 +493,7 @@ void MainWindow::onDataLoaded(std::shared_ptr<const Split> data, const DataSourc
     session_->loadWeights(pendingWeights_->first, pendingWeights_->second.toStdString());
     pendingWeights_.reset();
   }
+  raiseLessonViews();  // a lesson step's views in front of the one that suits the data
   updateProbes();
   updateTrainingState();
 }
@@ -423,7 +504,8 @@ void MainWindow::pushConfig() {
 }
 
 void MainWindow::updateProbes() {
-  const ProbeRequest r = views_->probes();
+  ProbeRequest r = views_->probes();
+  lessons_->player()->addProbes(r);  // what the step's checks read (gradients)
   if (r == probes_) return;
   probes_ = r;
   session_->setProbes(r);
@@ -463,6 +545,7 @@ void MainWindow::pollSnapshot() {
   ++snapshotsShown_;
   controls_->showSnapshot(*s);
   views_->show(s);
+  lessons_->player()->showSnapshot(s);
   // While gradients are measured (their view on screen), the canvas's edges show them flowing back.
   const GradientProbe* g = s->probe<GradientProbe>();
   canvas_->showGradientFlow(g ? &g->signal : nullptr);

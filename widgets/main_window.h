@@ -20,12 +20,17 @@ class QDockWidget;
 class QMenu;
 class QPushButton;
 
+namespace gradlab {
+struct LessonSetup;
+}
+
 namespace gradlab::widgets {
 
 class Canvas;
 class ControlsPanel;
 class DatasetPanel;
 class Inspector;
+class LessonDock;
 class NetworkModel;
 class Palette;
 class ProblemsPanel;
@@ -37,6 +42,8 @@ struct MainWindowOptions {
   int autosaveMs = 30000;    // autosave interval
   bool openDefault = true;   // open the default spiral project (when nothing is recovered)
   bool useSettings = true;   // restore/save layout and recent files with QSettings
+  // With useSettings: the very first start (per user) opens the Welcome lesson.
+  bool welcomeLesson = true;
 };
 
 class MainWindow : public QMainWindow {
@@ -57,6 +64,10 @@ class MainWindow : public QMainWindow {
   bool exportNetworkTo(const QString& path) { return files_->exportNetwork(path); }
   QString currentPath() const { return files_->path(); }
   Project currentProject() const;  // everything but the weights
+  // A lesson (id, folder or lesson.md) in the lesson player beside the canvas (lesson/*);
+  // false, with the error in the banner, when it cannot be read.
+  bool openLesson(const QString& nameOrPath);
+  LessonDock* lessons() const { return lessons_; }
   ProjectFiles* projectFiles() const { return files_; }
 
   // Recovery after a crash.
@@ -104,6 +115,11 @@ class MainWindow : public QMainWindow {
   void createMenus();
   void createProjectFiles();
   void applyProject(const Project& p);
+  // A lesson step's setup (a step entered or reset): like opening a project, with fresh weights
+  // and the step's views in front. A `set`: as the controls and the inspector would change it.
+  void loadLessonSetup(const LessonSetup& setup);
+  void changeLessonSetup(const LessonSetup& before, const LessonSetup& after);
+  void raiseLessonViews();
   void onEngineSpecChanged();
   void onDataLoaded(std::shared_ptr<const Split> data, const DataSource& source);
   void adaptNetworkToData(const Split& data);
@@ -137,6 +153,8 @@ class MainWindow : public QMainWindow {
   QString lastSessionMessage_, lastSessionError_;
   ProbeRequest probes_;
   ProjectFiles* files_ = nullptr;  // a child: open, save, autosave, recovery
+  LessonDock* lessons_ = nullptr;  // a child: the lesson player, Lessons…, History
+  std::vector<std::string> lessonViews_;  // to bring to the front once the step's data loads
 };
 
 }  // namespace gradlab::widgets

@@ -1,4 +1,6 @@
-// gradlab: the window. Usage: gradlab [project.gradlab]
+// gradlab: the window. Usage: gradlab [--lesson NAME] [project.gradlab]
+//   --lesson NAME                      open on a lesson (id, folder or lesson.md); one that
+//                                      cannot be found or read: its error on stderr, exit 2
 //   --bench-responsiveness [seconds]   train flat out with every view open and print the
 //                                      longest event-loop stall, the views' frame rate and the
 //                                      training throughput with views vs headless.
@@ -8,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "lesson/lesson.h"
 #include "main_window.h"
 
 int runResponsivenessBench(double seconds);  // bench_responsiveness.cpp
@@ -35,16 +38,37 @@ int main(int argc, char** argv) {
                            "Measure responsiveness while training flat out with every view open.",
                            "seconds", "10");
   cli.addOption(bench);
+  QCommandLineOption lesson("lesson",
+                            "Open the window on a lesson: its id (04-xor, see File › Lessons…), "
+                            "its folder or its lesson.md.",
+                            "name");
+  cli.addOption(lesson);
   cli.addPositionalArgument("project", "A .gradlab project to open.", "[project]");
   cli.process(app);
 
   if (cli.isSet(bench)) return runResponsivenessBench(cli.value(bench).toDouble());
 
-  gradlab::widgets::MainWindow window;
+  // A lesson that cannot be found or read: the reason (the bundled lessons, or FILE:LINE), exit 2.
+  QString lessonFile;
+  if (cli.isSet(lesson)) {
+    try {
+      const std::string file = gradlab::findLesson(cli.value(lesson).toStdString());
+      gradlab::loadLesson(file);
+      lessonFile = QString::fromStdString(file);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "gradlab: %s\n", e.what());
+      return 2;
+    }
+  }
+
+  gradlab::widgets::MainWindowOptions options;
+  options.welcomeLesson = lessonFile.isEmpty();
+  gradlab::widgets::MainWindow window(options);
   window.show();
   if (!cli.positionalArguments().isEmpty()) {
     const QString path = cli.positionalArguments().first();
     if (!window.recoveryOffered()) window.openProject(QFileInfo(path).absoluteFilePath());
   }
+  if (!lessonFile.isEmpty()) window.openLesson(lessonFile);
   return app.exec();
 }
