@@ -339,6 +339,9 @@ void MainWindow::createProjectFiles() {
     model_->importSpec(spec, label);
     canvas_->zoomToFit();
   };
+  hooks.training = [this](const TrainingSettings& t, const QString& file) {
+    applyTrainingSettings(t, file);
+  };
   hooks.step = [this] { return shown_ ? shown_->step : int64_t(0); };
   hooks.error = [this](const QString& m) { showMessage(m); };
   hooks.status = [this](const QString& m) { statusBar()->showMessage(m, 8000); };
@@ -378,6 +381,21 @@ void MainWindow::applyProject(const Project& p) {
     dataset_->load(p.data);
   }
   canvas_->zoomToFit();
+}
+
+void MainWindow::applyTrainingSettings(const TrainingSettings& t, const QString& file) {
+  config_ = t.over(config_);
+  controls_->setConfig(config_);
+  if (t.speed) {
+    controls_->setSpeed(*t.speed);
+    session_->setSpeed(*t.speed);
+  }
+  dataset_->setBatch(int(config_.batch));
+  pushConfig();
+  QStringList given;
+  for (const std::string& key : t.keys) given << QString::fromStdString(key);
+  statusBar()->showMessage(tr("Imported %1 with its training settings (%2); Ctrl+Z undoes the "
+                              "network").arg(file, given.join(", ")), 8000);
 }
 
 // --- lessons -------------------------------------------------------------------------------

@@ -115,6 +115,8 @@ class MainWindow : public QMainWindow {
   void createMenus();
   void createProjectFiles();
   void applyProject(const Project& p);
+  // A network file's own training settings (its "training"): the keys it gives, over ours.
+  void applyTrainingSettings(const TrainingSettings& t, const QString& file);
   // A lesson step's setup (a step entered or reset): like opening a project, with fresh weights
   // and the step's views in front. A `set`: as the controls and the inspector would change it.
   void loadLessonSetup(const LessonSetup& setup);

@@ -24,16 +24,20 @@ class TestCliLesson : public QObject {
     const CliResult r = runCli({"lesson", "check", fixtures("pass")});
     QVERIFY2(!r.crashed && r.exitCode == 0, qPrintable(describe(r)));
     QVERIFY2(r.out.contains(QRegularExpression(
-                 "01-xor  step 2/3 \"A hidden layer is\"  test\\.accuracy >= 0\\.9  measured "
+                 "01-xor  step 2/4 \"A hidden layer is\"  test\\.accuracy >= 0\\.9  measured "
                  "0\\.9\\d* >= 0\\.9  pass  \\(\\d+\\.\\d s\\)")),
              qPrintable(r.out));
-    QVERIFY2(r.out.contains("01-xor  step 3/3 \"Prose only\"  no check"), qPrintable(r.out));
+    // play, reset, set a block parameter (the network rebuilt), play: 1500 steps since the reset.
+    QVERIFY2(r.out.contains("01-xor  step 3/4 \"Start again with ReLU\"  steps <= 1500  measured "
+                            "1500 <= 1500  pass"),
+             qPrintable(r.out));
+    QVERIFY2(r.out.contains("01-xor  step 4/4 \"Prose only\"  no check"), qPrintable(r.out));
     QVERIFY2(r.out.contains(QRegularExpression(
                  "02-compare  step 1/1 \"Two learning rates\"  test\\.loss@fast < test\\.loss@slow  "
                  "measured [0-9.]+ < [0-9.]+  pass")),
              qPrintable(r.out));
     QVERIFY2(r.out.contains(QRegularExpression(
-                 "lessons 2, steps 4, checks 7, failures 0, \\d+\\.\\d s")),
+                 "lessons 2, steps 5, checks 10, failures 0, \\d+\\.\\d s")),
              qPrintable(r.out));
     QVERIFY(!r.out.contains("FAIL"));
     // One lesson by its folder, and by its lesson.md.
@@ -72,7 +76,7 @@ class TestCliLesson : public QObject {
   void list() {
     const CliResult r = runCli({"lesson", "list", fixtures("pass")});
     QVERIFY2(!r.crashed && r.exitCode == 0, qPrintable(describe(r)));
-    QVERIFY2(r.out.contains("01-xor  topic 4  Tests  \"XOR, for the lesson runner's tests\"  3 steps"),
+    QVERIFY2(r.out.contains("01-xor  topic 4  Tests  \"XOR, for the lesson runner's tests\"  4 steps"),
              qPrintable(r.out));
     QVERIFY2(r.out.contains("02-compare  topic 0  \"Learning rates side by side\"  1 step"),
              qPrintable(r.out));

@@ -40,6 +40,17 @@ LossView::LossView(QWidget* parent) : View(tr("Loss"), parent) {
   plot_->legend->setFont(QFont(font().family(), 8));
   plot_->legend->setBrush(QColor(255, 255, 255, 200));
   plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+  // Early stopping's best step: a vertical line through the plot, labelled at its top.
+  bestLine_ = new QCPItemStraightLine(plot_);
+  bestLine_->setPen(QPen(QColor("#2e7d32"), 1.5, Qt::DashLine));
+  bestLine_->setVisible(false);
+  bestLabel_ = new QCPItemText(plot_);
+  bestLabel_->setPositionAlignment(Qt::AlignTop | Qt::AlignLeft);
+  bestLabel_->position->setTypeX(QCPItemPosition::ptPlotCoords);
+  bestLabel_->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+  bestLabel_->setColor(QColor("#2e7d32"));
+  bestLabel_->setPadding(QMargins(4, 2, 4, 2));
+  bestLabel_->setVisible(false);
 
   log_ = toolbar()->addAction(tr("Log scale"));
   log_->setCheckable(true);
@@ -53,6 +64,21 @@ LossView::LossView(QWidget* parent) : View(tr("Loss"), parent) {
 }
 
 int LossView::pointCount() const { return trainLoss_->dataCount(); }
+
+int64_t LossView::markedBestStep() const { return bestLine_->visible() ? bestStep_ : -1; }
+
+void LossView::markBest(const Snapshot& s) {
+  const bool show = s.config.earlyStopping > 0 && s.bestStep >= 0;
+  bestLine_->setVisible(show);
+  bestLabel_->setVisible(show);
+  if (!show) return;
+  const double x = double(s.bestStep);
+  bestLine_->point1->setCoords(x, 0);
+  bestLine_->point2->setCoords(x, 1);
+  bestLabel_->position->setCoords(x, 0.02);
+  bestLabel_->setText(s.stoppedEarly ? tr("best: step %L1 (kept)").arg(s.bestStep)
+                                     : tr("best so far: step %L1").arg(s.bestStep));
+}
 
 void LossView::setLogScale(bool on) {
   if (log_->isChecked() != on) log_->setChecked(on);
@@ -99,11 +125,14 @@ void LossView::showSnapshot(const Snapshot& s) {
   const auto& m = s.metrics;
   const int64_t first = m.empty() ? -1 : m.front().step;
   // Same history growing: add the new points; otherwise (reset, thinning, new data) rebuild.
+  // An early stop re-measures the last point on the weights it keeps: drawn again.
+  const bool stopChanged = s.bestStep != bestStep_ || s.stoppedEarly != stoppedEarly_;
   if (s.data.get() == data_ && first == firstStep_ && m.size() == lastCount_ &&
-      (m.empty() || m.back().step == lastStep_))
+      (m.empty() || m.back().step == lastStep_) && !stopChanged)
     return;  // no new point: nothing to redraw
   const bool grows = s.data.get() == data_ && first == firstStep_ && m.size() >= lastCount_ &&
-                     (lastCount_ == 0 || m[lastCount_ - 1].step == lastStep_);
+                     (lastCount_ == 0 || m[lastCount_ - 1].step == lastStep_) &&
+                     !(s.stoppedEarly && !stoppedEarly_);
   if (!grows)
     rebuild(m);
   else
@@ -111,6 +140,9 @@ void LossView::showSnapshot(const Snapshot& s) {
   data_ = s.data.get();
   firstStep_ = first;
   lastCount_ = m.size();
+  markBest(s);
+  bestStep_ = s.bestStep;
+  stoppedEarly_ = s.stoppedEarly;
 
   trainAcc_->setVisible(haveAcc_);
   testAcc_->setVisible(haveAcc_);
