@@ -45,22 +45,23 @@ class TestCliProject : public QObject {
   void defaultProjectTrains() {
     const auto r = runCli({"train", spiralProject(), "--steps", "500"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-    QVERIFY2(r.out.contains("spiral.gradlab: \"spiral classifier\" on spiral, adam, batch 10, "
+    QVERIFY2(r.out.contains("spiral.gradlab: \"spiral classifier\" on spiral, adam, batch 32, "
                             "seed 1; starting from fresh weights"),
              qPrintable(r.out));
     QVERIFY2(r.out.contains("trained 500 steps"), qPrintable(r.out));
-    // The default 2-8-8-2 tanh network learns the spiral slowly (measured with seed 1: test
-    // accuracy 0.588 and test loss 0.642 after 500 steps, 0.80 after 4000): after 500 steps it
-    // is above chance (accuracy 0.5, loss ln 2 = 0.693), after 4000 it has the arms mostly right.
+    // The default 2-16-16-2 tanh network with Adam 0.01, batch 32, solves the spiral (measured
+    // with seed 1: test accuracy 0.66 and test loss 0.559 after 500 steps, 0.96 after 3000;
+    // 0.95 first reached at step 1200, 4 s at the window's default 300 steps/s): after 500
+    // steps it is above chance (accuracy 0.5, loss ln 2 = 0.693), after 3000 it has the arms.
     const double acc = testAccuracy(r.out);
     const int i = r.out.indexOf("test loss ");
     const double loss = r.out.mid(i + 10).section(',', 0, 0).toDouble();
     qInfo("spiral.gradlab, 500 steps: test loss %g, test accuracy %g", loss, acc);
-    QVERIFY2(i > 0 && loss < 0.68 && acc >= 0.55, qPrintable(r.out));
-    const auto longer = runCli({"train", spiralProject(), "--steps", "4000"});
+    QVERIFY2(i > 0 && loss < 0.65 && acc >= 0.6, qPrintable(r.out));
+    const auto longer = runCli({"train", spiralProject(), "--steps", "3000"});
     QVERIFY2(longer.exitCode == 0, qPrintable(longer.err));
-    qInfo("spiral.gradlab, 4000 steps: test accuracy %g", testAccuracy(longer.out));
-    QVERIFY2(testAccuracy(longer.out) >= 0.75, qPrintable(longer.out));
+    qInfo("spiral.gradlab, 3000 steps: test accuracy %g", testAccuracy(longer.out));
+    QVERIFY2(testAccuracy(longer.out) >= 0.95, qPrintable(longer.out));
   }
 
   // What the window saves (network, data source, settings; weights when it has them) trains
@@ -138,18 +139,19 @@ class TestCliProject : public QObject {
   void projectFileRoundTrip() {
     Project p = parseProject(readTextFile(spiralProject().toStdString()), "spiral.gradlab");
     QCOMPARE(p.data.builtin, std::string("spiral"));
-    QCOMPARE(*p.training.lr, 0.03);
+    QCOMPARE(*p.training.lr, 0.01);
+    QCOMPARE(p.speed, 300.0);
     QVERIFY(!p.data.reconstruct);
     p.speed = 12.5;
     p.step = 812;
     p.layout = "AAAA/wAAAAD9AAAAAQ==";
     p.training.clipNorm = 2;
-    // Weights for every parameter of the 2-8-8-2 network, values exact in F32.
+    // Weights for every parameter of the 2-16-16-2 network, values exact in F32.
     TensorMap weights;
     const std::vector<std::pair<std::string, Shape>> params = {
-        {"h1.weight", {8, 2}}, {"h1.bias", {8}}, {"h2.weight", {8, 8}},
-        {"h2.bias", {8}},      {"out.weight", {2, 8}}, {"out.bias", {2}}};
-    double v = -3;
+        {"h1.weight", {16, 2}}, {"h1.bias", {16}}, {"h2.weight", {16, 16}},
+        {"h2.bias", {16}},      {"out.weight", {2, 16}}, {"out.bias", {2}}};
+    double v = -40;
     for (const auto& [name, shape] : params) {
       HostTensor t;
       t.shape = shape;
@@ -233,7 +235,7 @@ class TestCliProject : public QObject {
     // Weights that do not fit the network: checked when the project loads, each one named.
     r = runCli({"train", tmp("w.gradlab"), "--steps", "5"});
     EXPECT_CLEAN_FAILURE(r, "w.gradlab: its weights w.safetensors do not fit its network");
-    QVERIFY2(r.err.contains("tensor \"h1.weight\" is 1, the network needs 8") &&
+    QVERIFY2(r.err.contains("tensor \"h1.weight\" is 1, the network needs 16×2") &&
                  r.err.contains("has no tensor \"out.bias\""),
              qPrintable(r.err));
     writeFile(tmp("w.safetensors"), "\xff\xff\xff\xff\xff\xff\xff\x7fgarbage");

@@ -120,7 +120,7 @@ class TestLabWindow : public QObject {
     // selected yet).
     QCOMPARE(w->view<BoundaryView>()->neuronMaps()->count(), 0);
     emit w->canvas()->blockHovered("h1");
-    QVERIFY(waitFor([&] { return w->view<BoundaryView>()->neuronMaps()->count() == 8; }, 5000));
+    QVERIFY(waitFor([&] { return w->view<BoundaryView>()->neuronMaps()->count() == 16; }, 5000));
     screenshot(w.get(), "02-spiral-trained");
 
     // Step and Reset by keyboard.

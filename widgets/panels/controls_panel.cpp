@@ -1,6 +1,7 @@
 #include "panels/controls_panel.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -75,12 +76,33 @@ ControlsPanel::ControlsPanel(QAction* play, QAction* step, QAction* epoch, QActi
   speed_->setMinimumWidth(120);
   speed_->setToolTip(tr("Training speed: from one step per second (to follow each step) to flat out"));
   speedLabel_ = caption({}, speedBox);
-  sv->addWidget(speedLabel_);
+  // One click to flat out and back to the pace that shows learning (a few hundred steps/s).
+  flatOut_ = new QToolButton(speedBox);
+  flatOut_->setObjectName("flatOut");
+  flatOut_->setText(tr("Flat out"));
+  flatOut_->setCheckable(true);
+  flatOut_->setAutoRaise(true);
+  flatOut_->setToolTip(tr("Train as fast as the machine can (the views then show snapshots); "
+                          "press again for the pace set before"));
+  auto* top = new QHBoxLayout;
+  top->setContentsMargins(0, 0, 0, 0);
+  top->addWidget(speedLabel_);
+  top->addStretch(1);
+  top->addWidget(flatOut_);
+  sv->addLayout(top);
   sv->addWidget(speed_);
   grid->addWidget(speedBox);
   connect(speed_, &QSlider::valueChanged, this, [this] {
     updateSpeedLabel();
     emit speedChanged(speed());
+  });
+  connect(flatOut_, &QToolButton::clicked, this, [this](bool on) {
+    if (on) {
+      paceBefore_ = speed_->value();
+      speed_->setValue(100);
+    } else {
+      speed_->setValue(paceBefore_ >= 0 && paceBefore_ < 100 ? paceBefore_ : sliderOf(300));
+    }
   });
   updateSpeedLabel();
 
@@ -134,6 +156,25 @@ ControlsPanel::ControlsPanel(QAction* play, QAction* step, QAction* epoch, QActi
   addLabelled(tr("Seed"), seed_);
   connect(seed_, &QSpinBox::valueChanged, this, &ControlsPanel::configChanged);
 
+  randomLabels_ = new QCheckBox(tr("Random"), this);
+  randomLabels_->setObjectName("randomLabels");
+  randomLabels_->setToolTip(tr("Train on random labels: every training label replaced by a class "
+                               "drawn from the seed, the test labels kept (Zhang et al. 2017). A "
+                               "big enough network still fits them — by memorising; its test "
+                               "accuracy stays at chance."));
+  addLabelled(tr("Labels"), randomLabels_);
+  connect(randomLabels_, &QCheckBox::toggled, this, &ControlsPanel::configChanged);
+
+  patience_ = new QSpinBox(this);
+  patience_->setObjectName("earlyStopping");
+  patience_->setRange(0, 1000);
+  patience_->setSpecialValueText(tr("off"));
+  patience_->setToolTip(tr("Early stopping: pause when the test loss has not improved for this "
+                           "many evaluations, and keep the weights of the best one (the loss "
+                           "view marks its step). Off: train on."));
+  addLabelled(tr("Early stopping (patience)"), patience_);
+  connect(patience_, &QSpinBox::valueChanged, this, &ControlsPanel::configChanged);
+
   backend_ = new QComboBox(this);
   auto* model = new QStandardItemModel(backend_);
   for (const auto& c : backendChoices()) {
@@ -175,11 +216,14 @@ TrainConfig ControlsPanel::applyTo(TrainConfig c) const {
   c.l1 = reg_->currentIndex() == 1 ? rate : 0;
   c.l2 = reg_->currentIndex() == 2 ? rate : 0;
   c.seed = uint64_t(seed_->value());
+  c.randomLabels = randomLabels_->isChecked();
+  c.earlyStopping = patience_->value();
   return c;
 }
 
 void ControlsPanel::setConfig(const TrainConfig& c) {
-  QSignalBlocker b1(optimizer_), b2(lr_), b3(reg_), b4(regRate_), b5(seed_);
+  QSignalBlocker b1(optimizer_), b2(lr_), b3(reg_), b4(regRate_), b5(seed_), b6(randomLabels_),
+      b7(patience_);
   optimizer_->setCurrentText(QString::fromStdString(c.optimizer));
   lastLr_ = c.lr.value_or(defaultHyper(parseOptimKind(c.optimizer)).lr);
   lr_->setCurrentText(QString::number(lastLr_, 'g', 6));
@@ -187,6 +231,8 @@ void ControlsPanel::setConfig(const TrainConfig& c) {
   const double rate = c.l1 > 0 ? c.l1 : c.l2;
   regRate_->setCurrentText(QString::number(rate, 'g', 6));
   seed_->setValue(int(c.seed));
+  randomLabels_->setChecked(c.randomLabels);
+  patience_->setValue(int(std::min<int64_t>(c.earlyStopping, patience_->maximum())));
 }
 
 double ControlsPanel::speed() const { return speedOf(speed_->value()); }
@@ -197,6 +243,7 @@ QString ControlsPanel::backendName() const { return backend_->currentData(Qt::Us
 
 void ControlsPanel::updateSpeedLabel() {
   const double s = speed();
+  flatOut_->setChecked(s <= 0);
   speedLabel_->setText(s <= 0 ? tr("Speed: flat out")
                        : s < 1.5 ? tr("Speed: 1 step/s")
                                  : tr("Speed: %1 steps/s").arg(QString::number(s, 'g', 2)));

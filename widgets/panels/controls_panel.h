@@ -1,17 +1,20 @@
 #pragma once
 // ControlsPanel: the transport (Play/Pause, Step, Step epoch, Reset — the window's actions,
 // with their shortcuts Space, S, R), the step counter, the speed (one step per second to flat
-// out) and the hyperparameters that may change while training runs: optimizer, learning rate,
-// regularisation and its rate, the seed and the backend.
+// out; the "Flat out" button switches between the pace set and flat out) and the hyperparameters that may change while training runs: optimizer, learning rate,
+// regularisation and its rate, the seed, random labels (Zhang et al. 2017), early stopping's
+// patience and the backend.
 #include <QWidget>
 
 #include "train/snapshot.h"
 
 class QAction;
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QSlider;
 class QSpinBox;
+class QToolButton;
 
 namespace gradlab::widgets {
 
@@ -21,7 +24,8 @@ class ControlsPanel : public QWidget {
   ControlsPanel(QAction* play, QAction* step, QAction* epoch, QAction* reset,
                 QWidget* parent = nullptr);
 
-  // Optimizer, lr, l1/l2, seed from the fields into `config` (batch etc. untouched).
+  // Optimizer, lr, l1/l2, seed, random labels, early stopping from the fields into `config`
+  // (batch etc. untouched).
   TrainConfig applyTo(TrainConfig config) const;
   void setConfig(const TrainConfig& config);
   double speed() const;                 // steps per second; 0 = flat out
@@ -30,6 +34,9 @@ class ControlsPanel : public QWidget {
   void showSnapshot(const Snapshot& snap);
 
   QComboBox* learningRate() const { return lr_; }
+  QToolButton* flatOutButton() const { return flatOut_; }
+  QCheckBox* randomLabels() const { return randomLabels_; }
+  QSpinBox* earlyStopping() const { return patience_; }
 
  signals:
   void configChanged();
@@ -41,8 +48,11 @@ class ControlsPanel : public QWidget {
   void updateSpeedLabel();
 
   QComboBox *optimizer_, *lr_, *reg_, *regRate_, *backend_;
-  QSpinBox* seed_;
+  QSpinBox *seed_, *patience_;
+  QCheckBox* randomLabels_;
   QSlider* speed_;
+  QToolButton* flatOut_;
+  int paceBefore_ = -1;  // the slider's position before "Flat out" was pressed
   QLabel *speedLabel_, *counter_, *rate_;
   double lastLr_ = 0.03;
 };

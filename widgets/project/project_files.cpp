@@ -225,14 +225,20 @@ bool ProjectFiles::maybeSaveBeforeLeaving() {
 
 bool ProjectFiles::importNetwork(const QString& path) {
   NetworkSpec spec;
+  std::optional<TrainingSettings> training;
   try {
     spec = loadNetwork(path.toStdString());
+    training = loadNetworkTraining(path.toStdString());
   } catch (const std::exception& e) {
     hooks_.error(tr("Could not import the network — your current network is unchanged.\n%1")
                      .arg(QString::fromUtf8(e.what())));
     return false;
   }
   hooks_.importNetwork(spec, tr("Import %1").arg(QFileInfo(path).fileName()));
+  if (training && hooks_.training) {
+    hooks_.training(*training, QFileInfo(path).fileName());
+    return true;  // the settings' note in the status bar says what changed
+  }
   hooks_.status(tr("Imported %1 (Ctrl+Z undoes it)").arg(QFileInfo(path).fileName()));
   return true;
 }

@@ -23,6 +23,7 @@
 #include <memory>
 
 #include "io/project.h"
+#include "io/training_settings.h"
 
 class QMainWindow;
 class QMenu;
@@ -42,6 +43,9 @@ class ProjectFiles : public QObject {
     std::function<std::future<TensorMap>()> weights;  // the trainer's, answered between steps
     std::function<void(const Project&, const QString& path)> apply;  // show a project
     std::function<void(const NetworkSpec&, const QString& label)> importNetwork;  // undoable
+    // An imported network file's own "training" settings (io/training_settings.h), when it
+    // has them: applied after the network.
+    std::function<void(const TrainingSettings&, const QString& file)> training;
     std::function<int64_t()> step;                    // steps trained (the autosave's clock)
     std::function<void(const QString&)> error;        // a message in the window's banner
     std::function<void(const QString&)> status;       // a short note in the status bar

@@ -1,9 +1,13 @@
 #pragma once
 // LossView: loss (left axis) and accuracy (right axis, classification only) over the steps,
 // on the training and the test set, with a log-scale toggle for the loss and a moving average.
+// With early stopping on, a vertical line marks the best step (the lowest test loss so far:
+// the weights an early stop keeps).
 #include "views/view.h"
 
 class QCPGraph;
+class QCPItemStraightLine;
+class QCPItemText;
 class QCheckBox;
 
 namespace gradlab::widgets {
@@ -18,13 +22,20 @@ class LossView : public View {
   void setSmoothing(bool on);
   // Points plotted of the training loss (tests).
   int pointCount() const;
+  // The step the best-step line marks; -1 when none is shown (tests).
+  int64_t markedBestStep() const;
 
  private:
   void rebuild(const std::vector<MetricPoint>& m);
   void append(const MetricPoint& p);
+  void markBest(const Snapshot& snap);
 
   QCustomPlot* plot_;
   QCPGraph *trainLoss_, *testLoss_, *trainAcc_, *testAcc_;
+  QCPItemStraightLine* bestLine_;
+  QCPItemText* bestLabel_;
+  int64_t bestStep_ = -1;
+  bool stoppedEarly_ = false;
   QAction *log_, *smooth_;
   int64_t lastStep_ = -1;
   size_t lastCount_ = 0;
