@@ -12,6 +12,7 @@
 #include "lesson/live_checks.h"
 #include "lesson/show_me.h"
 #include "train/probes/gradients.h"
+#include "train/probes/inside.h"
 
 namespace gradlab::widgets {
 
@@ -102,8 +103,10 @@ LessonPlayer::LessonPlayer(LessonHooks hooks, LessonProgress progress, QWidget* 
   if (hooks_.variants.available()) variants_ = compareLookup();
   connect(show_, &ShowMe::progress, status_, &QLabel::setText);
   connect(show_, &ShowMe::finished, this, [this](bool completed, const QString& error) {
-    status_->setText(completed ? tr("Done. Now try it yourself: change something and press Play.")
-                               : error);
+    const bool variants = currentStep() && !currentStep()->variants.empty();
+    status_->setText(!completed ? error
+                     : variants ? tr("Done: the variants ran side by side in the Compare view.")
+                                : tr("Done. Now try it yourself: change something and press Play."));
     moved_ = false;  // the demonstration is not the learner's try
     updateView();
   });
@@ -187,9 +190,17 @@ void LessonPlayer::showMe() {
 void LessonPlayer::addProbes(ProbeRequest& request) const {
   const LessonStep* s = currentStep();
   if (!s) return;
-  for (const LessonCheck& c : s->checks)
+  for (const LessonCheck& c : s->checks) {
     if (c.text.find("grad.") != std::string::npos && !request.asks().count(GradientProbe::kName))
       request.ask<GradientProbe>();
+    // forget.mean: the first LSTM block on test sample 0, as `gradlab-cli lesson check` measures.
+    if (c.text.find("forget.") != std::string::npos && !request.asks().count(InsideProbe::kName))
+      for (const BlockSpec& b : s->setup.network.blocks)
+        if (b.type == "LSTM") {
+          request.ask<InsideProbe>({{"block", b.id}, {"sample", 0}});
+          break;
+        }
+  }
 }
 
 QString LessonPlayer::shownHint() const { return hint_->isVisible() ? hint_->text() : QString(); }

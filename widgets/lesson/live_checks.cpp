@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "train/probes/gradients.h"
+#include "train/probes/inside.h"
 
 namespace gradlab::widgets {
 
@@ -10,6 +11,9 @@ RunMeasures liveMeasures(const Snapshot& snap) {
   RunMeasures m;
   m.history = &snap.metrics;
   m.gradients = snap.probe<GradientProbe>();
+  // forget.mean reads an LSTM's gates (the player asks for the first LSTM on test sample 0;
+  // the Inside view may show another block meanwhile).
+  if (const InsideProbe* in = snap.probe<InsideProbe>(); in && in->type == "LSTM") m.inside = in;
   m.steps = snap.step;
   m.classes = snap.data ? snap.data->train.numClasses : 0;
   // A step whose loss was NaN/Inf pauses the session; its last batch loss stays non-finite.
