@@ -33,10 +33,13 @@
 #include "panels/dataset_panel.h"
 #include "panels/problems_panel.h"
 #include "project/project_files.h"
+#include "present/present_mode.h"
 #include "spec/fit_to_data.h"
 #include "train/probes/gradients.h"
 #include "util/error.h"
 #include "views/view_docks.h"
+#include "views/compare_dialog.h"
+#include "views/compare_view.h"
 
 namespace gradlab::widgets {
 
@@ -307,6 +310,19 @@ void MainWindow::createMenus() {
   QMenu* train = menuBar()->addMenu(tr("&Training"));
   for (QAction* a : {play_, step_, epoch_, reset_}) train->addAction(a);
 
+  train->addSeparator();
+  QAction* compare = train->addAction(tr("&Compare…"), this, [this] {
+    if (!model_->analysis().ok() || !dataset_->data())
+      return showMessage(tr("Compare needs data and a network without problems."));
+    CompareDialog dialog(model_->spec(), config_, this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    auto* view = views_->find<CompareView>();
+    views_->dockOf(view)->show();
+    views_->dockOf(view)->raise();
+    view->start(dialog.variants(), dataset_->data(), {.steps = dialog.steps(), .speed = controls_->speed()});
+  });
+  compare->setObjectName("compare");
+  compare->setToolTip(tr("Train two to four variants side by side (learning rates, optimizers, a block parameter)"));
   QMenu* view = menuBar()->addMenu(tr("&View"));
   view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, canvas_, [this] { canvas_->zoomBy(1.2); });
   view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, canvas_, [this] { canvas_->zoomBy(1 / 1.2); });
@@ -318,6 +334,13 @@ void MainWindow::createMenus() {
   view->addSeparator();
   view->addAction(tr("Show &All Views"), this, &MainWindow::showAllViews);
 
+  view->addSeparator();
+  present_ = new PresentMode({.window = this, .views = views_,
+                              .chrome = {paletteDock_, dataDock_, inspectorDock_, problemsDock_},
+                              .bars = {findChild<QToolBar*>("trainingBar")}, .canvas = centralWidget(),
+                              .controls = controls_, .session = session_.get(), .play = play_, .step = step_},
+                             this);
+  present_->addMenuActions(view);
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(lessons_->historyAction());
   help->addAction(lessons_->lessonsAction());

@@ -33,6 +33,7 @@ class Inspector;
 class LessonDock;
 class NetworkModel;
 class Palette;
+class PresentMode;
 class ProblemsPanel;
 class View;
 class ViewDocks;
@@ -99,6 +100,8 @@ class MainWindow : public QMainWindow {
   V* view() const { return views_->find<V>(); }
   ViewDocks* views() const { return views_; }
   TrainingSession* session() const { return session_.get(); }
+  // Classroom mode (View › Present, F5; present/present_mode.h).
+  PresentMode* present() const { return present_; }
   QAction* playAction() const { return play_; }
   QAction* stepAction() const { return step_; }
   QAction* epochAction() const { return epoch_; }
@@ -157,6 +160,7 @@ class MainWindow : public QMainWindow {
   ProjectFiles* files_ = nullptr;  // a child: open, save, autosave, recovery
   LessonDock* lessons_ = nullptr;  // a child: the lesson player, Lessons…, History
   std::vector<std::string> lessonViews_;  // to bring to the front once the step's data loads
+  PresentMode* present_ = nullptr;  // a child: classroom mode
 };
 
 }  // namespace gradlab::widgets

@@ -1,6 +1,7 @@
-// gradlab: the window. Usage: gradlab [--lesson NAME] [project.gradlab]
+// gradlab: the window. Usage: gradlab [--present] [--lesson NAME] [project.gradlab]
 //   --lesson NAME                      open on a lesson (id, folder or lesson.md); one that
 //                                      cannot be found or read: its error on stderr, exit 2
+//   --present                          open in classroom mode (View › Present)
 //   --bench-responsiveness [seconds]   train flat out with every view open and print the
 //                                      longest event-loop stall, the views' frame rate and the
 //                                      training throughput with views vs headless.
@@ -12,6 +13,7 @@
 
 #include "lesson/lesson.h"
 #include "main_window.h"
+#include "present/present_mode.h"
 
 int runResponsivenessBench(double seconds);  // bench_responsiveness.cpp
 
@@ -38,6 +40,10 @@ int main(int argc, char** argv) {
                            "Measure responsiveness while training flat out with every view open.",
                            "seconds", "10");
   cli.addOption(bench);
+  QCommandLineOption present("present",
+                             "Classroom mode: large fonts and views, colour-blind-safe colours, "
+                             "driven from the keyboard (F5 or Esc leaves it).");
+  cli.addOption(present);
   QCommandLineOption lesson("lesson",
                             "Open the window on a lesson: its id (04-xor, see File › Lessons…), "
                             "its folder or its lesson.md.",
@@ -70,5 +76,6 @@ int main(int argc, char** argv) {
     if (!window.recoveryOffered()) window.openProject(QFileInfo(path).absoluteFilePath());
   }
   if (!lessonFile.isEmpty()) window.openLesson(lessonFile);
+  if (cli.isSet(present)) window.present()->setActive(true);
   return app.exec();
 }

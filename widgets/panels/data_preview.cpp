@@ -3,6 +3,8 @@
 #include <QPainter>
 #include <algorithm>
 
+#include "theme.h"
+
 namespace gradlab::widgets {
 
 DataPreview::DataPreview(QWidget* parent) : QWidget(parent) {
@@ -16,10 +18,7 @@ void DataPreview::setData(std::shared_ptr<const Split> data) {
 }
 
 QColor DataPreview::classColor(int cls, int numClasses) {
-  if (numClasses <= 2) return cls == 1 ? QColor("#0877bd") : QColor("#f59322");
-  static const QColor palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-                                   "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
-  return palette[std::clamp(cls, 0, 1000) % 10];
+  return theme().classColor(cls, numClasses);  // the lab's palette, or the projector's
 }
 
 QImage DataPreview::sampleImage(const Dataset& d, int64_t index) {

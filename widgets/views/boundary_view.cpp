@@ -6,6 +6,7 @@
 #include <qcustomplot.h>
 
 #include "panels/data_preview.h"
+#include "theme.h"
 #include "views/neuron_maps.h"
 
 namespace gradlab::widgets {
@@ -42,6 +43,12 @@ BoundaryView::BoundaryView(QWidget* parent) : View(tr("Decision boundary"), pare
     data_ = nullptr;  // re-draw the points at the next snapshot
   });
   setNote(tr("The network's output over the plane."));
+  connect(&theme(), &Theme::changed, this, [this] {  // colours and point sizes anew
+    data_ = nullptr;
+    probe_ = nullptr;
+    classes_ = -1;
+    if (latest() && onScreen()) showSnapshot(*latest());
+  });
 }
 
 void BoundaryView::addProbes(ProbeRequest& r) const {
@@ -102,8 +109,8 @@ void BoundaryView::setPoints(const Split& data) {
       g->setLineStyle(QCPGraph::lsNone);
       const QColor color = DataPreview::classColor(c, data.train.numClasses);
       g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle,
-                                         test ? QPen(Qt::black, 1.2) : QPen(Qt::white, 1),
-                                         QBrush(color), test ? 6 : 6));
+                                         test ? QPen(Qt::black, theme().line(1.2)) : QPen(Qt::white, 1),
+                                         QBrush(color), theme().point(6)));
       QVector<double> xs, ys;
       for (int64_t i = 0; i < d->size(); ++i)
         if (int(d->y[size_t(i)]) == c) {
@@ -154,9 +161,9 @@ void BoundaryView::showSnapshot(const Snapshot& s) {
     QCPColorGradient grad;
     grad.clearColorStops();
     if (b.numClasses <= 2) {
-      grad.setColorStopAt(0, QColor("#f59322"));
-      grad.setColorStopAt(0.5, QColor("#f4f6f7"));
-      grad.setColorStopAt(1, QColor("#0877bd"));
+      grad.setColorStopAt(0, theme().low());
+      grad.setColorStopAt(0.5, theme().middle());
+      grad.setColorStopAt(1, theme().high());
       grad.setLevelCount(256);
       map_->setInterpolate(true);
       scale_->setLabel(b.numClasses == 2 ? tr("P(class 1)") : tr("output"));

@@ -6,15 +6,14 @@
 #include <cmath>
 #include <qcustomplot.h>
 
+#include "theme.h"
+
 namespace gradlab::widgets {
 
 namespace {
 // Layer i of n: blue at the input side through green to orange at the output side, so a bar
-// and its history line share a colour and depth reads from the colour too.
-QColor layerColor(int i, int n) {
-  const double t = n > 1 ? double(i) / (n - 1) : 0.0;
-  return QColor::fromHsvF(0.62 - 0.56 * t, 0.78, 0.80);
-}
+// and its history line share a colour and depth reads from the colour too (theme.h).
+QColor layerColor(int i, int n) { return theme().layer(i, n); }
 
 // "3.4e-07", kept on one line of the note: word joiners (U+2060) between its characters, or
 // the label may break it after the point.
@@ -76,6 +75,11 @@ GradientView::GradientView(QWidget* parent) : View(tr("Gradients"), parent) {
   connect(log_, &QAction::toggled, this, &GradientView::setLogScale);
   setLogScale(true);
   setNote(tr("Step once (S) to see how large each layer's gradient is."));
+  connect(&theme(), &Theme::changed, this, [this] {  // bars and lines in the theme's colours
+    layerIds_.clear();
+    shown_.reset();
+    if (latest() && onScreen()) showSnapshot(*latest());
+  });
 }
 
 int GradientView::historyPoints() const {
@@ -130,7 +134,7 @@ void GradientView::setLayers(const GradientProbe& g) {
     bars_.push_back(bar);
     QCPGraph* line = plot_->addGraph(historyRect_->axis(QCPAxis::atBottom),
                                      historyRect_->axis(QCPAxis::atLeft));
-    line->setPen(QPen(c, 2));
+    line->setPen(QPen(c, theme().line(2)));
     line->setName(id);
     line->setAdaptiveSampling(true);
     lines_.push_back(line);

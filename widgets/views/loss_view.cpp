@@ -5,6 +5,8 @@
 #include <cmath>
 #include <qcustomplot.h>
 
+#include "theme.h"
+
 namespace gradlab::widgets {
 
 namespace {
@@ -36,6 +38,17 @@ LossView::LossView(QWidget* parent) : View(tr("Loss"), parent) {
   // Solid, light lines for accuracy: dashed pens are slow to draw 60 times a second.
   trainAcc_ = graph(plot_->yAxis2, QColor("#8fc1e3"), Qt::SolidLine, tr("train accuracy"));
   testAcc_ = graph(plot_->yAxis2, QColor("#f8c48a"), Qt::SolidLine, tr("test accuracy"));
+  // The theme's colours (the projector's palette while presenting), accuracy a lighter shade.
+  auto applyTheme = [this] {
+    const Theme& t = theme();
+    trainLoss_->setPen(QPen(t.train(), t.line(2)));
+    testLoss_->setPen(QPen(t.test(), t.line(2)));
+    trainAcc_->setPen(QPen(t.train().lighter(160), t.line(2)));
+    testAcc_->setPen(QPen(t.test().lighter(150), t.line(2)));
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+  };
+  applyTheme();
+  connect(&theme(), &Theme::changed, this, applyTheme);
   plot_->legend->setVisible(true);
   plot_->legend->setFont(QFont(font().family(), 8));
   plot_->legend->setBrush(QColor(255, 255, 255, 200));

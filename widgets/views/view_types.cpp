@@ -1,6 +1,7 @@
 #include "views/view_types.h"
 
 #include "views/boundary_view.h"
+#include "views/compare_view.h"
 #include "views/confusion_view.h"
 #include "views/fit_view.h"
 #include "views/gradient_view.h"
@@ -29,6 +30,7 @@ const std::vector<ViewType>& viewTypes() {
       {"landscape", make<LandscapeView>},
       {"reconstruction", make<ReconstructionView>},
       {"loss", make<LossView>, ViewType::Place::Below},
+      {"compare", make<CompareView>},  // tabbed with the first; last, so that key 9 shows it
   };
   return types;
 }
