@@ -432,6 +432,9 @@ void MainWindow::loadLessonSetup(const LessonSetup& s) {
   p.training = s.training;
   p.speed = s.speed;
   applyProject(p);    // as opening a project: network, data, settings, speed
+  // A lesson's network file is fitted to the data as a new data set fits it (input shape,
+  // outputs): here at once when the data stays, else when it has loaded (onDataLoaded).
+  if (!dataset_->loading() && dataset_->data()) adaptNetworkToData(*dataset_->data());
   session_->reset();  // fresh weights from the seed, also where nothing changed
   lessonViews_ = s.views;
   raiseLessonViews();

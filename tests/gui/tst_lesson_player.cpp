@@ -133,6 +133,24 @@ class TestLessonPlayer : public QObject {
     QVERIFY(!p->stepPassed());
   }
 
+  // A step's network file fitted to its data (xor-mlp on a 1-D regression), when the step is
+  // entered and again when it is reset with the data already loaded (it was not: the trainer
+  // could not be built and Show me waited for ever).
+  void aStepsNetworkIsFittedToItsData() {
+    MainWindow w(options());
+    w.show();
+    QVERIFY(w.openLesson("30-fitted"));
+    LessonPlayer* p = w.lessons()->player();
+    QVERIFY(waitFor([&] { return ready(w); }));
+    p->resetStep();
+    QVERIFY(waitFor([&] { return ready(w) && w.snapshot()->step == 0; }));
+    QCOMPARE(w.model()->spec().loss.type, std::string("mse"));
+    p->showMe();
+    QVERIFY(waitFor([&] { return !p->showingMe(); }, 60000));
+    QCOMPARE(w.snapshot()->step, int64_t(300));
+    QVERIFY(waitFor([&] { return p->stepPassed(); }));
+  }
+
   void lessonsDialogListsABrokenLessonWithItsLine() {
     MainWindow w(options());
     w.show();
