@@ -26,6 +26,7 @@
 #include "editor/inspector.h"
 #include "editor/network_model.h"
 #include "editor/palette.h"
+#include "lesson/compare_runs.h"
 #include "lesson/lesson_dock.h"
 #include "lesson/lesson_player.h"
 #include "panels/backends.h"
@@ -258,6 +259,7 @@ void MainWindow::createDocks() {
   lessonHooks.load = [this](const LessonSetup& s) { loadLessonSetup(s); };
   lessonHooks.change = [this](const LessonSetup& a, const LessonSetup& b) { changeLessonSetup(a, b); };
   lessonHooks.session = session_.get();
+  lessonHooks.variants = compareRuns(views_->find<CompareView>());
   lessons_ = new LessonDock(this, lessonHooks, [this](const QString& m) { showMessage(m); },
                             options_.useSettings);
   connect(lessons_->player(), &LessonPlayer::probesChanged, this, &MainWindow::updateProbes);

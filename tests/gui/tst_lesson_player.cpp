@@ -24,6 +24,7 @@
 #include "panels/controls_panel.h"
 #include "support/cli_runner.h"
 #include "views/boundary_view.h"
+#include "views/compare_view.h"
 #include "views/gradient_view.h"
 
 using namespace gradlab;
@@ -233,6 +234,33 @@ class TestLessonPlayer : public QObject {
     screenshot(d, "32-lessons-timeline");
     QTest::mouseClick(t, Qt::LeftButton, Qt::NoModifier, t->cardRect(2).center());  // 1969
     QCOMPARE(QString::fromStdString(w.lessons()->player()->lesson().id), QString("10-xor-steps"));
+  }
+
+  // A step with variants: Show me runs them side by side in the Compare view, and the checks
+  // read each variant's metrics from it (test.accuracy@linear, @hidden).
+  void variantsRunSideBySideInTheCompareView() {
+    MainWindow w(options());
+    w.resize(1600, 1000);
+    w.show();
+    QVERIFY(w.openLesson("20-side-by-side"));
+    LessonPlayer* p = w.lessons()->player();
+    QVERIFY(waitFor([&] { return ready(w); }));
+    auto* compare = w.view<CompareView>();
+    QVERIFY(compare);
+    QVERIFY(waitFor([&] { return compare->onScreen(); }));
+    QCOMPARE(p->checkResults().size(), size_t(2));
+    QVERIFY(!p->checkResults()[0].passed && !p->checkResults()[1].passed);  // pending: no run yet
+    p->showMe();
+    QVERIFY(waitFor([&] { return !p->showingMe(); }, 60000));
+    auto c = compare->comparison();
+    QVERIFY(c && c->finished && c->error.empty());
+    QCOMPARE(c->runs.size(), size_t(2));
+    QCOMPARE(QString::fromStdString(c->runs[0].name), QString("linear"));
+    QCOMPARE(c->step, int64_t(1000));
+    QVERIFY(waitFor([&] { return p->stepPassed(); }));
+    for (const CheckResult& r : p->checkResults()) qInfo("check: %s", r.explain.c_str());
+    QVERIFY(p->checkResults()[1].lhs >= 0.85);
+    screenshot(&w, "36-lesson-compare");
   }
 
   // The bundled lessons (lessons/) in the dialog and the player, for the screenshots a reader
