@@ -1,6 +1,7 @@
 #include "network/network.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "blocks/registry.h"
 #include "network/required_ops.h"
@@ -222,7 +223,7 @@ TensorMap Network::weights() const {
 }
 
 void Network::loadWeights(const TensorMap& tensors, const std::string& source) {
-  std::string problems;
+  std::string problems, nonFinite;
   size_t used = 0;
   for (const auto& b : blocks_)
     for (const auto& p : b->params()) {
@@ -234,6 +235,11 @@ void Network::loadWeights(const TensorMap& tensors, const std::string& source) {
       else if (it->second.shape != p.decl.shape)
         problems += "  tensor \"" + name + "\" is " + toString(it->second.shape) +
                     ", the network needs " + toString(p.decl.shape) + "\n";
+      else if (const auto bad = std::count_if(it->second.values.begin(), it->second.values.end(),
+                                              [](double v) { return !std::isfinite(v); }))
+        // Weights of a run that diverged: training from them would only give NaN again.
+        nonFinite += "  tensor \"" + name + "\" holds " + std::to_string(bad) +
+                     " NaN or infinite value" + (bad == 1 ? "" : "s") + "\n";
       else
         ++used;
     }
@@ -248,6 +254,9 @@ void Network::loadWeights(const TensorMap& tensors, const std::string& source) {
   if (!problems.empty())
     throw Error(source + ": the weights do not fit this network:\n" + problems +
                 "(were they saved from another network?)");
+  if (!nonFinite.empty())
+    throw Error(source + ": the weights are not all finite numbers:\n" + nonFinite +
+                "(saved from a run that diverged?) Start from fresh weights instead.");
   for (auto& b : blocks_)
     for (auto& p : b->params())
       p.value.fromHost(std::span<const double>(tensors.at(b->id() + "." + p.decl.name).values));

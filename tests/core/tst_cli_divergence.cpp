@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "io/safetensors.h"
 #include "support/cli_runner.h"
 #include "train/divergence.h"
 
@@ -146,6 +147,26 @@ class TestCliDivergence : public QObject {
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("at step 1, before any update, so the learning rate is not the cause"),
              qPrintable(r.err));
+  }
+
+  // Issue 16: NaN weights given with --init trained into "training diverged … lower the learning
+  // rate" (wrong advice); they are refused when loaded, naming the file and the tensor.
+  void cliNonFiniteInitialWeights() {
+    const QString net = writeFile(tmp("line.net.json"), kLinear);
+    const QString data = writeFile(tmp("line.csv"), lineCsv(1));
+    TensorMap w;
+    w["o.weight"] = {{1, 1}, DType::F32, {std::nan("")}};
+    w["o.bias"] = {{1}, DType::F32, {0.0}};
+    const std::string init = tmp("nan.safetensors").toStdString();
+    writeSafetensors(init, w);
+    const auto r = runCli({"train", net, "--data", data, "--target", "y", "--steps", "5",
+                           "--init", QString::fromStdString(init)});
+    QVERIFY2(!r.crashed, "gradlab-cli crashed");
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("nan.safetensors: the weights are not all finite numbers:\n  tensor "
+                            "\"o.weight\" holds 1 NaN or infinite value\n"),
+             qPrintable(r.err));
+    QVERIFY(!r.err.contains("learning rate"));
   }
 };
 
