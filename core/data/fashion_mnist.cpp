@@ -21,6 +21,8 @@ constexpr uint32_t kLabelsMagic = 2049;
 constexpr int64_t kSide = 28;
 constexpr int64_t kPixels = kSide * kSide;
 constexpr int kClasses = 10;
+// Fashion-MNIST has 70 000; a header announcing more than a million images is corrupt or hostile.
+constexpr uint32_t kMaxImages = 1u << 20;
 
 // A gzip (or plain) file read front to back with zlib's gz* functions.
 class GzReader {
@@ -143,6 +145,9 @@ Dataset loadIdxPair(const std::string& imagesPath, const std::string& labelsPath
   if (labelCount != count)
     throw Error(imagesPath + " holds " + std::to_string(count) + " images but " + labelsPath + " holds " +
                 std::to_string(labelCount) + " labels; the two files must belong together");
+  if (count > kMaxImages)
+    throw Error(imagesPath + ": its header announces " + std::to_string(count) + " images; Gradlab reads at most " +
+                std::to_string(kMaxImages) + " (3 GB of pixels) — the file is corrupt or not Fashion-MNIST");
 
   const int64_t n = limit > 0 ? std::min<int64_t>(limit, count) : int64_t(count);
   Dataset d;
@@ -152,40 +157,35 @@ Dataset loadIdxPair(const std::string& imagesPath, const std::string& labelsPath
   d.numClasses = kClasses;
   d.classNames = fashionMnistClassNames();
 
-  std::vector<unsigned char> bytes(size_t(std::min<int64_t>(n, 1 << 16)));
-  d.y.reserve(size_t(std::min<int64_t>(n, 1 << 20)));
+  // Labels and images are read together, a block at a time, so that a file whose header
+  // announces more than it holds fails at its first missing block, not after gigabytes.
+  std::array<float, 256> scale;  // pixel bytes to [0, 1]
+  for (int v = 0; v < 256; ++v) scale[size_t(v)] = float(v) / 255.0f;
+  const int64_t block = 1024;
+  std::vector<unsigned char> labelBytes(static_cast<size_t>(block)), pixelBytes(static_cast<size_t>(block * kPixels));
+  // Reserve for real data; a hostile count grows the buffers only as data arrives.
+  d.y.reserve(size_t(std::min<int64_t>(n, 100'000)));
+  d.x.reserve(size_t(std::min<int64_t>(n, 100'000) * kPixels));
   for (int64_t done = 0; done < n;) {
-    const int64_t chunk = std::min<int64_t>(n - done, int64_t(bytes.size()));
-    labels.readAll(bytes.data(), size_t(chunk), [&](size_t got) {
+    const int64_t chunk = std::min(n - done, block);
+    labels.readAll(labelBytes.data(), size_t(chunk), [&](size_t got) {
       return "at label " + std::to_string(done + int64_t(got)) + " of the " + std::to_string(count) +
              " its header announces";
     });
     for (int64_t i = 0; i < chunk; ++i) {
-      if (bytes[size_t(i)] >= kClasses)
-        throw Error(labelsPath + ": label " + std::to_string(bytes[size_t(i)]) + " of sample " +
+      if (labelBytes[size_t(i)] >= kClasses)
+        throw Error(labelsPath + ": label " + std::to_string(labelBytes[size_t(i)]) + " of sample " +
                     std::to_string(done + i) + " is not a Fashion-MNIST class (0–9); the file is corrupt");
-      d.y.push_back(float(bytes[size_t(i)]));
+      d.y.push_back(float(labelBytes[size_t(i)]));
     }
-    done += chunk;
-  }
-
-  // Pixels: read a block of images at a time and scale each byte to [0, 1].
-  std::array<float, 256> scale;
-  for (int v = 0; v < 256; ++v) scale[size_t(v)] = float(v) / 255.0f;
-  const int64_t block = 1024;
-  bytes.resize(size_t(block * kPixels));
-  // Reserve all at once for real data; a hostile count grows the buffer only as pixels arrive.
-  d.x.reserve(size_t(std::min<int64_t>(n, 100'000) * kPixels));
-  for (int64_t done = 0; done < n;) {
-    const int64_t chunk = std::min(n - done, block);
-    images.readAll(bytes.data(), size_t(chunk * kPixels), [&](size_t got) {
+    images.readAll(pixelBytes.data(), size_t(chunk * kPixels), [&](size_t got) {
       return "in image " + std::to_string(done + int64_t(got) / kPixels) + " of the " + std::to_string(count) +
              " its header announces";
     });
     const size_t at = d.x.size();
     d.x.resize(at + size_t(chunk * kPixels));
     float* out = d.x.data() + at;
-    for (int64_t i = 0; i < chunk * kPixels; ++i) out[i] = scale[bytes[size_t(i)]];
+    for (int64_t i = 0; i < chunk * kPixels; ++i) out[i] = scale[pixelBytes[size_t(i)]];
     done += chunk;
   }
   if (n == int64_t(count)) {

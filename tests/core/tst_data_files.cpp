@@ -452,6 +452,28 @@ class TestDataFiles : public QObject {
     VERIFY_ERROR(load(path("e/none.gz"), labels), path("e/none.gz") + ": cannot open");
   }
 
+  // Issue 16: a 2 MB gzip of labels whose header announced 2^32 - 1 grew to 2.3 GB before
+  // std::bad_alloc with no file named. The count is capped, and labels and images are read
+  // together: a header that announces more than the file holds fails at its first block.
+  void idxBombsAreRefusedBeforeTheyGrow() {
+    auto load = [&](const QString& i, const QString& l) { return errorOf([&] { loadIdxPair(str(i), str(l)); }); };
+    QByteArray hugeLabels;
+    putBE32(hugeLabels, 2049);
+    putBE32(hugeLabels, 0xFFFFFFFFu);
+    hugeLabels.append(QByteArray(2 << 20, '\0'));
+    const QString labels = writeFile(path("b/labels.gz"), gzip(hugeLabels));
+    const QString images = writeFile(path("b/images.gz"), gzip(idxImages(3, 28, 2051, 0xFFFFFFFFu)));
+    VERIFY_ERROR(load(images, labels), images + ": its header announces 4294967295 images; Gradlab reads at most 1048576");
+    // Within the cap, the labels run far ahead of the images: it stops at the first image block.
+    QByteArray manyLabels;
+    putBE32(manyLabels, 2049);
+    putBE32(manyLabels, 1000000);
+    manyLabels.append(QByteArray(1000000, '\0'));
+    const QString many = writeFile(path("b/many.gz"), gzip(manyLabels));
+    const QString few = writeFile(path("b/few.gz"), gzip(idxImages(3, 28, 2051, 1000000)));
+    VERIFY_ERROR(load(few, many), few + ": the file ends in image 3 of the 1000000 its header announces");
+  }
+
   void realFashionMnist() {
     const std::string dir = defaultFashionMnistDir();
     if (!std::filesystem::exists(dir + "/train-images-idx3-ubyte.gz"))
