@@ -6,6 +6,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "data/image_size.h"
 #include "util/error.h"
 
 namespace gradlab {
@@ -29,6 +30,16 @@ void checkOptions(const std::string& where, const ImageFolderOptions& o) {
 
 // Appends one image, C×H×W in [0, 1], to out.
 void appendImage(const std::string& path, const ImageFolderOptions& o, std::vector<float>& out) {
+  // The header first: a small file can announce a huge image (a decompression bomb).
+  if (const auto size = readImageSize(path)) {
+    if (size->width < 1 || size->height < 1)
+      throw Error(path + ": the image header says " + std::to_string(size->width) + "×" +
+                  std::to_string(size->height) + " pixels; the file is corrupt");
+    if (size->width > kMaxImagePixels / size->height)
+      throw Error(path + ": " + std::to_string(size->width) + "×" + std::to_string(size->height) +
+                  " pixels is more than the " + std::to_string(kMaxImagePixels / 1'000'000) +
+                  " million Gradlab decodes from one image; shrink it first");
+  }
   cv::Mat img;
   try {
     img = cv::imread(path, o.channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);

@@ -12,6 +12,7 @@
 #include "data/catalog.h"
 #include "data/csv.h"
 #include "data/fashion_mnist.h"
+#include "data/image_size.h"
 #include "data/image_folder.h"
 #include "data/tensor_file.h"
 #include "io/safetensors.h"
@@ -571,6 +572,37 @@ class TestDataFiles : public QObject {
                  broken + "/cat/2.png: OpenCV cannot read this image");
     VERIFY_ERROR(errorOf([&] { loadImageFolder(str(broken), {.channels = 2}); }), broken + ": 2 channels asked");
     VERIFY_ERROR(errorOf([&] { loadImage(str(path("none.png"))); }), path("none.png") + ": no such image file");
+  }
+
+  // Issue 16: a 125 KB PNG of 32000×32000 pixels decoded to 1 GB per image. The header is read
+  // first (PNG, JPEG, BMP, GIF, Netpbm) and more than kMaxImagePixels is refused before decoding.
+  void imageHeadersAreCheckedBeforeDecoding() {
+    QByteArray png("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR", 16);
+    putBE32(png, 32000);
+    putBE32(png, 32000);
+    png.append(QByteArray("\x08\0\0\0", 4));
+    QByteArray jpeg("\xFF\xD8\xFF\xE0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xFF\xC0\0\x11\x08", 25);
+    jpeg.append(QByteArray("\x7D\0\x9C\x40", 4));  // height 32000, width 40000
+    QByteArray gif("GIF89a\x40\x01\xF0\0", 10);   // 320 × 240
+    QByteArray bmp(26, '\0');
+    bmp[0] = 'B', bmp[1] = 'M';
+    bmp[18] = char(0x80), bmp[19] = char(0x02);         // width 640
+    bmp[22] = char(0x20), bmp[23] = char(0xFE), bmp[24] = char(0xFF), bmp[25] = char(0xFF);  // height -480
+    const QByteArray pgmHead = "P5\n# a comment\n40000 30000\n255\n";
+    struct Case { const char* name; QByteArray bytes; int64_t w, h; };
+    for (const Case& c : {Case{"a.png", png, 32000, 32000}, Case{"a.jpg", jpeg, 40000, 32000},
+                          Case{"a.gif", gif, 320, 240}, Case{"a.bmp", bmp, 640, 480},
+                          Case{"a.pgm", pgmHead, 40000, 30000}}) {
+      const QString f = writeFile(path(QString("sizes/") + c.name), c.bytes);
+      const auto size = readImageSize(str(f));
+      QVERIFY2(size && size->width == c.w && size->height == c.h, c.name);
+    }
+    const QString bombs = path("bombs");
+    writeFile(bombs + "/cat/1.pgm", pgm(1, 1, {0}));
+    writeFile(bombs + "/dog/huge.png", png);
+    VERIFY_ERROR(errorOf([&] { loadImageFolder(str(bombs)); }),
+                 bombs + "/dog/huge.png: 32000×32000 pixels is more than the 40 million Gradlab decodes");
+    QVERIFY(!readImageSize(str(writeFile(path("sizes/x.txt"), "plain text"))));
   }
 
   // ---------------------------------------------------------------- the catalogue's file dispatch

@@ -1,0 +1,79 @@
+#include "data/image_size.h"
+
+#include <cctype>
+#include <cstring>
+#include <fstream>
+#include <vector>
+
+namespace gradlab {
+
+namespace {
+
+uint32_t be16(const unsigned char* p) { return uint32_t(p[0]) << 8 | p[1]; }
+uint32_t be32(const unsigned char* p) { return be16(p) << 16 | be16(p + 2); }
+uint32_t le16(const unsigned char* p) { return uint32_t(p[1]) << 8 | p[0]; }
+uint32_t le32(const unsigned char* p) { return le16(p + 2) << 16 | le16(p); }
+
+// JPEG: the frame header (SOF0–SOF15 but DHT, JPG, DAC) after the segments before it.
+std::optional<ImageSize> jpegSize(std::ifstream& in) {
+  in.seekg(2);
+  unsigned char m[9];
+  for (int segments = 0; segments < 1000 && in.read(reinterpret_cast<char*>(m), 4); ++segments) {
+    if (m[0] != 0xFF) return std::nullopt;
+    const unsigned marker = m[1];
+    const uint32_t length = be16(m + 2);
+    if (length < 2) return std::nullopt;
+    const bool frame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
+                       marker != 0xCC;
+    if (frame) {
+      if (!in.read(reinterpret_cast<char*>(m), 5)) return std::nullopt;
+      return ImageSize{be16(m + 3), be16(m + 1)};  // precision, height, width
+    }
+    in.seekg(std::streamoff(length - 2), std::ios::cur);
+  }
+  return std::nullopt;
+}
+
+// Netpbm: "P5\n# comment\n640 480\n255\n" — magic, then whitespace-separated numbers.
+std::optional<ImageSize> netpbmSize(const std::vector<unsigned char>& head) {
+  size_t i = 2;
+  int64_t numbers[2] = {0, 0};
+  for (int k = 0; k < 2; ++k) {
+    while (i < head.size() && (std::isspace(head[i]) || head[i] == '#')) {
+      if (head[i] == '#')
+        while (i < head.size() && head[i] != '\n') ++i;
+      else
+        ++i;
+    }
+    if (i >= head.size() || !std::isdigit(head[i])) return std::nullopt;
+    while (i < head.size() && std::isdigit(head[i]) && numbers[k] < (int64_t(1) << 40))
+      numbers[k] = numbers[k] * 10 + (head[i++] - '0');
+  }
+  return ImageSize{numbers[0], numbers[1]};
+}
+
+}  // namespace
+
+std::optional<ImageSize> readImageSize(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<unsigned char> head(512);
+  if (!in.read(reinterpret_cast<char*>(head.data()), std::streamsize(head.size()))) {
+    head.resize(size_t(in.gcount()));
+    in.clear();
+  }
+  const unsigned char* h = head.data();
+  const size_t n = head.size();
+  if (n >= 24 && std::memcmp(h, "\x89PNG\r\n\x1a\n", 8) == 0 && std::memcmp(h + 12, "IHDR", 4) == 0)
+    return ImageSize{be32(h + 16), be32(h + 20)};
+  if (n >= 3 && h[0] == 0xFF && h[1] == 0xD8 && h[2] == 0xFF) return jpegSize(in);
+  if (n >= 26 && h[0] == 'B' && h[1] == 'M') {
+    const int32_t height = int32_t(le32(h + 22));  // negative: stored top-down
+    return ImageSize{int32_t(le32(h + 18)), height < 0 ? -int64_t(height) : height};
+  }
+  if (n >= 10 && (std::memcmp(h, "GIF87a", 6) == 0 || std::memcmp(h, "GIF89a", 6) == 0))
+    return ImageSize{le16(h + 6), le16(h + 8)};
+  if (n >= 3 && h[0] == 'P' && h[1] >= '1' && h[1] <= '6') return netpbmSize(head);
+  return std::nullopt;
+}
+
+}  // namespace gradlab
