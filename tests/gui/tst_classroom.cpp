@@ -18,6 +18,8 @@
 #include "panels/dataset_panel.h"
 #include "panels/problems_panel.h"
 #include "editor/inspector.h"
+#include "lesson/lesson_dock.h"
+#include "lesson/lesson_player.h"
 #include "present/present_bar.h"
 #include "present/present_mode.h"
 #include "theme.h"
@@ -193,6 +195,43 @@ class TestClassroom : public QObject {
     // Keys are the lab's again: 4 does not switch views.
     QTest::keyClick(target, Qt::Key_4);
     QVERIFY(p->shownViews().empty());
+  }
+
+  // `gradlab --lesson 04-xor --present`: the lesson opened, then classroom mode — the lesson's
+  // text beside the two views, in the projector's font; → and ← step through the lesson.
+  void lessonInClassroom() {
+    MainWindowOptions o;
+    o.dataDir = tmp_.filePath("recovery2");
+    o.useSettings = false;
+    o.autosaveMs = 3600 * 1000;
+    MainWindow w(o);
+    w.resize(1600, 1000);
+    w.show();
+    QVERIFY(waitFor([&] { return w.snapshot() && w.snapshot()->ready; }));
+    QVERIFY(w.openLesson("04-xor"));  // as main.cpp does for --lesson, before --present
+    QVERIFY(waitFor([&] { return w.snapshot() && w.snapshot()->ready; }));
+    QDockWidget* lessonDock = w.lessons()->dock();
+    LessonPlayer* player = w.lessons()->player();
+    const double textBefore = player->findChild<QWidget*>("lessonText")->font().pointSizeF();
+    w.present()->setActive(true);
+    QTest::qWait(100);
+    QVERIFY(lessonDock->isVisible());
+    QVERIFY2(lessonDock->width() >= 320, qPrintable(QString::number(lessonDock->width())));
+    const double text = player->findChild<QWidget*>("lessonText")->font().pointSizeF();
+    qInfo("lesson text %.1f -> %.1f pt; lesson dock %d px, views %d + %d px", textBefore, text,
+          lessonDock->width(), w.views()->dockOf(w.present()->shownViews()[0])->width(),
+          w.views()->dockOf(w.present()->shownViews()[1])->width());
+    QVERIFY(text >= 1.5 * textBefore - 1e-9);
+    QCOMPARE(player->stepIndex(), 0);
+    QTest::keyClick(&w, Qt::Key_Right);
+    QVERIFY(waitFor([&] { return player->stepIndex() == 1; }));
+    QVERIFY(waitFor([&] { return w.snapshot() && w.snapshot()->ready; }));
+    QTest::qWait(300);
+    screenshot(&w, "25-lesson-04-xor-presenting");
+    QTest::keyClick(&w, Qt::Key_Left);
+    QVERIFY(waitFor([&] { return player->stepIndex() == 0; }));
+    w.present()->setActive(false);
+    QCOMPARE(player->findChild<QWidget*>("lessonText")->font().pointSizeF(), textBefore);
   }
 };
 

@@ -20,12 +20,12 @@ PresentBar::PresentBar(QWidget* parent) : QWidget(parent) {
   detail_->setObjectName("presentDetail");
   keys_ = new QLabel(tr("Space play/pause · S step · ← → lesson · 1–9 views · Esc leave"), this);
   keys_->setStyleSheet("color: #555555;");
-  // The keys take the room left and wrap (a 1280-pixel projector at 2× has little to spare);
+  // The keys take the room left, cut off where there is none (a 1280-pixel projector at 2×
+  // has little to spare; no word wrap: a toolbar would grow as tall as the words are many);
   // the counter and the numbers never give way.
-  keys_->setWordWrap(true);
-  keys_->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+  keys_->setAlignment(Qt::AlignLeft | Qt::AlignVCenter);
   keys_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-  detail_->setWordWrap(true);
+  keys_->setMinimumWidth(0);
   scale_ = new QDoubleSpinBox(this);
   scale_->setObjectName("presentScale");
   scale_->setRange(1.5, 3.0);

@@ -95,6 +95,14 @@ PresentMode::PresentMode(const Parts& parts, QObject* parent) : QObject(parent),
   connect(bar_, &PresentBar::scaleChanged, this, &PresentMode::setScale);
   connect(bar_, &PresentBar::leaveClicked, this, [this] { setActive(false); });
 
+  const auto& views = parts_.views->views();
+  for (size_t i = 0; i < views.size(); ++i)
+    connect(parts_.views->dockOf(views[i]), &QDockWidget::visibilityChanged, this, [this, i](bool visible) {
+      if (!active_ || !visible || int(i) == primary_ || int(i) == secondary_) return;
+      shownMeanwhile_.push_back(int(i));
+      adoptShown();
+    });
+
   counterTimer_ = new QTimer(this);
   counterTimer_->setInterval(100);  // the counter: 10 times a second is plenty to read
   connect(counterTimer_, &QTimer::timeout, this, &PresentMode::updateCounter);
@@ -197,6 +205,12 @@ void PresentMode::enter() {
       speedSet_ = parts_.controls->speed();
     }
   }
+  if (QDockWidget* lesson = lessonDock(); lesson && !lesson->property("presentWatched").toBool()) {
+    lesson->setProperty("presentWatched", true);
+    connect(lesson, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+      if (active_ && visible && !lessonArranged_) adoptShown();  // a lesson opened meanwhile
+    });
+  }
   qApp->installEventFilter(this);
   updateCounter();
   counterTimer_->start();
@@ -264,6 +278,7 @@ void PresentMode::arrange() {
     shown[1]->show();
   }
   QDockWidget* lesson = lessonDock();
+  lessonArranged_ = lesson && !lesson->isHidden();
   QList<QDockWidget*> docks(shown.begin(), shown.end());
   QList<int> widths;
   const int total = w->width();
@@ -276,6 +291,25 @@ void PresentMode::arrange() {
   for (size_t i = 0; i < shown.size(); ++i) widths << rest / int(shown.size());
   w->resizeDocks(docks, widths, Qt::Horizontal);
   emit parts_.views->probesChanged();
+}
+
+void PresentMode::adoptShown() {
+  if (adoptScheduled_) return;
+  adoptScheduled_ = true;
+  QTimer::singleShot(0, this, [this] {  // once the burst of shows is over
+    adoptScheduled_ = false;
+    if (!active_) return;
+    std::vector<int> shown;
+    for (int i : shownMeanwhile_)
+      if (std::find(shown.begin(), shown.end(), i) == shown.end()) shown.push_back(i);
+    shownMeanwhile_.clear();
+    if (!shown.empty()) {
+      const int before = primary_;
+      primary_ = shown.back();
+      secondary_ = shown.size() >= 2 ? shown[shown.size() - 2] : (before != primary_ ? before : -1);
+    }
+    arrange();
+  });
 }
 
 void PresentMode::showView(int index) {

@@ -95,6 +95,9 @@ class PresentMode : public QObject {
   void enter();
   void leave();
   void arrange();
+  // Views (or the lesson) shown by someone else while presenting — a lesson step opening its
+  // views — take the large places: the last one shown first, the one before beside it.
+  void adoptShown();
   QDockWidget* lessonDock() const;
   void callLesson(const char* slot);
   void scalePlots(double factor);  // and the widgets with a style sheet
@@ -110,6 +113,8 @@ class PresentMode : public QObject {
   bool active_ = false;
   double scale_ = kDefaultScale, hallSpeed_ = kDefaultHallSpeed;
   int primary_ = -1, secondary_ = -1;  // view indices shown large (-1: none)
+  std::vector<int> shownMeanwhile_;    // views shown by others since the last arrange()
+  bool adoptScheduled_ = false, lessonArranged_ = false;
 
   // What leaving puts back.
   QByteArray state_, geometry_;

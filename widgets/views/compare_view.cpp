@@ -2,7 +2,6 @@
 
 #include <QGridLayout>
 #include <QLabel>
-#include <QSplitter>
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -33,25 +32,21 @@ QString numbers(const CompareSeries& r) {
 
 CompareView::CompareView(QWidget* parent) : View(tr("Compare"), parent) {
   setObjectName("compareView");
-  auto* split = new QSplitter(Qt::Vertical, this);
-  curves_ = new QCustomPlot(split);
+  curves_ = new QCustomPlot(this);
   curves_->setProperty("themeScaled", true);  // sizes its fonts itself (restyle)
   stylePlot(curves_);
   curves_->xAxis->setLabel(tr("step"));
   curves_->yAxis->setLabel(tr("loss (test solid, train dashed)"));
-  curves_->legend->setVisible(true);
+  curves_->legend->setVisible(false);  // until there are variants to name
   curves_->legend->setBrush(QColor(255, 255, 255, 210));
   // Bottom left: where falling loss curves leave room.
   curves_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
-  columnsBox_ = new QWidget(split);
+  columnsBox_ = new QWidget(this);
   columnsGrid_ = new QGridLayout(columnsBox_);
   columnsGrid_->setContentsMargins(0, 4, 0, 0);
   columnsGrid_->setSpacing(6);
-  split->addWidget(curves_);
-  split->addWidget(columnsBox_);
-  split->setStretchFactor(0, 1);
-  split->setStretchFactor(1, 1);
-  body()->addWidget(split);
+  body()->addWidget(curves_, 1);  // the curves above, the variants below: half each
+  body()->addWidget(columnsBox_, 1);
 
   pause_ = toolbar()->addAction(tr("Pause"));
   pause_->setToolTip(tr("Pause or resume the comparison (the window's training is not affected)"));
@@ -166,6 +161,7 @@ void CompareView::build(const CompareSnapshot& s) {
     for (QCPGraph* g : {c.test, c.train}) g->setAdaptiveSampling(true);
     columns_.push_back(c);
   }
+  curves_->legend->setVisible(!columns_.empty());
   restyle();
 }
 
