@@ -24,6 +24,7 @@
 #include "present/present_mode.h"
 #include "theme.h"
 #include "views/boundary_view.h"
+#include "views/fit_view.h"
 #include "views/gradient_view.h"
 #include "views/loss_view.h"
 
@@ -105,6 +106,9 @@ class TestClassroom : public QObject {
     QCOMPARE(trainLoss->pen().color(), QColor("#0072B2"));
     QVERIFY(trainLoss->pen().widthF() >= 3.0);
     QCOMPARE(DataPreview::classColor(0, 2), QColor("#D55E00"));
+    QCPGraph* fit = w.view<FitView>()->plot()->graph(3);  // the network's curve
+    QCOMPARE(fit->pen().color(), QColor("#000000"));
+    QVERIFY(fit->pen().widthF() >= 1.5 * 2.5);
 
     // Two views large: the boundary (in front for the spiral) and the loss.
     auto shown = p->shownViews();
@@ -190,6 +194,8 @@ class TestClassroom : public QObject {
     QCOMPARE(layout(w), layoutBefore);
     QCOMPARE(w.controls()->speed(), 0.0);  // flat out again
     QCOMPARE(trainLoss->pen().color(), QColor("#0877bd"));
+    QCOMPARE(fit->pen().color(), QColor("#d62728"));
+    QCOMPARE(fit->pen().widthF(), 2.5);
     screenshot(&w, "22-classroom-mode-left");
 
     // Keys are the lab's again: 4 does not switch views.

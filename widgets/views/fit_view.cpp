@@ -4,6 +4,7 @@
 #include <qcustomplot.h>
 
 #include "data/functions1d.h"
+#include "theme.h"
 
 namespace gradlab::widgets {
 
@@ -31,6 +32,16 @@ FitView::FitView(QWidget* parent) : View(tr("Fit"), parent) {
   plot_->legend->setVisible(true);
   plot_->legend->setFont(QFont(font().family(), 8));
   plot_->legend->setBrush(QColor(255, 255, 255, 200));
+  auto applyTheme = [this] {  // the theme's colours and sizes (theme.h)
+    const Theme& t = theme();
+    train_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, t.train(), t.point(5)));
+    test_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(t.test(), t.line(1.5)), Qt::NoBrush, t.point(6)));
+    fit_->setPen(QPen(t.presenting() ? QColor("#000000") : QColor("#d62728"), t.line(2.5)));
+    target_->setPen(QPen(QColor("#9e9e9e"), t.line(2), Qt::DashLine));
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+  };
+  applyTheme();
+  connect(&theme(), &Theme::changed, this, applyTheme);
 }
 
 int FitView::fitPoints() const { return fit_->dataCount(); }
