@@ -246,7 +246,9 @@ void ControlsPanel::updateSpeedLabel() {
   flatOut_->setChecked(s <= 0);
   speedLabel_->setText(s <= 0 ? tr("Speed: flat out")
                        : s < 1.5 ? tr("Speed: 1 step/s")
-                                 : tr("Speed: %1 steps/s").arg(QString::number(s, 'g', 2)));
+                                 : tr("Speed: %1 steps/s")
+                                       .arg(s < 10 ? QString::number(s, 'g', 2)
+                                                   : QString("%L1").arg(qRound(s))));
 }
 
 void ControlsPanel::showSnapshot(const Snapshot& s) {
