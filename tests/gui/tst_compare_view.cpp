@@ -5,6 +5,9 @@
 // that do not fit, saying why.
 #include <QDockWidget>
 #include <QLabel>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QTimer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <qcustomplot.h>
@@ -62,7 +65,26 @@ class TestCompareView : public QObject {
     w.resize(1600, 1000);
     w.show();
     QVERIFY(waitFor([&] { return w.snapshot() && w.snapshot()->ready; }));
-    QVERIFY(w.findChild<QAction*>("compare"));  // Training › Compare…
+    // Training › Compare…: the dialog offers the learning rate around the current one; its
+    // Compare button starts the comparison in the view.
+    QAction* menuEntry = w.findChild<QAction*>("compare");
+    QVERIFY(menuEntry);
+    QString offered;
+    QTimer::singleShot(200, [&] {
+      auto* d = qobject_cast<CompareDialog*>(QApplication::activeModalWidget());
+      if (!d) return;
+      offered = d->findChild<QLineEdit*>("values")->text();
+      d->choose(CompareDialog::Vary::LearningRate, "0.003, 0.03");
+      d->findChild<QSpinBox*>("steps")->setValue(100);
+      d->accept();
+    });
+    menuEntry->trigger();
+    qInfo() << "offered:" << offered;
+    QVERIFY2(offered.count(',') == 2, qPrintable(offered));  // lr/10, lr, lr*10
+    QVERIFY(waitFor([&] { return w.view<CompareView>()->comparison()->finished; }, 60000));
+    QCOMPARE(w.view<CompareView>()->comparison()->runs.size(), size_t(2));
+    QCOMPARE(w.view<CompareView>()->comparison()->step, int64_t(100));
+    QCOMPARE(w.view<CompareView>()->comparison()->runs[1].name, std::string("lr 0.03"));
 
     auto* view = w.view<CompareView>();
     QVERIFY(view);
