@@ -379,8 +379,11 @@ void PresentMode::updateCounter() {
 // except in a text field.
 bool PresentMode::handleKey(int key, Qt::KeyboardModifiers mods, bool apply) {
   mods &= ~Qt::KeypadModifier;
-  if (mods != Qt::NoModifier && !(mods == Qt::ShiftModifier && (key == Qt::Key_Plus)))
-    return false;
+  // Shift is how some layouts type digits and + (AZERTY: Shift+& is 1); Shift+S stays the
+  // window's Epoch.
+  const bool shiftTyped = (key >= Qt::Key_0 && key <= Qt::Key_9) || key == Qt::Key_Plus ||
+                          key == Qt::Key_Minus || key == Qt::Key_Equal;
+  if (mods != Qt::NoModifier && !(mods == Qt::ShiftModifier && shiftTyped)) return false;
   switch (key) {
     case Qt::Key_Space:
       if (apply && parts_.play) parts_.play->trigger();
