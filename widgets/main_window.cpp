@@ -33,14 +33,14 @@
 #include "panels/controls_panel.h"
 #include "panels/dataset_panel.h"
 #include "panels/problems_panel.h"
-#include "project/project_files.h"
 #include "present/present_mode.h"
+#include "project/project_files.h"
 #include "spec/fit_to_data.h"
 #include "train/probes/gradients.h"
 #include "util/error.h"
-#include "views/view_docks.h"
 #include "views/compare_dialog.h"
 #include "views/compare_view.h"
+#include "views/view_docks.h"
 
 namespace gradlab::widgets {
 
@@ -311,7 +311,6 @@ void MainWindow::createMenus() {
 
   QMenu* train = menuBar()->addMenu(tr("&Training"));
   for (QAction* a : {play_, step_, epoch_, reset_}) train->addAction(a);
-
   train->addSeparator();
   QAction* compare = train->addAction(tr("&Compare…"), this, [this] {
     if (!model_->analysis().ok() || !dataset_->data())
@@ -325,6 +324,7 @@ void MainWindow::createMenus() {
   });
   compare->setObjectName("compare");
   compare->setToolTip(tr("Train two to four variants side by side (learning rates, optimizers, a block parameter)"));
+
   QMenu* view = menuBar()->addMenu(tr("&View"));
   view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, canvas_, [this] { canvas_->zoomBy(1.2); });
   view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, canvas_, [this] { canvas_->zoomBy(1 / 1.2); });
@@ -335,7 +335,6 @@ void MainWindow::createMenus() {
   for (View* v : views_->views()) view->addAction(views_->dockOf(v)->toggleViewAction());
   view->addSeparator();
   view->addAction(tr("Show &All Views"), this, &MainWindow::showAllViews);
-
   view->addSeparator();
   present_ = new PresentMode({.window = this, .views = views_,
                               .chrome = {paletteDock_, dataDock_, inspectorDock_, problemsDock_},
@@ -343,6 +342,7 @@ void MainWindow::createMenus() {
                               .controls = controls_, .session = session_.get(), .play = play_, .step = step_},
                              this);
   present_->addMenuActions(view);
+
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(lessons_->historyAction());
   help->addAction(lessons_->lessonsAction());

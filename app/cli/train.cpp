@@ -6,12 +6,15 @@
 // mid-training, it stops, saves the last good weights and says how to continue on the cpu.
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -150,6 +153,40 @@ std::string projectStart(const Project& p, const NetworkSpec& spec, const TrainO
   return line + "fresh weights drawn with the seed";
 }
 
+// Every numeric option in range before anything runs (issue 16: --steps 0 and --epochs nan
+// trained 1000 steps, --threads 2000 died in libgomp, --l2 nan gave the wrong advice).
+void checkOptions(const TrainOptions& o) {
+  auto given = [&](const char* flag) { return o.cmd && o.cmd->count(flag) > 0; };
+  const std::map<std::string, std::string> flags = {
+      {"lr", "--lr"},       {"l1", "--l1"},       {"l2", "--l2"},     {"clipNorm", "--clip"},
+      {"batch", "--batch"}, {"seed", "--seed"},   {"earlyStopping", "--early-stopping"}};
+  checkTrainConfig(o.config, [&](const std::string& key) { return flags.at(key); });
+  auto range = [](const char* flag, double v, double lo, double hi) {
+    if (!(v >= lo && v <= hi))
+      throw Error(std::string(flag) + " must be between " + fmt(lo) + " and " + fmt(hi) + ", got " + fmt(v));
+  };
+  if (given("--steps")) range("--steps", double(o.steps), 1, 1e9);
+  if (given("--epochs")) range("--epochs", o.epochs, 1e-6, 1e6);
+  if (given("--steps") && given("--epochs")) throw Error("give --steps or --epochs, not both");
+  if (given("--points")) range("--points", double(o.points), 1, 1e7);
+  if (given("--noise")) range("--noise", o.noise, 0, 10);
+  if (given("--lag")) range("--lag", double(o.lag), 1, 10000);
+  if (given("--eval-every")) range("--eval-every", double(o.evalEvery), 1, 1e9);
+  range("--threads", o.threads, 1, 256);
+  // A typo in --save's folder must not cost the whole run: checked before training, as --log.
+  for (const auto& [flag, path] : {std::pair{"--save", o.save}}) {
+    if (path.empty()) continue;
+    const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
+      throw Error(std::string(flag) + " " + path + ": the folder " + dir.string() +
+                  " does not exist; create it or give another path");
+    if (std::filesystem::is_directory(path, ec))
+      throw Error(std::string(flag) + " " + path + ": is a folder; give a file name such as " +
+                  (std::filesystem::path(path) / "weights.safetensors").string());
+  }
+}
+
 void run(TrainOptions& o) {
   std::optional<Project> project;
   if (isProjectPath(o.network)) {
@@ -169,10 +206,7 @@ void run(TrainOptions& o) {
       if (o.cmd && o.cmd->count(flag) > 0) t.keys.erase(key);
     o.config = t.over(o.config);
   }
-  if (o.config.earlyStopping < 0 || o.config.earlyStopping > 1000000)
-    throw Error("--early-stopping takes a patience in evaluations, 1 to 1000000 (0: off), got " +
-                std::to_string(o.config.earlyStopping));
-  if (o.steps > 0 && o.epochs > 0) throw Error("give --steps or --epochs, not both");
+  checkOptions(o);
   if (!(o.testSplit >= 0 && o.testSplit < 1))
     throw Error("--test-split must be a fraction in [0, 1), got " + fmt(o.testSplit));
   const DType dtype = o.dtype == "f64" ? DType::F64 : DType::F32;
@@ -248,6 +282,10 @@ void run(TrainOptions& o) {
   Metrics lastTest;
   int64_t done = 0;  // steps trained (fewer than total after an early stop)
   if (keepWeights) keeper.keep(trainer.network(), 0);
+  // The weights at the last checkpoint where they were sane: what an explosion falls back to.
+  std::pair<int64_t, TensorMap> lastGood{0, trainer.network().weights()};
+  double firstLoss = 0, windowLoss = 0;  // the first step's loss; the losses since the last checkpoint
+  int64_t windowSteps = 0;
   for (int64_t s = 1; s <= total; ++s) {
     StepResult r;
     try {
@@ -265,10 +303,29 @@ void run(TrainOptions& o) {
     lastLoss = r.loss;
     done = s;
     if (!r.finite) {
-      if (log) log << r.step << "," << fmt(r.loss) << ",,\n";
+      if (log.is_open()) log << r.step << "," << fmt(r.loss) << ",,\n";
       throw Error(divergenceAdvice(r, trainer.config(), RetryIn::CommandLine));
     }
-    const bool eval = test.size() > 0 && (s % evalEvery == 0 || s == total);
+    const bool checkpoint = s % evalEvery == 0 || s == total;
+    if (s == 1) firstLoss = r.loss;
+    windowLoss += r.loss, ++windowSteps;
+    if (checkpoint) {
+      const std::string sign = explosionSign(firstLoss, windowLoss / double(windowSteps),
+                                             largestWeight(trainer.network()));
+      windowLoss = 0, windowSteps = 0;
+      if (!sign.empty()) {
+        std::string msg = explosionAdvice(s, sign, trainer.config(), RetryIn::CommandLine);
+        trainer.network().loadWeights(lastGood.second, "the last good weights");
+        msg += " The weights of step " + std::to_string(lastGood.first) + " are kept";
+        if (!o.save.empty()) {
+          writeSafetensors(o.save, lastGood.second);
+          msg += " in " + o.save;
+        }
+        throw Error(msg + ".");
+      }
+      lastGood = {s, trainer.network().weights()};
+    }
+    const bool eval = test.size() > 0 && checkpoint;
     if (eval) {
       try {
         lastTest = trainer.evaluate(test);
@@ -276,7 +333,7 @@ void run(TrainOptions& o) {
         stopOnDeviceError(e, o, keeper, s);
       }
     }
-    if (log) {
+    if (log.is_open()) {
       log << r.step << "," << fmt(r.loss) << ",";
       if (eval) {
         log << fmt(lastTest.loss) << ",";
@@ -285,6 +342,8 @@ void run(TrainOptions& o) {
         log << ",";
       }
       log << "\n";
+      if (!log) throw Error(o.log + ": writing the log failed at step " + std::to_string(s) + " (" +
+                            std::strerror(errno) + "); is the disk full?");
     }
     if (eval && stopper && stopper->update(s, lastTest.loss, trainer.network())) break;
     const auto now = std::chrono::steady_clock::now();
@@ -295,6 +354,10 @@ void run(TrainOptions& o) {
     }
   }
   if (tty) std::fprintf(stderr, "\r%60s\r", "");
+  if (log.is_open()) {
+    log.close();  // the last buffered rows reach the disk (or fail) here
+    if (!log) throw Error(o.log + ": writing the log failed (" + std::strerror(errno) + "); is the disk full?");
+  }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (stopper && stopper->stopped()) {

@@ -30,7 +30,54 @@ std::string shortNumber(double v) {
   std::snprintf(buf, sizeof buf, "%g", v);
   return buf;
 }
+// The range of each numeric key, shared by the file's parser and checkTrainConfig.
+struct Limit {
+  const char* key;
+  double lo, hi;
+  bool whole;
+  const char* what;  // for messages
+};
+constexpr Limit kLimits[] = {
+    {"lr", 1e-12, 1e6, false, "the learning rate"},
+    {"l1", 0, 1e6, false, "the L1 penalty"},
+    {"l2", 0, 1e6, false, "the L2 penalty"},
+    {"clipNorm", 0, 1e12, false, "the gradient-norm clip; 0 = off"},
+    {"batch", 1, 1e6, true, "the batch size"},
+    {"seed", 0, 1e15, true, "the random seed"},
+    {"speed", 0, 1e9, false, "steps per second; 0 = flat out"},
+    {"earlyStopping", 0, 1e6, true, "the patience in evaluations; 0 = off"}};
+
+const Limit& limitOf(const std::string& key) {
+  for (const Limit& l : kLimits)
+    if (key == l.key) return l;
+  throw std::logic_error("no limit for " + key);
+}
+
+// "is out of range (1 to 1e+06), got 0", or "" when v is within the limit.
+std::string rangeProblem(const Limit& l, double v) {
+  if (!(v >= l.lo && v <= l.hi))
+    return "is out of range (" + shortNumber(l.lo) + " to " + shortNumber(l.hi) + "), got " +
+           shortNumber(v);
+  if (l.whole && v != std::floor(v)) return "must be a whole number, got " + shortNumber(v);
+  return "";
+}
 }  // namespace
+
+void checkTrainConfig(const TrainConfig& c,
+                      const std::function<std::string(const std::string& key)>& name) {
+  auto check = [&](const char* key, double v) {
+    const Limit& l = limitOf(key);
+    if (const std::string p = rangeProblem(l, v); !p.empty())
+      throw Error(name(key) + " (" + l.what + ") " + p);
+  };
+  if (c.lr) check("lr", *c.lr);
+  check("l1", c.l1);
+  check("l2", c.l2);
+  check("clipNorm", c.clipNorm);
+  check("batch", double(c.batch));
+  check("seed", double(c.seed));
+  check("earlyStopping", double(c.earlyStopping));
+}
 
 TrainConfig TrainingSettings::over(TrainConfig base) const {
   if (has("optimizer")) base.optimizer = config.optimizer;
@@ -58,19 +105,16 @@ TrainingSettings parseTrainingSettings(const json& t, const std::string& source)
     }
     s.keys.insert(key);
   }
-  auto num = [&](const char* key, double lo, double hi) -> std::optional<double> {
+  auto num = [&](const char* key) -> std::optional<double> {
     if (!t.contains(key)) return std::nullopt;
     if (!t[key].is_number()) fail(source, std::string("\"") + key + "\" must be a number");
     const double v = t[key].get<double>();
-    if (!(v >= lo && v <= hi))
-      fail(source, std::string("\"") + key + "\" is out of range (" + shortNumber(lo) + " to " +
-                       shortNumber(hi) + "), got " + jsonExcerpt(t[key]));
+    if (const std::string p = rangeProblem(limitOf(key), v); !p.empty())
+      fail(source, std::string("\"") + key + "\" " + p);
     return v;
   };
-  auto whole = [&](const char* key, double lo, double hi) -> std::optional<int64_t> {
-    const auto v = num(key, lo, hi);
-    if (v && *v != std::floor(*v))
-      fail(source, std::string("\"") + key + "\" must be a whole number, got " + jsonExcerpt(t[key]));
+  auto whole = [&](const char* key) -> std::optional<int64_t> {
+    const auto v = num(key);
     return v ? std::optional<int64_t>(int64_t(*v)) : std::nullopt;
   };
   TrainConfig& c = s.config;
@@ -83,19 +127,19 @@ TrainingSettings parseTrainingSettings(const json& t, const std::string& source)
       fail(source, e.what());
     }
   }
-  if (auto v = num("lr", 1e-12, 1e6)) c.lr = *v;
-  c.l1 = num("l1", 0, 1e6).value_or(0);
-  c.l2 = num("l2", 0, 1e6).value_or(0);
-  c.clipNorm = num("clipNorm", 0, 1e12).value_or(0);
-  c.batch = whole("batch", 1, 1e6).value_or(10);
-  c.seed = uint64_t(whole("seed", 0, 1e15).value_or(0));
-  s.speed = num("speed", 0, 1e9);
+  if (auto v = num("lr")) c.lr = *v;
+  c.l1 = num("l1").value_or(0);
+  c.l2 = num("l2").value_or(0);
+  c.clipNorm = num("clipNorm").value_or(0);
+  c.batch = whole("batch").value_or(10);
+  c.seed = uint64_t(whole("seed").value_or(0));
+  s.speed = num("speed");
   if (t.contains("randomLabels")) {
     if (!t["randomLabels"].is_boolean())
       fail(source, "\"randomLabels\" must be true or false, got " + jsonExcerpt(t["randomLabels"]));
     c.randomLabels = t["randomLabels"].get<bool>();
   }
-  c.earlyStopping = whole("earlyStopping", 0, 1e6).value_or(0);
+  c.earlyStopping = whole("earlyStopping").value_or(0);
   return s;
 }
 

@@ -12,6 +12,7 @@
 //
 // Every key is optional; an unknown key or a value out of range throws Error naming the file
 // and the key ("fashion-cnn.net.json: training: \"lr\" is out of range (1e-12 to 1e6)").
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -35,6 +36,12 @@ struct TrainingSettings {
 TrainingSettings parseTrainingSettings(const nlohmann::json& training, const std::string& source);
 // Every key of `config`, and "speed" (a project writes them all).
 nlohmann::json trainingJson(const TrainConfig& config, double speed);
+// Checks a TrainConfig against the limits the "training" object has (lr 1e-12 to 1e6, batch 1 to
+// 1e6, …; NaN is out of every range), naming each setting by `name(key)` — the CLI's flag
+// ("--lr") or the file's key. Throws Error on the first value out of range.
+void checkTrainConfig(const TrainConfig& config,
+                      const std::function<std::string(const std::string& key)>& name);
+
 // The "training" object of a network file, when it has one (the file is read again; a file
 // that is not valid JSON or not a network throws as loadNetwork would).
 std::optional<TrainingSettings> loadNetworkTraining(const std::string& networkPath);
