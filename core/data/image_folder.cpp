@@ -30,6 +30,10 @@ void checkOptions(const std::string& where, const ImageFolderOptions& o) {
 
 // Appends one image, C×H×W in [0, 1], to out.
 void appendImage(const std::string& path, const ImageFolderOptions& o, std::vector<float>& out) {
+  // Only a regular file: a FIFO named like an image would block the reader for ever.
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    throw Error(path + ": not a regular file (a FIFO, device or socket?); remove it from the folder");
   // The header first: a small file can announce a huge image (a decompression bomb).
   if (const auto size = readImageSize(path)) {
     if (size->width < 1 || size->height < 1)
@@ -108,6 +112,9 @@ Dataset loadImageFolder(const std::string& dir, const ImageFolderOptions& opts) 
   if (classDirs.empty())
     throw Error(dir + ": no class sub-folders; put each class's images in a sub-folder named for the class "
                 "(e.g. " + dir + "/cat/1.png, " + dir + "/dog/2.png)");
+  if (classDirs.size() == 1)
+    throw Error(dir + ": only one class sub-folder ('" + classDirs[0].filename().string() +
+                "'); a classifier needs at least two — add a sub-folder of images per class");
   std::sort(classDirs.begin(), classDirs.end());
 
   Dataset d;

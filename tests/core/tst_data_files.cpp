@@ -1,6 +1,8 @@
 // Data files: CSV, safetensors datasets, Fashion-MNIST's IDX files and image folders. Good
 // files load with the right values; each kind of bad input gives an Error that names the file
 // and the place. Every file is written here, into a QTemporaryDir.
+#include <sys/stat.h>
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -568,10 +570,22 @@ class TestDataFiles : public QObject {
     const QString broken = path("broken");
     writeFile(broken + "/cat/1.pgm", pgm(1, 1, {0}));
     writeFile(broken + "/cat/2.png", "this is not a PNG");
+    writeFile(broken + "/dog/1.pgm", pgm(1, 1, {0}));
     VERIFY_ERROR(errorOf([&] { loadImageFolder(str(broken)); }),
                  broken + "/cat/2.png: OpenCV cannot read this image");
     VERIFY_ERROR(errorOf([&] { loadImageFolder(str(broken), {.channels = 2}); }), broken + ": 2 channels asked");
     VERIFY_ERROR(errorOf([&] { loadImage(str(path("none.png"))); }), path("none.png") + ": no such image file");
+    // Issue 16: one class folder suggested "give it 1 units", which validation then rejected.
+    const QString single = path("single");
+    writeFile(single + "/cat/1.pgm", pgm(1, 1, {0}));
+    VERIFY_ERROR(errorOf([&] { loadImageFolder(str(single)); }),
+                 single + ": only one class sub-folder ('cat'); a classifier needs at least two");
+    // Issue 16: a FIFO named like an image blocked the loader (and the window) for ever.
+    const QString piped = path("piped");
+    writeFile(piped + "/cat/1.pgm", pgm(1, 1, {0}));
+    writeFile(piped + "/dog/1.pgm", pgm(1, 1, {0}));
+    QCOMPARE(::mkfifo(str(piped + "/dog/2.png").c_str(), 0600), 0);
+    VERIFY_ERROR(errorOf([&] { loadImageFolder(str(piped)); }), piped + "/dog/2.png: not a regular file");
   }
 
   // Issue 16: a 125 KB PNG of 32000×32000 pixels decoded to 1 GB per image. The header is read
