@@ -224,6 +224,12 @@ Header parseHeader(const std::vector<char>& bytes, const std::string& source) {
                   std::to_string(byOffset[i]->begin) + ", " + std::to_string(byOffset[i]->end) +
                   "] overlap those of tensor \"" + byOffset[i - 1]->name + "\" [" +
                   std::to_string(byOffset[i - 1]->begin) + ", " + std::to_string(byOffset[i - 1]->end) + "]");
+  // Bytes after the last tensor belong to nothing: a file glued to another, or a corrupt header.
+  const uint64_t used = byOffset.empty() ? 0 : byOffset.back()->end;
+  if (used < dataSize)
+    throw Error(source + ": " + std::to_string(dataSize - used) + " bytes follow the last tensor's data (the "
+                "tensors end at byte " + std::to_string(used) + " of " + std::to_string(dataSize) +
+                "); the file is corrupt or not one safetensors file");
   return header;
 }
 

@@ -324,6 +324,14 @@ open(sys.argv[1], 'wb').write(struct.pack('<Q', len(h)) + h + data)
     QCOMPARE(e, QString("w.safetensors: tensor \"b\": data_offsets [4, 12] overlap those of tensor \"a\" [0, 8]"));
   }
 
+  // Issue 16: bytes after the data section were quietly ignored.
+  void bytesAfterTheData() {
+    const QString e = parseError(R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}})",
+                                 bytesOf<float>({1.0f, 2.0f}));
+    QCOMPARE(e, QString("w.safetensors: 4 bytes follow the last tensor's data (the tensors end at byte 4 of "
+                        "8); the file is corrupt or not one safetensors file"));
+  }
+
   void badMetadata() {
     const QString e = parseError(R"({"__metadata__":{"format":3}})");
     VERIFY_ERROR(e, "w.safetensors: \"__metadata__\": \"format\" must be a string");
