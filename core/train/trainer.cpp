@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 
 #include "backend/device_error.h"
@@ -100,6 +101,19 @@ void Trainer::checkDataFits(const Dataset& d, const std::string& what) const {
                        ? "give it " + std::to_string(d.yStride()) + " units"
                        : "make its output " + toString(d.yShape) + " (Reshape does that)") +
                   autoencoder);
+    // Binary cross-entropy reads each target as a probability (issue 16: targets of 1001 or
+    // −1 trained quietly into a meaningless loss).
+    const LossKind loss = net_->lossKind();
+    if (loss == LossKind::Bce || loss == LossKind::BceLogits)
+      for (size_t i = 0; i < d.y.size(); ++i)
+        if (!(d.y[i] >= 0 && d.y[i] <= 1)) {
+          char value[32];
+          std::snprintf(value, sizeof value, "%g", double(d.y[i]));
+          throw Error("the " + what + " has the target " + value + " (sample " +
+                      std::to_string(int64_t(i) / std::max<int64_t>(1, d.yStride())) +
+                      ") but binary cross-entropy needs targets in [0, 1] — scale the targets "
+                      "to [0, 1], or use the mse loss");
+        }
   }
 }
 

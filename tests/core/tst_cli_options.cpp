@@ -91,6 +91,18 @@ class TstCliOptions : public QObject {
     const auto fine = runCli(train({"--optimizer", "sgd", "--lr", "1", "--steps", "1000"}));
     QVERIFY2(fine.exitCode == 0, qPrintable(describe(fine)));
   }
+
+  // Issue 16: bce targets outside [0, 1] trained quietly.
+  void bceTargetsOutsideZeroToOneAreRefused() {
+    const QString net = gradlab::test::writeFile(dir_.filePath("bce.net.json"), R"({"format": "gradlab.network/1",
+      "blocks": [{"id": "x", "type": "Input", "shape": [1]},
+                 {"id": "o", "type": "Dense", "units": 1, "activation": "sigmoid"}],
+      "edges": [["x", "o"]], "loss": {"type": "bce", "block": "o"}})");
+    const QString csv = gradlab::test::writeFile(dir_.filePath("t.csv"), "x,y\n0,0.5\n1,1001\n2,-1\n3,1\n");
+    EXPECT_CLEAN_FAILURE(runCli({"train", net, "--data", csv, "--test-split", "0", "--steps", "5"}),
+                         "the training data has the target 1001 (sample 1) but binary cross-entropy needs "
+                         "targets in [0, 1]");
+  }
 };
 
 QTEST_GUILESS_MAIN(TstCliOptions)
