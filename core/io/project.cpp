@@ -1,6 +1,7 @@
 #include "io/project.h"
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "blocks/registry.h"
@@ -57,10 +58,45 @@ void checkWeightsFit(const NetworkSpec& net, const TensorMap& weights, const std
 }
 }  // namespace
 
-std::string weightsPathFor(const std::string& projectPath) {
+std::string weightsPathFor(const std::string& projectPath) { return weightsPathsFor(projectPath)[0]; }
+
+std::vector<std::string> weightsPathsFor(const std::string& projectPath) {
   fs::path p(projectPath);
-  return (p.parent_path() / (p.stem().string() + ".safetensors")).string();
+  return {(p.parent_path() / (p.stem().string() + ".safetensors")).string(),
+          (p.parent_path() / (p.stem().string() + ".weights.safetensors")).string()};
 }
+
+namespace {
+// True when `path` is a weights file a project saved (its header's metadata has "gradlab.step"):
+// only such a file may be replaced or removed by a save. Reads the header alone.
+bool isProjectWeights(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  uint64_t length = 0;
+  if (!in.read(reinterpret_cast<char*>(&length), 8) || length > (100u << 20)) return false;
+  std::string header(size_t(length), '\0');
+  if (!in.read(header.data(), std::streamsize(length))) return false;
+  try {
+    const json j = parseJson(header, path);
+    return j.is_object() && j.contains("__metadata__") && j["__metadata__"].is_object() &&
+           j["__metadata__"].contains("gradlab.step");
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+// The weights file the project at `path` names now ("" when there is none or it cannot be read).
+std::string currentWeights(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return "";
+  try {
+    const Project old = parseProject(readTextFile(path), path);
+    if (old.weightsFile.empty()) return "";
+    return (fs::path(path).parent_path() / fs::path(old.weightsFile).filename()).string();
+  } catch (const Error&) {
+    return "";
+  }
+}
+}  // namespace
 
 bool isProjectPath(const std::string& path) { return fs::path(path).extension() == ".gradlab"; }
 
@@ -124,21 +160,50 @@ Project loadProject(const std::string& path) {
       fail(path, "its weights file " + fileName(weights) +
                      " is missing — copy it beside the project (or remove \"weights\" to "
                      "start from fresh weights)");
+    // A weights file far larger than this network's weights is not read at all (a 1.5 GB file
+    // beside a project was read whole, on the window's thread).
+    const uint64_t most = uint64_t(2 * std::max<int64_t>(analyze(p.network).totalParams, 0) + (1 << 20)) * 8 +
+                          (100u << 20);
+    if (const uint64_t size = fs::file_size(weights, ec); !ec && size > most)
+      fail(path, "its weights file " + fileName(weights) + " is " + std::to_string(size >> 20) +
+                     " MB, far more than this network's weights need — it is not this project's "
+                     "weights file (remove \"weights\" to start from fresh weights)");
     p.weights = readSafetensors(weights);
     checkWeightsFit(p.network, *p.weights, path, fileName(weights));
   }
   return p;
 }
 
+// The weights go to the one of NAME.safetensors and NAME.weights.safetensors that the project
+// file does not name now, then the project is written naming it, then the old weights file is
+// removed: a crash at any moment leaves a project whose weights file is complete and its own.
+// A file of either name that a project did not save (the user's data) is never replaced.
 void saveProject(const std::string& path, const Project& p) {
   const bool withWeights = p.weights && !p.weights->empty();
-  const std::string weights = weightsPathFor(path);
+  const std::string current = currentWeights(path);
+  std::string weights;
   if (withWeights) {
+    std::error_code ec;
+    for (const std::string& candidate : weightsPathsFor(path))
+      if (candidate != current && (!fs::exists(candidate, ec) || isProjectWeights(candidate))) {
+        weights = candidate;
+        break;
+      }
+    if (weights.empty()) {
+      std::string foreign;
+      for (const std::string& candidate : weightsPathsFor(path))
+        if (candidate != current) foreign += (foreign.empty() ? "" : " and ") + fileName(candidate);
+      throw Error(path + ": the weights cannot be saved beside it: " + foreign +
+                  " is a file this project did not write (your data?), and it is not replaced — "
+                  "save the project under another name");
+    }
     const std::vector<char> bytes =
         serializeSafetensors(*p.weights, {{"gradlab.step", std::to_string(p.step)}});
     writeFileAtomically(weights, std::string(bytes.data(), bytes.size()));
   }
   writeFileAtomically(path, serializeProject(p, withWeights ? fileName(weights) : std::string()));
+  std::error_code ec;
+  if (!current.empty() && current != weights && isProjectWeights(current)) fs::remove(current, ec);
 }
 
 }  // namespace gradlab

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "data/data_source.h"
 #include "io/safetensors.h"
@@ -41,15 +42,19 @@ struct Project {
   std::string weightsFile;  // as named in the file (beside it); empty = none
 };
 
-// "dir/spiral.gradlab" -> "dir/spiral.safetensors".
+// "dir/spiral.gradlab" -> "dir/spiral.safetensors", and "dir/spiral.weights.safetensors": a save
+// writes the one the project does not name now (see saveProject).
 std::string weightsPathFor(const std::string& projectPath);
+std::vector<std::string> weightsPathsFor(const std::string& projectPath);
 // Reads the project and the weights it names. A relative data file path is taken relative to
 // the project's folder. Throws Error naming the file and the place.
 Project loadProject(const std::string& path);
 // The project file's text alone (no weights read); `source` names it in errors.
 Project parseProject(const std::string& text, const std::string& source);
-// Writes the weights (when `project.weights` holds any) beside `path`, then the project file.
-// Throws Error naming the file that could not be written.
+// Writes the weights (when `project.weights` holds any) beside `path`, then the project file
+// naming them, then removes the weights file the project named before: the pair on disk is
+// consistent whenever a save stops. Never replaces a file beside it that a project did not
+// write (a data file "spiral.safetensors"). Throws Error naming the file that could not be written.
 void saveProject(const std::string& path, const Project& project);
 std::string serializeProject(const Project& project, const std::string& weightsFile);
 // True for a path that names a project: the extension is .gradlab.

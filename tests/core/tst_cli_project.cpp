@@ -3,12 +3,15 @@
 // project written by the core saver (as the window writes it) trains to the same losses as the
 // same setup given by flags; broken or missing project files give clear errors, never a crash.
 // Also the project file itself: a round trip keeps every field and the weights bit for bit.
+#include <QElapsedTimer>
 #include <QtTest>
 
 #include "io/project.h"
 #include "io/safetensors.h"
+#include "network/network.h"
 #include "spec/network_spec.h"
 #include "support/cli_runner.h"
+#include "support/error_text.h"
 #include "util/file.h"
 
 using namespace gradlab;
@@ -31,6 +34,26 @@ double testAccuracy(const QString& out) {
   return i < 0 ? -1 : out.mid(i + 14).section('\n', 0, 0).trimmed().toDouble();
 }
 
+}  // namespace
+
+namespace {
+QByteArray readBytes(const std::string& path) {
+  QFile f(QString::fromStdString(path));
+  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+bool same(const TensorMap& a, const TensorMap& b) {
+  if (a.size() != b.size()) return false;
+  for (const auto& [name, t] : a)
+    if (!b.count(name) || b.at(name).shape != t.shape || b.at(name).values != t.values) return false;
+  return true;
+}
+
+// Weights for the project's network, drawn from `seed` (what a trained run would hold).
+TensorMap trainedWeights(const Project& p, uint64_t seed) {
+  Network net(p.network, cpuBackend(), DType::F32, seed);
+  return net.weights();
+}
 }  // namespace
 
 class TestCliProject : public QObject {
@@ -183,6 +206,68 @@ class TestCliProject : public QObject {
                   "data": {"source": "file", "path": "points.csv"}})");
     QCOMPARE(QString::fromStdString(loadProject(tmps("sub/p.gradlab")).data.path),
              QDir::cleanPath(tmp("sub/points.csv")));
+  }
+
+  // Issue 16: a project "spiral.gradlab" whose data is "spiral.safetensors" beside it had its
+  // data overwritten by the weights on save. And the weights and the project were two separate
+  // commits: a crash between them paired new weights with an old project. Now each save writes
+  // the weights under the name the project does not use, then the project naming them.
+  void savingNeverReplacesADataFileAndKeepsThePairConsistent() {
+    QTemporaryDir d;
+    const std::string dir = d.path().toStdString();
+    // The user's data, named like the project's default weights.
+    TensorMap data;
+    data["x"] = {{4, 2}, DType::F32, {0, 0, 0, 1, 1, 0, 1, 1}};
+    data["y"] = {{4}, DType::F32, {0, 1, 1, 0}};
+    writeSafetensors(dir + "/spiral.safetensors", data);
+    const QByteArray dataBytes = readBytes(dir + "/spiral.safetensors");
+
+    Project p = parseProject(readTextFile(spiralProject().toStdString()), "spiral.gradlab");
+    p.weights = trainedWeights(p, 1);
+    saveProject(dir + "/spiral.gradlab", p);
+    QCOMPARE(readBytes(dir + "/spiral.safetensors"), dataBytes);  // untouched
+    Project q = loadProject(dir + "/spiral.gradlab");
+    QCOMPARE(q.weightsFile, std::string("spiral.weights.safetensors"));
+    QVERIFY(same(*q.weights, *p.weights));
+
+    // The next save may not use the data's name either: refused, nothing changed.
+    const QByteArray projectBytes = readBytes(dir + "/spiral.gradlab");
+    p.weights = trainedWeights(p, 2);
+    const QString e = test::errorOf([&] { saveProject(dir + "/spiral.gradlab", p); });
+    QVERIFY2(e.contains("spiral.safetensors is a file this project did not write (your data?), and it "
+                        "is not replaced"), qPrintable(e));
+    QCOMPARE(readBytes(dir + "/spiral.gradlab"), projectBytes);
+    QCOMPARE(readBytes(dir + "/spiral.safetensors"), dataBytes);
+
+    // Without the data file in the way, saves alternate, and the old weights go only after the
+    // project names the new ones: the project always names a complete file of its own.
+    const std::string a = dir + "/a.gradlab";
+    p.weights = trainedWeights(p, 3);
+    saveProject(a, p);
+    QCOMPARE(loadProject(a).weightsFile, std::string("a.safetensors"));
+    p.weights = trainedWeights(p, 4);
+    saveProject(a, p);
+    q = loadProject(a);
+    QCOMPARE(q.weightsFile, std::string("a.weights.safetensors"));
+    QVERIFY(same(*q.weights, *p.weights));
+    QVERIFY(!QFileInfo::exists(QString::fromStdString(dir + "/a.safetensors")));
+  }
+
+  void aHugeWeightsFileIsNotRead() {
+    QTemporaryDir d;
+    const std::string dir = d.path().toStdString();
+    Project p = parseProject(readTextFile(spiralProject().toStdString()), "spiral.gradlab");
+    p.weights = trainedWeights(p, 1);
+    saveProject(dir + "/big.gradlab", p);
+    // A sparse file of 1.5 GB in the weights' place.
+    const std::string weights = dir + "/big.safetensors";
+    QVERIFY(QFile::resize(QString::fromStdString(weights), qint64(1536) << 20));
+    QElapsedTimer t;
+    t.start();
+    const QString e = test::errorOf([&] { loadProject(dir + "/big.gradlab"); });
+    QVERIFY2(e.contains("its weights file big.safetensors is 1536 MB, far more than this network's "
+                        "weights need"), qPrintable(e));
+    QVERIFY(t.elapsed() < 2000);
   }
 
   void badProjects_data() {

@@ -74,7 +74,10 @@ class TestRecovery : public QObject {
     QVERIFY(QFileInfo::exists(autosave));
     const qint64 age = QFileInfo(autosave).lastModified().msecsTo(killedAt);
     QVERIFY2(age <= kAutosaveMs + 1500, qPrintable(QString("autosave %1 ms old").arg(age)));
-    const TensorMap saved = readSafetensors(weightsPathFor(autosave.toStdString()));
+    // The weights file the autosave names (saves alternate between two names, io/project.h).
+    const Project autosaved = loadProject(autosave.toStdString());
+    QVERIFY(autosaved.weights);
+    const TensorMap saved = *autosaved.weights;
     QVERIFY(!saved.empty());
 
     // Restart: the window offers the work and restores it.

@@ -43,7 +43,8 @@ void Recovery::write(const Project& project, const QString& originalPath) {
 void Recovery::discard() {
   if (!active()) return;
   QFile::remove(projectPath());
-  QFile::remove(QString::fromStdString(weightsPathFor(projectPath().toStdString())));
+  for (const std::string& weights : weightsPathsFor(projectPath().toStdString()))
+    QFile::remove(QString::fromStdString(weights));
   QFile::remove(QDir(dir_).filePath("autosave.origin"));
   recoverable_ = false;
 }
