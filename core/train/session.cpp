@@ -300,9 +300,12 @@ void TrainingSession::weightsMoved() {
   probes_.restart();
   path_.clear();
   restartEarlyStopping();
+  lastGood_.reset();
   if (!trainer_) return;
   try {
     path_.record(trainer_->network(), trainer_->steps());
+    lastGood_.emplace(trainer_->steps(), trainer_->network().weights());
+    lastGoodAt_ = Clock::now();
   } catch (const std::exception& e) {
     message_ = e.what();
   }
@@ -350,6 +353,7 @@ void TrainingSession::evaluateMetrics(bool live) {
     const MetricPoint p = measureMetrics(*trainer_, live);
     addMetricPoint(metrics_, p);
     evalSampled_ = p.sampled;
+    checkExplosion(p);
     if (stopper_ && !stopper_->stopped() && p.step != stopperStep_ && !std::isnan(p.testLoss)) {
       stopperStep_ = p.step;
       if (stopper_->update(p.step, p.testLoss, trainer_->network())) stopEarly();
@@ -361,6 +365,29 @@ void TrainingSession::evaluateMetrics(bool live) {
   stepsAtEval_ = trainer_->steps();  // a failure too: the worker would spin on it
   pacer_.lastEval = Clock::now();
   pacer_.evalCost = Pacer::seconds(pacer_.lastEval - t0);
+}
+
+void TrainingSession::checkExplosion(const MetricPoint& p) {
+  if (!training() || metrics_.size() < 2) return;
+  const std::string sign = explosionSign(metrics_.front().trainLoss, p.trainLoss,
+                                         largestWeight(trainer_->network()));
+  if (sign.empty()) {
+    if (!lastGood_ || Clock::now() - lastGoodAt_ > std::chrono::seconds(1)) {
+      lastGood_.emplace(p.step, trainer_->network().weights());
+      lastGoodAt_ = Clock::now();
+    }
+    return;
+  }
+  running_ = false;
+  pendingSteps_ = 0;
+  message_ = explosionAdvice(p.step, sign, config_, RetryIn::Window);
+  if (lastGood_) {
+    trainer_->network().loadWeights(lastGood_->second, "the last good weights");
+    message_ += " The weights of step " + std::to_string(lastGood_->first) + " are kept.";
+    path_.record(trainer_->network(), p.step);
+    probes_.markStale();
+  }
+  stateChanged_ = true;
 }
 
 void TrainingSession::restartEarlyStopping() {

@@ -122,6 +122,11 @@ class TrainingSession {
   bool evalSampled_ = false;  // the last point was measured live on part of the data
   std::optional<EarlyStopping> stopper_;  // config_.earlyStopping > 0
   int64_t stopperStep_ = -1;              // the step of the last evaluation it was given
+  // Training that blows up with a finite loss (train/divergence.h, explosionSign) pauses and
+  // falls back to the weights of the last sane evaluation, kept at most once a second.
+  std::optional<std::pair<int64_t, TensorMap>> lastGood_;
+  Clock::time_point lastGoodAt_{};
+  void checkExplosion(const MetricPoint& p);
   ProbeRunner probes_;
   // The weights' path since they were drawn or loaded (the landscape draws it), recorded each
   // frame for networks small enough to have a landscape.

@@ -124,6 +124,28 @@ class TestSession : public QObject {
     QCOMPARE(flat(s.weights().get()), initial);  // the same seed draws the same weights
   }
 
+  // Issue 16: a learning rate far too large blew the spiral's bce loss from 0.7 to 57 while it
+  // stayed finite, and the window trained on silently. The session pauses with the advice (one
+  // core function with gradlab-cli) and keeps the weights of the last sane evaluation.
+  void trainingThatBlowsUpPausesWithAdvice() {
+    TrainingSession s;
+    s.setData(spiral());
+    s.setNetwork(example("spiral.net.json"));
+    TrainConfig c;
+    c.optimizer = "sgd";
+    c.lr = 1000;
+    s.setConfig(c);
+    s.play();
+    QVERIFY(waitUntil([&] { return s.sync() && !s.snapshot()->running; }, 20000));
+    const auto snap = s.snapshot();
+    QVERIFY2(snap->message.find("Training blew up by step ") == 0, snap->message.c_str());
+    QVERIFY2(snap->message.find("the learning rate 1000 is too large for this network — lower it "
+                                "(try 10) and press Reset.") != std::string::npos,
+             snap->message.c_str());
+    QVERIFY2(snap->message.find(" are kept.") != std::string::npos, snap->message.c_str());
+    for (double w : flat(s.weights().get())) QVERIFY(std::isfinite(w));
+  }
+
   // The race runs beside the session: the weights and Pause answer while it runs, it reports
   // its progress, and Cancel stops it without a result.
   void raceAnswersAndCancels() {
