@@ -20,6 +20,16 @@ inline bool waitFor(const std::function<bool()>& done, int timeoutMs = 20000) {
   return test::waitUntil(done, timeoutMs);
 }
 
+// A window's options as the GUI tests want them: no QSettings (no Welcome lesson, no recent
+// files), the recovery folder in `recoveryDir`, no autosave during a test.
+inline widgets::MainWindowOptions testOptions(const QString& recoveryDir) {
+  widgets::MainWindowOptions o;
+  o.dataDir = recoveryDir;
+  o.useSettings = false;
+  o.autosaveMs = 3600 * 1000;
+  return o;
+}
+
 // The screenshots folder inside the build folder (tests run in build-*/tests).
 inline QString screenshotPath(const QString& name) {
   QDir().mkpath("screenshots");

@@ -22,10 +22,7 @@ class TestAutoencoderWindow : public QObject {
 
  private slots:
   void reconstructionsImprove() {
-    MainWindowOptions o;
-    o.dataDir = tmp_.filePath("recovery");
-    o.useSettings = false;
-    o.autosaveMs = 3600 * 1000;
+    MainWindowOptions o = testOptions(tmp_.filePath("recovery"));
     MainWindow w(o);
     w.resize(1600, 1000);
     w.show();

@@ -63,10 +63,7 @@ class TestClassroom : public QObject {
 
  private slots:
   void presentDriveAndLeave() {
-    MainWindowOptions o;
-    o.dataDir = tmp_.filePath("recovery");
-    o.useSettings = false;
-    o.autosaveMs = 3600 * 1000;
+    MainWindowOptions o = testOptions(tmp_.filePath("recovery"));
     MainWindow w(o);
     w.resize(1600, 1000);
     w.show();
@@ -206,10 +203,7 @@ class TestClassroom : public QObject {
   // `gradlab --lesson 04-xor --present`: the lesson opened, then classroom mode — the lesson's
   // text beside the two views, in the projector's font; → and ← step through the lesson.
   void lessonInClassroom() {
-    MainWindowOptions o;
-    o.dataDir = tmp_.filePath("recovery2");
-    o.useSettings = false;
-    o.autosaveMs = 3600 * 1000;
+    MainWindowOptions o = testOptions(tmp_.filePath("recovery2"));
     MainWindow w(o);
     w.resize(1600, 1000);
     w.show();

@@ -57,10 +57,7 @@ class TestCompareView : public QObject {
   }
 
   void twoLearningRatesSideBySide() {
-    MainWindowOptions o;
-    o.dataDir = tmp_.filePath("recovery");
-    o.useSettings = false;
-    o.autosaveMs = 3600 * 1000;
+    MainWindowOptions o = testOptions(tmp_.filePath("recovery"));
     MainWindow w(o);
     w.resize(1600, 1000);
     w.show();

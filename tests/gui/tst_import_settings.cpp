@@ -21,10 +21,7 @@ class TestImportSettings : public QObject {
   QTemporaryDir tmp_;
 
   MainWindowOptions options() {
-    MainWindowOptions o;
-    o.dataDir = tmp_.filePath("recovery");
-    o.useSettings = false;
-    o.autosaveMs = 3600 * 1000;
+    MainWindowOptions o = testOptions(tmp_.filePath("recovery"));
     return o;
   }
   static TrainConfig applied(MainWindow& w) {

@@ -42,10 +42,7 @@ class TestLabWindow : public QObject {
   QTemporaryDir tmp_;
 
   std::unique_ptr<MainWindow> makeWindow() {
-    MainWindowOptions o;
-    o.dataDir = tmp_.filePath("recovery-" + QString::number(++windows_));
-    o.useSettings = false;
-    o.autosaveMs = 3600 * 1000;
+    MainWindowOptions o = testOptions(tmp_.filePath("recovery-" + QString::number(++windows_)));
     auto w = std::make_unique<MainWindow>(o);
     w->resize(1600, 1000);
     w->show();

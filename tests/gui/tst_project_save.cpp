@@ -163,10 +163,7 @@ class TestProjectSave : public QObject {
 
   // The real window: trained weights reload bit for bit; an unwritable place fails clearly.
   void windowSaveWritesItsWeights() {
-    MainWindowOptions o;
-    o.dataDir = tmp("recovery-a");
-    o.useSettings = false;
-    o.autosaveMs = 3600 * 1000;
+    MainWindowOptions o = testOptions(tmp("recovery-a"));
     auto w = std::make_unique<MainWindow>(o);
     w->show();
     QVERIFY(waitFor([&] { return w->snapshot() && w->snapshot()->ready; }));
@@ -192,10 +189,7 @@ class TestProjectSave : public QObject {
   // An opened project's weights wait for its data; if the data never comes (a missing file),
   // saving still writes those weights, not the fresh ones the window trains meanwhile.
   void weightsWaitingForDataAreSaved() {
-    MainWindowOptions o;
-    o.dataDir = tmp("recovery-f");
-    o.useSettings = false;
-    o.autosaveMs = 3600 * 1000;
+    MainWindowOptions o = testOptions(tmp("recovery-f"));
     auto w = std::make_unique<MainWindow>(o);
     w->show();
     QVERIFY(waitFor([&] { return w->snapshot() && w->snapshot()->ready; }));
@@ -222,10 +216,7 @@ class TestProjectSave : public QObject {
   // training (its weights are the seed's draw), 200 steps in the window and 200 by gradlab-cli
   // end on the same weights.
   void windowProjectTrainsTheSameInTheCli() {
-    MainWindowOptions o;
-    o.dataDir = tmp("recovery-c");
-    o.useSettings = false;
-    o.autosaveMs = 3600 * 1000;
+    MainWindowOptions o = testOptions(tmp("recovery-c"));
     auto w = std::make_unique<MainWindow>(o);
     w->show();
     QVERIFY(waitFor([&] { return w->snapshot() && w->snapshot()->ready; }));
@@ -255,10 +246,7 @@ class TestProjectSave : public QObject {
   // The data panel's switch: targets = inputs; the network is fitted (mse, 2 outputs for the
   // 2-D spiral) and the project stores it, so it opens again with the switch on.
   void reconstructSwitchIsSaved() {
-    MainWindowOptions o;
-    o.dataDir = tmp("recovery-d");
-    o.useSettings = false;
-    o.autosaveMs = 3600 * 1000;
+    MainWindowOptions o = testOptions(tmp("recovery-d"));
     auto w = std::make_unique<MainWindow>(o);
     w->show();
     QVERIFY(waitFor([&] { return w->snapshot() && w->snapshot()->ready; }));
@@ -288,10 +276,7 @@ class TestProjectSave : public QObject {
 
   // ~MainWindow waits for a running autosave: the autosave is complete, with its weights.
   void closingWaitsForTheAutosave() {
-    MainWindowOptions o;
-    o.dataDir = tmp("recovery-b");
-    o.useSettings = false;
-    o.autosaveMs = 3600 * 1000;
+    MainWindowOptions o = testOptions(tmp("recovery-b"));
     auto w = std::make_unique<MainWindow>(o);
     w->show();
     QVERIFY(waitFor([&] { return w->snapshot() && w->snapshot()->ready; }));
