@@ -68,7 +68,7 @@ bool isBuiltinDataset(const std::string& name) {
 Split loadBuiltin(const std::string& name, const DatasetOptions& o) {
   const auto& sets = builtinDatasets();
   const auto it = std::find_if(sets.begin(), sets.end(), [&](const BuiltinDataset& d) { return d.name == name; });
-  if (it == sets.end()) throw Error("unknown dataset \"" + name + "\"; the built-in datasets are " + nameList());
+  if (it == sets.end()) throw Error("unknown dataset " + quoteText(name) + "; the built-in datasets are " + nameList());
 
   Dataset all;
   switch (it->kind) {
@@ -119,7 +119,7 @@ Split loadDataset(const std::string& nameOrPath, const DatasetOptions& opts) {
   if (isBuiltinDataset(nameOrPath)) return loadBuiltin(nameOrPath, opts);
   std::error_code ec;
   if (!std::filesystem::exists(nameOrPath, ec))
-    throw Error("unknown dataset \"" + nameOrPath + "\": not a built-in name (" + nameList() +
+    throw Error("unknown dataset " + quoteText(nameOrPath) + ": not a built-in name (" + nameList() +
                 ") nor an existing file or folder");
   return loadDataFile(nameOrPath, opts);
 }

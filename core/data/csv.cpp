@@ -23,15 +23,18 @@ constexpr size_t kMaxAutoClasses = 20;
 // hostile 50 MB header line from costing minutes.
 constexpr size_t kMaxColumns = 100000;
 
-// A column name as a message quotes it: at most 40 characters.
-std::string quoted(const std::string& name) {
-  return "'" + (name.size() > 40 ? name.substr(0, 40) + "…" : name) + "'";
-}
 
 struct Record {
   int line = 0;  // line the record starts on, 1-based
   std::vector<std::string> fields;
 };
+
+// A column name as messages quote it: 'alcohol' (short, escaped: util/error.h quoteText).
+std::string columnName(const std::string& name) {
+  std::string q = quoteText(name);
+  q.front() = q.back() = '\'';
+  return q;
+}
 
 bool isSpace(char c) { return c == ' ' || c == '\t'; }
 
@@ -145,12 +148,12 @@ std::string where(const std::string& source, const Record& r) { return source + 
 
 float numberAt(const std::string& source, const Record& r, const std::string& column, const std::string& field) {
   if (field.empty())
-    throw Error(where(source, r) + ": column '" + column + "' is empty; fill in a number or remove the row");
+    throw Error(where(source, r) + ": column " + columnName(column) + " is empty; fill in a number or remove the row");
   const auto v = parseNumber(field);
-  if (!v) throw Error(where(source, r) + ": column '" + column + "': \"" + field + "\" is not a number");
+  if (!v) throw Error(where(source, r) + ": column " + columnName(column) + ": " + quoteText(field) + " is not a number");
   if (!std::isfinite(*v) || std::abs(*v) > 3.4e38)
-    throw Error(where(source, r) + ": column '" + column + "': \"" + field +
-                "\" is not a finite number that fits in float32; fill in a number or remove the row");
+    throw Error(where(source, r) + ": column " + columnName(column) + ": " + quoteText(field) +
+                " is not a finite number that fits in float32; fill in a number or remove the row");
   return float(*v);
 }
 
@@ -178,7 +181,7 @@ Dataset parseCsv(const std::string& text, const std::string& source, const CsvOp
     if (columns[c].empty()) continue;
     const auto [it, fresh] = seen.emplace(columns[c], c);
     if (!fresh)
-      throw Error(where(source, header) + ": column name " + quoted(columns[c]) + " appears twice (columns " +
+      throw Error(where(source, header) + ": column name " + columnName(columns[c]) + " appears twice (columns " +
                   std::to_string(it->second + 1) + " and " + std::to_string(c + 1) +
                   "); give each column its own name");
   }
@@ -190,7 +193,7 @@ Dataset parseCsv(const std::string& text, const std::string& source, const CsvOp
       std::string list;
       for (size_t c = 0; c < std::min<size_t>(width, 20); ++c) list += (c ? ", " : "") + columns[c];
       if (width > 20) list += ", … (" + std::to_string(width) + " in all)";
-      throw Error(source + ": no column named " + quoted(opts.target) + "; the columns are: " + list);
+      throw Error(source + ": no column named " + columnName(opts.target) + "; the columns are: " + list);
     }
     target = size_t(it - columns.begin());
   }
@@ -224,7 +227,7 @@ Dataset parseCsv(const std::string& text, const std::string& source, const CsvOp
     std::set<std::string> names;
     for (size_t r = 0; r < targets.size(); ++r) {
       if (targets[r]->empty())
-        throw Error(where(source, records[r + 1]) + ": column '" + targetName + "' is empty; fill in a label or remove the row");
+        throw Error(where(source, records[r + 1]) + ": column " + columnName(targetName) + " is empty; fill in a label or remove the row");
       names.insert(*targets[r]);
     }
     d.classNames.assign(names.begin(), names.end());
@@ -242,7 +245,7 @@ Dataset parseCsv(const std::string& text, const std::string& source, const CsvOp
   if (opts.classify == Classify::Yes) {
     for (size_t r = 0; r < values.size(); ++r)
       if (!isClassIndex(values[r]))
-        throw Error(where(source, records[r + 1]) + ": column '" + targetName + "': " + *targets[r] +
+        throw Error(where(source, records[r + 1]) + ": column " + columnName(targetName) + ": " + quoteText(*targets[r]) +
                     " is not a class index; for classification the target must hold whole numbers from 0 to 1000 "
                     "(or text labels), otherwise treat it as regression");
     classes = true;

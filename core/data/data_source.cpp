@@ -51,14 +51,14 @@ DataSource DataSource::fromJson(const nlohmann::json& j, const std::string& sour
   if (kind == "builtin") {
     if (!j.contains("name") || !j["name"].is_string()) fail("\"name\" must name a built-in dataset");
     d.builtin = j["name"].get<std::string>();
-    if (!isBuiltinDataset(d.builtin)) fail("unknown built-in dataset \"" + d.builtin + "\"");
+    if (!isBuiltinDataset(d.builtin)) fail("unknown built-in dataset " + quoteText(d.builtin));
   } else if (kind == "file") {
     if (!j.contains("path") || !j["path"].is_string() || j["path"].get<std::string>().empty())
       fail("\"path\" must be a file name");
     d.builtin.clear();
     d.path = j["path"].get<std::string>();
   } else {
-    fail("\"source\" must be \"builtin\" or \"file\", got \"" + kind + "\"");
+    fail("\"source\" must be \"builtin\" or \"file\", got " + quoteText(kind));
   }
   auto num = [&](const char* key, double lo, double hi, double def) {
     if (!j.contains(key)) return def;

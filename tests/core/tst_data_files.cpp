@@ -174,10 +174,10 @@ class TestDataFiles : public QObject {
     // Yes with a value that is no class index names the line.
     const std::string frac = csvFile("frac.csv", "a,b\n1,0\n2,1.5\n");
     VERIFY_ERROR(errorOf([&] { loadCsv(frac, {.target = "b", .classify = Classify::Yes}); }),
-                 QString::fromStdString(frac + ":3: column 'b': 1.5 is not a class index"));
+                 QString::fromStdString(frac + ":3: column 'b': \"1.5\" is not a class index"));
     const std::string big = csvFile("big.csv", "a,b\n1,0\n2,1001\n");
     VERIFY_ERROR(errorOf([&] { loadCsv(big, {.target = "b", .classify = Classify::Yes}); }),
-                 QString::fromStdString(big + ":3: column 'b': 1001 is not a class index"));
+                 QString::fromStdString(big + ":3: column 'b': \"1001\" is not a class index"));
   }
 
   void csvTextLabelsAndQuotedCommas() {
@@ -248,6 +248,17 @@ class TestDataFiles : public QObject {
     QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed()) + " ms"));
   }
 
+  // Issue 16: binary bytes and 120 KB values were echoed to the terminal.
+  void csvMessagesQuoteShortPrintableExcerpts() {
+    const std::string p = csvFile("binary.csv", QByteArray("a,b\n1,2\n", 8) + QByteArray(120000, 'z') +
+                                                    QByteArray("\x1b[31m\xff,1\n", 10));
+    const QString e = errorOf([&] { loadCsv(p, {}); });
+    QCOMPARE(e, QString::fromStdString(p + ":3: column 'a': \"" + std::string(40, 'z') + "…\" is not a number"));
+    const std::string bin = csvFile("binary2.csv", QByteArray("a,b\n\x1b[31m\xff,1\n", 14));
+    QCOMPARE(errorOf([&] { loadCsv(bin, {}); }),
+             QString::fromStdString(bin + ":2: column 'a': \"\\x1B[31m\\xFF\" is not a number"));
+  }
+
   void csvUnknownTargetListsColumns() {
     const std::string p = csvFile("data.csv", "alcohol,acidity,quality\n9.4,0.7,5\n");
     QCOMPARE(errorOf([&] { loadCsv(p, {.target = "qualty"}); }),
@@ -277,7 +288,7 @@ class TestDataFiles : public QObject {
     // A multi-line quoted field: later rows keep their true line numbers.
     const std::string multi = csvFile("multi.csv", "a,b\n\"1\n\",2\n3,4,5\n");
     VERIFY_ERROR(errorOf([&] { loadCsv(multi, {.target = "b"}); }),
-                 QString::fromStdString(multi + ":2: column 'a': \"1\n\" is not a number"));
+                 QString::fromStdString(multi + ":2: column 'a': \"1\\x0A\" is not a number"));
     const std::string multi2 = csvFile("multi2.csv", "a,b\n1,\"x\ny\"\n3,4,5\n");
     VERIFY_ERROR(errorOf([&] { loadCsv(multi2, {.target = "b"}); }),
                  QString::fromStdString(multi2 + ":4: row has 3 values"));
