@@ -32,9 +32,11 @@ struct Fd {
     if (fd >= 0) ::close(fd);
   }
 };
-}  // namespace
 
-std::vector<char> readBinaryFile(const std::string& path) {
+// The whole file into a vector<char> or a string (read straight into either: no second copy of a
+// large file).
+template <class Bytes>
+Bytes readWhole(const std::string& path) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer; the check below refuses it.
   Fd f{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
   if (f.fd < 0) {
@@ -48,7 +50,7 @@ std::vector<char> readBinaryFile(const std::string& path) {
   if (S_ISDIR(st.st_mode)) throw Error(path + ": is a folder, not a file");
   if (!S_ISREG(st.st_mode))
     throw Error(path + ": is " + kindOf(st.st_mode) + ", not a file; give a regular file");
-  std::vector<char> bytes;
+  Bytes bytes;
   bytes.reserve(size_t(st.st_size));
   char buf[1 << 16];
   for (;;) {
@@ -61,10 +63,11 @@ std::vector<char> readBinaryFile(const std::string& path) {
   return bytes;
 }
 
-std::string readTextFile(const std::string& path) {
-  auto bytes = readBinaryFile(path);
-  return std::string(bytes.begin(), bytes.end());
-}
+}  // namespace
+
+std::vector<char> readBinaryFile(const std::string& path) { return readWhole<std::vector<char>>(path); }
+
+std::string readTextFile(const std::string& path) { return readWhole<std::string>(path); }
 
 void writeFileAtomically(const std::string& requested, const std::string& bytes) {
   namespace fs = std::filesystem;
