@@ -62,6 +62,9 @@ NetworkSpec fromJson(const json& j, const std::string& source) {
   if (!j.contains("blocks") || !j["blocks"].is_array())
     fail(source, "blocks", "missing: a network needs a \"blocks\" array");
   const auto& blocks = j["blocks"];
+  if (blocks.size() > kMaxNetworkBlocks)
+    fail(source, "blocks", std::to_string(blocks.size()) + " blocks; a Gradlab network has at most " +
+                               std::to_string(kMaxNetworkBlocks));
   std::set<std::string> ids;
   for (size_t i = 0; i < blocks.size(); ++i) {
     const auto& b = blocks[i];
@@ -88,6 +91,9 @@ NetworkSpec fromJson(const json& j, const std::string& source) {
   if (j.contains("edges")) {
     if (!j["edges"].is_array()) fail(source, "edges", "must be an array of [from, to] pairs");
     const auto& edges = j["edges"];
+    if (edges.size() > kMaxNetworkEdges)
+      fail(source, "edges", std::to_string(edges.size()) + " edges; a Gradlab network has at most " +
+                                std::to_string(kMaxNetworkEdges));
     for (size_t i = 0; i < edges.size(); ++i) {
       const auto& e = edges[i];
       const std::string where = "edges[" + std::to_string(i) + "]";

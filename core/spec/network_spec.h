@@ -17,6 +17,10 @@
 namespace gradlab {
 
 inline constexpr const char* kNetworkFormat = "gradlab.network/1";
+// Far beyond any network a lab builds (the canvas shows dozens); a file with more is refused
+// when read, before anything is built from it.
+inline constexpr size_t kMaxNetworkBlocks = 10000;
+inline constexpr size_t kMaxNetworkEdges = 40000;
 
 struct BlockSpec {
   std::string id;
