@@ -34,23 +34,6 @@ struct CompareOptions {
   TrainConfig config;
 };
 
-// "a,b,[1, 2]" -> a | b | [1, 2] (commas inside brackets and quotes stay).
-std::vector<std::string> splitCommas(const std::string& text) {
-  std::vector<std::string> out;
-  std::string cur;
-  int depth = 0;
-  bool quoted = false;
-  for (char c : text) {
-    if (c == '"') quoted = !quoted;
-    else if (!quoted && (c == '[' || c == '{')) ++depth;
-    else if (!quoted && (c == ']' || c == '}')) --depth;
-    if (c == ',' && depth == 0 && !quoted) out.push_back(cur), cur.clear();
-    else cur += c;
-  }
-  out.push_back(cur);
-  return out;
-}
-
 struct Named {
   std::string name;
   std::vector<Setting> settings;
@@ -68,7 +51,7 @@ std::vector<Named> variantsFrom(const CompareOptions& o) {
     if (eq == std::string::npos || eq == 0)
       throw Error("--vary " + v + ": write KEY=V1,V2,... (e.g. --vary lr=0.001,0.03,3)");
     const std::string key = v.substr(0, eq);
-    for (const std::string& value : splitCommas(v.substr(eq + 1))) {
+    for (const std::string& value : splitTopLevel(v.substr(eq + 1), ',')) {
       if (value.empty()) throw Error("--vary " + v + ": an empty value");
       out.push_back({key + "=" + value, {{key, value, 0}}});
     }
@@ -78,7 +61,7 @@ std::vector<Named> variantsFrom(const CompareOptions& o) {
     Named n{v.substr(0, colon), {}};
     if (n.name.empty() || colon == std::string::npos)
       throw Error("--variant " + v + ": write NAME:KEY=VALUE,... (e.g. --variant relu:h1.activation=relu)");
-    for (const std::string& kv : splitCommas(v.substr(colon + 1))) {
+    for (const std::string& kv : splitTopLevel(v.substr(colon + 1), ',')) {
       if (kv.empty()) continue;
       const size_t eq = kv.find('=');
       if (eq == std::string::npos || eq == 0 || eq + 1 == kv.size())

@@ -170,8 +170,9 @@ void applyBlockSetting(LessonSetup& setup, const Setting& s, const SettingPlace&
 
 }  // namespace
 
-std::vector<std::string> splitWords(const std::string& text) {
-  std::vector<std::string> words;
+std::vector<std::string> splitTopLevel(const std::string& text, char separator) {
+  const bool whitespace = separator == ' ';
+  std::vector<std::string> pieces;
   std::string cur;
   int depth = 0;
   bool quoted = false;
@@ -179,15 +180,19 @@ std::vector<std::string> splitWords(const std::string& text) {
     if (c == '"') quoted = !quoted;
     else if (!quoted && (c == '[' || c == '{')) ++depth;
     else if (!quoted && (c == ']' || c == '}')) depth = std::max(0, depth - 1);
-    if (std::isspace(static_cast<unsigned char>(c)) && depth == 0 && !quoted) {
-      if (!cur.empty()) words.push_back(cur), cur.clear();
+    const bool separates = whitespace ? std::isspace(static_cast<unsigned char>(c)) != 0 : c == separator;
+    if (separates && depth == 0 && !quoted) {
+      if (!whitespace || !cur.empty()) pieces.push_back(cur);
+      cur.clear();
     } else {
       cur += c;
     }
   }
-  if (!cur.empty()) words.push_back(cur);
-  return words;
+  if (!whitespace || !cur.empty()) pieces.push_back(cur);
+  return pieces;
 }
+
+std::vector<std::string> splitWords(const std::string& text) { return splitTopLevel(text, ' '); }
 
 std::vector<Setting> splitSettings(const std::string& text, int line, const std::string& file) {
   std::vector<Setting> out;

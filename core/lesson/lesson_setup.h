@@ -32,7 +32,11 @@ void applySettings(LessonSetup& setup, const std::vector<Setting>& settings,
 // "lr=0.3 h1.units=[8, 8] h1.activation=relu" -> settings (brackets and quotes keep spaces).
 // Throws Error "FILE:LINE: ..." for a word without "=".
 std::vector<Setting> splitSettings(const std::string& text, int line, const std::string& file);
-// Whitespace-separated words, keeping [..], {..} and "..." together.
+// The pieces of `text` between separators outside [..], {..} and "...": with ' ', any whitespace
+// separates and empty pieces are dropped ("lr=0.3 h1.units=[8, 8]"); with another separator,
+// every piece is kept ("0.001,[1, 2]" -> 0.001 | [1, 2]).
+std::vector<std::string> splitTopLevel(const std::string& text, char separator);
+// Whitespace-separated words: splitTopLevel(text, ' ').
 std::vector<std::string> splitWords(const std::string& text);
 
 // The keys of a setup (lessons/README.md "Keys"), without BLOCK.PARAM.
