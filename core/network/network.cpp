@@ -56,18 +56,43 @@ Network::Network(const NetworkSpec& spec, Backend& backend, DType dtype, uint64_
     auto node = std::make_unique<Node>();
     if (auto in = analysis_.inputs.find(id); in != analysis_.inputs.end())
       for (const auto& from : in->second) node->inputs.push_back(index_.at(from));
-    bool upstream = false;
-    for (size_t i : node->inputs) upstream = upstream || nodes_[i]->needsGrad;
-    node->needsGrad = upstream || !block->params().empty();
     blocks_.push_back(std::move(block));
     nodes_.push_back(std::move(node));
   }
+  updateNeedsGrad();
   if (hasLoss_) lossNode_ = index_.at(spec_.loss.block);
   lossValue_ = be_.zeros({1}, dtype_);
   initialize(seed);
 }
 
 Network::~Network() = default;
+
+// A node needs a gradient when it or something upstream has parameters — or, with the input
+// gradient on, when the input block is upstream (the input node then holds ∂S/∂x).
+void Network::updateNeedsGrad() {
+  for (size_t i = 0; i < blocks_.size(); ++i) {
+    Node& n = *nodes_[i];
+    bool upstream = inputGrad_ && blocks_[i]->id() == analysis_.inputBlock;
+    for (size_t j : n.inputs) upstream = upstream || nodes_[j]->needsGrad;
+    n.needsGrad = upstream || !blocks_[i]->params().empty();
+  }
+}
+
+void Network::setInputGradient(bool on) {
+  if (on == inputGrad_) return;
+  inputGrad_ = on;
+  inputGradReady_ = false;
+  updateNeedsGrad();
+  batch_ = 0;  // the next forward reallocates the grads (ensureBatch)
+}
+
+const Tensor& Network::inputGradient() const {
+  if (!inputGrad_)
+    throw Error("the input gradient is off — call setInputGradient(true) before the forward");
+  if (!inputGradReady_)
+    throw Error("no input gradient yet — run forward() and then backward() or backwardFrom()");
+  return nodes_[index_.at(analysis_.inputBlock)]->grad;
+}
 
 void Network::initialize(uint64_t seed) {
   Rng rng(seed);
@@ -116,6 +141,7 @@ void Network::forward(const Tensor& x, bool training) {
                 toString(want) + ", got " + toString(got) +
                 " — set the Input block's shape to the data's");
   ensureBatch(x.dim(0));
+  inputGradReady_ = false;
   for (size_t i = 0; i < blocks_.size(); ++i) {
     Node& n = *nodes_[i];
     if (n.inputs.empty()) {
@@ -183,11 +209,47 @@ void Network::backward() {
   requireLoss();
   for (size_t i = 0; i < nodes_.size(); ++i)
     if (i != lossNode_ && nodes_[i]->needsGrad) be_.fill(nodes_[i]->grad, 0.0);
+  backPropagate();
+}
+
+// The input block passes x through unchanged, so its node's grad — what the blocks reading x
+// added into it — is ∂S/∂x itself.
+void Network::backPropagate() {
   for (size_t i = blocks_.size(); i-- > 0;) {
     Node& n = *nodes_[i];
     if (!n.needsGrad || n.inputs.empty()) continue;
     blocks_[i]->backward(n.ins, n.out, n.grad, n.dins);
   }
+  inputGradReady_ = inputGrad_;
+}
+
+void Network::backwardFrom(const Tensor& seed, const std::string& block) {
+  size_t at = 0;
+  if (block.empty()) {
+    requireLoss();
+    at = lossNode_;
+  } else {
+    auto it = index_.find(block);
+    if (it == index_.end())
+      throw Error("no block \"" + block + "\" in the network to seed the backward at");
+    at = it->second;
+  }
+  if (batch_ == 0) throw Error("backwardFrom needs a forward pass first");
+  const Shape want = withBatch(batch_, blocks_[at]->outShape());
+  if (seed.shape() != want)
+    throw Error("the gradient seed for block \"" + blocks_[at]->id() +
+                "\" must have its output's shape " + toString(want) + ", got " +
+                toString(seed.shape()));
+  for (auto& n : nodes_)
+    if (n->needsGrad) be_.fill(n->grad, 0.0);
+  Node& n = *nodes_[at];
+  if (n.needsGrad) {
+    if (&seed.backend() == &be_ && seed.dtype() == dtype_)
+      be_.copy(seed, n.grad);
+    else
+      n.grad.fromHost(std::span<const float>(seed.toHostF32()));
+  }
+  backPropagate();
 }
 
 Block* Network::block(const std::string& id) const {

@@ -13,6 +13,12 @@
 //
 //   Network probe(spec, cpuBackend(), DType::F32, 1, LossUse::Optional);  // no (fitting) loss:
 //   probe.forward(x, false);                     // runs; hasLoss() is false, loss() throws
+//
+// The gradient with respect to the input (saliency, adversarial examples, core/explain):
+//   net.setInputGradient(true);                  // the input node gets a gradient tensor too
+//   net.forward(x, false);
+//   net.backwardFrom(oneHot);                    // seed ∂S/∂scores = one-hot rows [B, classes]
+//   net.inputGradient();                         // ∂S/∂x, [B, ...input shape]
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -53,6 +59,19 @@ class Network {
   double readLoss();  // the value of the last computeLoss (waits for the device)
   // Back-propagates from the loss block; fills every Param::grad.
   void backward();
+  // ∂/∂x: with it on, backward() and backwardFrom() also fill inputGradient() ([B, ...input
+  // shape], ∂S/∂x of the last forward's x). Off by default (training does not pay for it).
+  // Switching it reallocates the activations at the next forward (layoutVersion changes).
+  void setInputGradient(bool on);
+  bool inputGradientOn() const { return inputGrad_; }
+  const Tensor& inputGradient() const;  // throws Error when it is off or before a backward
+  // Back-propagates a given ∂S/∂(output of the loss block) — `seed`, shaped like that output
+  // ([B, classes] for a classifier: one-hot rows pick each sample's class score) — instead of
+  // the loss's gradient; fills every Param::grad and, when on, inputGradient(). With `block`
+  // set, the seed is ∂S/∂(output of that block) instead (a unit's activation, for feature
+  // visualisation); blocks after it then get zero gradients. Needs a forward first; throws
+  // Error naming a missing block or a seed of the wrong shape.
+  void backwardFrom(const Tensor& seed, const std::string& block = {});
 
   const NetworkSpec& spec() const { return spec_; }
   const Analysis& analysis() const { return analysis_; }
@@ -88,6 +107,8 @@ class Network {
   struct Node;
   void ensureBatch(int64_t batch);
   void requireLoss() const;
+  void updateNeedsGrad();
+  void backPropagate();  // every block's backward, last to first, from the grads as they are
 
   NetworkSpec spec_;
   Analysis analysis_;
@@ -102,6 +123,8 @@ class Network {
   uint64_t layoutVersion_ = 0;
   Tensor lossValue_;
   size_t lossNode_ = 0;
+  bool inputGrad_ = false;       // setInputGradient
+  bool inputGradReady_ = false;  // a backward ran since the last forward
 };
 
 }  // namespace gradlab
