@@ -187,8 +187,8 @@ void TrainingSession::race(int64_t steps) {
       post([this] {
         std::optional<RaceJob::Outcome> outcome = race_.take();
         if (!outcome) return;  // cancelled since
-        if (outcome->race)
-          raceResult_ = std::make_shared<const RaceProbe>(std::move(*outcome->race));
+        if (outcome->value && !outcome->value->cancelled)
+          raceResult_ = std::make_shared<const RaceProbe>(std::move(*outcome->value));
         else
           message_ = "The optimizer race could not run: " + outcome->error;
         stateChanged_ = true;
