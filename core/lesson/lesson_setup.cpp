@@ -250,7 +250,8 @@ std::string resolveNetwork(const std::string& name, const std::string& lessonDir
 const std::vector<std::string>& lessonViewNames() {
   static const std::vector<std::string> names = {"boundary", "fit",       "confusion",
                                                  "gradient", "inside",    "landscape",
-                                                 "reconstruction", "loss", "compare"};
+                                                 "reconstruction", "adversarial",
+                                                 "loss", "compare"};
   return names;
 }
 

@@ -1,5 +1,6 @@
 #include "views/view_types.h"
 
+#include "views/adversarial_view.h"
 #include "views/boundary_view.h"
 #include "views/compare_view.h"
 #include "views/confusion_view.h"
@@ -29,6 +30,7 @@ const std::vector<ViewType>& viewTypes() {
       {"inside", make<InsideView>},
       {"landscape", make<LandscapeView>},
       {"reconstruction", make<ReconstructionView>},
+      {"adversarial", make<AdversarialView>},
       {"loss", make<LossView>, ViewType::Place::Below},
       {"compare", make<CompareView>},  // tabbed with the first; last, so that key 9 shows it
   };
