@@ -172,7 +172,8 @@ void LandscapeTracker::record(Network& net, int64_t step) {
 }
 
 LandscapeProbe LandscapeTracker::compute(Network& net, const Tensor& x, const Tensor& y,
-                                         int grid) const {
+                                         const LandscapeOptions& options) const {
+  const int grid = options.grid;
   LandscapeProbe out;
   out.weights = trainableCount(net);
   out.step = steps_.empty() ? 0 : steps_.back();

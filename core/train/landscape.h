@@ -15,7 +15,7 @@
 //
 //   LandscapeTracker t;
 //   t.record(net, steps);                        // after steps: the path grows
-//   LandscapeProbe p = t.compute(net, x, y, 21);  // 21 × 21 losses
+//   LandscapeProbe p = t.compute(net, x, y, {.grid = 21});  // 21 × 21 losses
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -32,14 +32,19 @@ struct ProbeContext;
 // samples; never null — a landscape that cannot be measured says why.
 std::shared_ptr<const ProbeResult> measureLandscape(const ProbeContext& ctx);
 
-// The loss landscape around the current weights θ and the path the weights took, seen from
-// above (train/landscape.h says how the plane is chosen). x runs along d₁ (towards where the
-// path started), y along d₂ (the path's main sideways direction), both in units of ‖Δθ‖.
+// The loss landscape around the current weights θ on a plane through them, the path the weights
+// took projected onto it, and the 1-D slice from the path's start to θ.
+//
+// Options the view sends (request.ask<LandscapeProbe>(options)); all optional:
+//   {"plane": "path" | "filter" | "checkpoints",   // default "path"
+//    "grid": 51,           // points per side, 5..101; default 51
+//    "samples": 256,       // training samples the loss is measured on, 1..4096
+//    "through": <step>}    // "checkpoints": the third point (a step of pathSteps); default the middle
 struct LandscapeProbe : ProbeResult {
   static constexpr const char* kName = "landscape";
   // Costly, so it keeps its own pace: while training at most every 0.25 s.
   static inline const ProbeType kType{measureLandscape, {}, 0.25};
-  GridMap loss;                       // L(θ + x·d₁ + y·d₂), evaluation mode, on up to 256 samples
+  GridMap loss;                       // L(θ + x·d₁ + y·d₂), evaluation mode, on `samples` samples
   std::vector<double> pathX, pathY;   // the path's points, oldest first; the newest is (0, 0)
   std::vector<int64_t> pathSteps;     // the step of each point
   double explained = 0;  // share of the path's squared distance from θ that lies in the plane
@@ -48,6 +53,24 @@ struct LandscapeProbe : ProbeResult {
   int64_t step = 0;
   int64_t weights = 0;   // trainable parameters
   std::string why;       // when there is no surface: why, and what to do
+  std::string plane = "path";      // which plane was used
+  std::string xLabel, yLabel;      // what each direction is, for axes
+  int gridTarget = 0;              // the grid being refined towards; loss.w < gridTarget while refining
+  // The 1-D slice (Goodfellow et al. 2015): the loss on the straight line θ(t) = θ₀ + t·(θ − θ₀)
+  // from the path's start (t = 0) to now (t = 1), t from −0.5 to 1.5; empty without a path.
+  std::vector<double> sliceT, sliceLoss;
+  double seconds = 0;    // what measuring took
+  bool refining() const override { return loss.w < gridTarget && why.empty(); }
+};
+
+// How LandscapeTracker::compute lays its plane and grid.
+struct LandscapeOptions {
+  std::string plane = "path";  // "path", "filter" or "checkpoints"
+  int grid = 51;               // points per side, 5..101
+  int64_t samples = 256;       // (what the caller measures on: x's rows; for the record)
+  int64_t through = -1;        // "checkpoints": the third point's step; -1: the path's middle
+  uint64_t seed = 1;           // "filter": the random directions' draw
+  double span = 0;             // > 0: the grid covers [−span, span]² around θ; 0: automatic
 };
 
 // The optimizer race (TrainingSession::race): each optimizer's path from the same start over
@@ -84,7 +107,8 @@ class LandscapeTracker {
   // The landscape around the newest point (call record() first, so that it is where the
   // weights are), the loss measured on (x, y). Throws what the network throws; the weights
   // are restored either way.
-  LandscapeProbe compute(Network& net, const Tensor& x, const Tensor& y, int grid) const;
+  LandscapeProbe compute(Network& net, const Tensor& x, const Tensor& y,
+                         const LandscapeOptions& options) const;
 
  private:
   std::vector<std::vector<float>> path_;

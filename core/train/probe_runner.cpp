@@ -64,12 +64,14 @@ std::string ProbeRunner::measureDue(Trainer& trainer, Pacer::Clock::time_point t
     State& s = states_[name];
     if (!isDue(*ask.type, s, trainer, t, training)) continue;
     const auto t0 = Pacer::Clock::now();
+    bool again = false;  // a coarse first look: refined at the next measurement
     try {
       s.result = ask.type->measure(context(trainer, ask.options, s, training));
+      again = s.result && s.result->refining();
     } catch (const std::exception& e) {
       error = std::string("A view could not be computed: ") + e.what();
     }
-    s.measuredStep = trainer.steps();  // a failure too: not again until the weights move
+    s.measuredStep = again ? -1 : trainer.steps();  // a failure too: not again until a step
     s.last = t;
     s.cost = Pacer::seconds(Pacer::Clock::now() - t0);
     if (ask.type->minSeconds == 0) {

@@ -59,14 +59,14 @@ class TestLandscape : public QObject {
     LandscapeTracker path;
     path.record(t.network(), 0);
     const Tensor x = t.makeInput(data.train, 0, 200), y = t.makeTarget(data.train, 0, 200);
-    QVERIFY(!path.compute(t.network(), x, y, 9).why.empty());  // one point: no plane yet
+    QVERIFY(!path.compute(t.network(), x, y, {.grid = 9}).why.empty());  // one point: no plane yet
     for (int i = 1; i <= 300; ++i) {
       t.step();
       if (i % 10 == 0) path.record(t.network(), i);
     }
     QCOMPARE(path.points(), size_t(31));
     const std::vector<float> before = weightsOf(t);
-    const LandscapeProbe p = path.compute(t.network(), x, y, 9);
+    const LandscapeProbe p = path.compute(t.network(), x, y, {.grid = 9});
     QVERIFY2(p.why.empty(), p.why.c_str());
     QCOMPARE(weightsOf(t), before);  // restored bit for bit
     QCOMPARE(p.step, int64_t(300));
@@ -109,7 +109,7 @@ class TestLandscape : public QObject {
       a.step();
       b.step();
       path.record(b.network(), i);
-      if (i % 20 == 0) path.compute(b.network(), x, y, 5);
+      if (i % 20 == 0) path.compute(b.network(), x, y, {.grid = 5});
     }
     QCOMPARE(weightsOf(a), weightsOf(b));
   }
@@ -125,7 +125,7 @@ class TestLandscape : public QObject {
       path.record(t.network(), i);
     }
     const LandscapeProbe p = path.compute(t.network(), t.makeInput(data.train, 0, 50),
-                                          t.makeTarget(data.train, 0, 50), 5);
+                                          t.makeTarget(data.train, 0, 50), {.grid = 5});
     QVERIFY2(p.why.empty(), p.why.c_str());
     QVERIFY(p.pathX.front() > 0 && p.pathX.front() < 1e-3);
     QVERIFY(p.explained > 0.5);
@@ -143,7 +143,7 @@ class TestLandscape : public QObject {
     QVERIFY(path.points() <= LandscapeTracker::kMaxPoints);
     QVERIFY(path.points() > LandscapeTracker::kMaxPoints / 2);
     const LandscapeProbe p = path.compute(t.network(), t.makeInput(data.train, 0, 50),
-                                          t.makeTarget(data.train, 0, 50), 3);
+                                          t.makeTarget(data.train, 0, 50), {.grid = 3});
     QCOMPARE(p.pathSteps.front(), int64_t(0));
     QCOMPARE(p.pathSteps.back(), int64_t(1000));
     QVERIFY(std::is_sorted(p.pathSteps.begin(), p.pathSteps.end()));
@@ -236,7 +236,7 @@ class TestLandscape : public QObject {
     t.step();
     path.record(t.network(), 1);
     const LandscapeProbe p = path.compute(t.network(), t.makeInput(data.train, 0, 4),
-                                          t.makeTarget(data.train, 0, 4), 5);
+                                          t.makeTarget(data.train, 0, 4), {.grid = 5});
     QVERIFY2(QString::fromStdString(p.why).contains("up to 10000"), p.why.c_str());
     QVERIFY(p.loss.values.empty());
   }

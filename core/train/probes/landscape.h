@@ -1,14 +1,34 @@
 #pragma once
 // Landscape probe: the loss on a plane through the current weights with the path the weights
-// took (train/landscape.h says how the plane is chosen and declares LandscapeProbe and
-// measureLandscape). Options: {}
+// took (train/landscape.h says how each plane is chosen and declares LandscapeProbe and
+// measureLandscape).
+//
+// Options (all optional): {"plane": "path" | "filter" | "checkpoints", "grid": 51,
+// "samples": 256, "through": <step>}. Progressive: paused, the first measurement is a coarse
+// grid (13 × 13 for 51) and each later one, for the same weights and options, the next finer
+// level (25, then 51) until loss.w == gridTarget; while training, the finest level whose
+// cost (measured on the previous result) fits kLandscapeBudget seconds.
+//
+//   request.ask<LandscapeProbe>({{"plane", "filter"}, {"grid", 51}});
+//   → 13 × 13 (refining), → 25 × 25 (refining), → 51 × 51 (done), while paused
+#include <vector>
+
 #include "train/landscape.h"
 #include "train/probes/probe.h"
 
 namespace gradlab {
 
-inline constexpr int kLandscapeGrid = 25;           // losses per side
-inline constexpr int64_t kLandscapeSamples = 256;   // the training samples measured on
+inline constexpr int kLandscapeGrid = 51;           // losses per side, by default
+inline constexpr int64_t kLandscapeSamples = 256;   // the training samples measured on, by default
+inline constexpr int64_t kLandscapeMaxSamples = 4096;
+inline constexpr double kLandscapeBudget = 0.05;    // seconds a measurement may take while training
 
+// The levels a grid of `grid` points per side is refined through, coarsest first, ending with
+// grid itself: halving (kept odd, so θ stays a grid point) down to no less than 13.
+//   51 → {13, 25, 51};  101 → {13, 25, 51, 101};  9 → {9}
+std::vector<int> landscapeLevels(int grid);
+
+// The probe's options read and range-checked (throws Error naming the option).
+LandscapeOptions landscapeOptions(const nlohmann::json& options);
 
 }  // namespace gradlab

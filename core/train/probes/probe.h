@@ -36,6 +36,9 @@ class LandscapeTracker;
 // type names its probe: `static constexpr const char* kName = "boundary";`.
 struct ProbeResult {
   virtual ~ProbeResult() = default;
+  // A first look still being refined (the landscape's coarse grid): measured again, paused
+  // too, until it says it is done.
+  virtual bool refining() const { return false; }
 };
 
 // A function sampled on a regular w × h grid over [x0, x1] × [y0, y1]; values row-major with
