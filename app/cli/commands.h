@@ -12,5 +12,7 @@ void addDevices(CLI::App& app, int& exitCode);
 void addForward(CLI::App& app, int& exitCode);
 void addLesson(CLI::App& app, int& exitCode);
 void addCompare(CLI::App& app, int& exitCode);
+void addLandscape(CLI::App& app, int& exitCode);
+void addExplain(CLI::App& app, int& exitCode);
 
 }  // namespace gradlab::cli

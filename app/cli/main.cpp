@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   gradlab::cli::addForward(app, exitCode);
   gradlab::cli::addLesson(app, exitCode);
   gradlab::cli::addCompare(app, exitCode);
+  gradlab::cli::addLandscape(app, exitCode);
+  gradlab::cli::addExplain(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
