@@ -5,6 +5,7 @@
 #include <span>
 
 #include "optim/optimizer.h"
+#include "train/landscape_directions.h"
 #include "util/error.h"
 #include "util/rng.h"
 
@@ -103,23 +104,30 @@ struct Restore {
   }
 };
 
-// L(centre + a·d₁ + b·d₂) over g's grid (its extent set), in evaluation mode on (x, y). Leaves
-// the network at the last grid point: the caller restores its weights.
+// The coordinate of grid column (or row) i of n over [lo, hi]: the cell's centre (GridMap),
+//   a_i = (lo + hi)/2 + h·(i − (n − 1)/2),  h = (hi − lo)/n,
+// written so that the middle of an odd grid centred at 0 is exactly 0 (θ itself).
+double gridCoordinate(double lo, double hi, int n, int i) {
+  return (lo + hi) / 2 + (hi - lo) / n * (double(i) - double(n - 1) / 2);
+}
+
+// L(centre + a·d₁ + b·d₂) over g's grid (its extent set), in evaluation mode. Leaves the
+// network at the last grid point: the caller restores its weights.
 void lossOnPlane(Network& net, const std::vector<float>& centre, const std::vector<double>& d1,
-                 const std::vector<double>& d2, const Tensor& x, const Tensor& y, GridMap& g) {
+                 const std::vector<double>& d2, const LossSamples& samples, GridMap& g) {
   const size_t n = centre.size();
   const std::vector<Param*> params = trainableParams(net);  // once, not per grid point
   std::vector<float> point(n);
   g.values.resize(size_t(g.w) * g.h);
-  for (int row = 0; row < g.h; ++row)
+  for (int row = 0; row < g.h; ++row) {
+    const double b = gridCoordinate(g.y0, g.y1, g.h, row);
     for (int col = 0; col < g.w; ++col) {
-      const double a = g.x0 + (g.x1 - g.x0) * (col + 0.5) / g.w;
-      const double b = g.y0 + (g.y1 - g.y0) * (row + 0.5) / g.h;
+      const double a = gridCoordinate(g.x0, g.x1, g.w, col);
       for (size_t p = 0; p < n; ++p) point[p] = float(centre[p] + a * d1[p] + b * d2[p]);
       setFlat(params, point);
-      net.forward(x, /*training=*/false);
-      g.values[size_t(row * g.w + col)] = float(net.loss(y, /*withGrad=*/false));
+      g.values[size_t(row * g.w + col)] = float(lossOn(net, samples));
     }
+  }
 }
 
 // A square grid over [loX, hiX] × [loY, hiY] with a quarter of the extent added on every side.
@@ -133,6 +141,16 @@ GridMap squareAround(double loX, double hiX, double loY, double hiY, int grid) {
   return g;
 }
 
+// A square grid whose points run from −span to span on both axes, θ (0, 0) in the middle.
+GridMap centredGrid(double span, int grid) {
+  GridMap g;
+  g.w = g.h = std::clamp(grid, 3, 101);
+  const double half = span * g.w / std::max(1, g.w - 1);  // the cells' outer edges
+  g.x0 = g.y0 = -half;
+  g.x1 = g.y1 = half;
+  return g;
+}
+
 // Any unit direction ⊥ d₁, the same every time (for a path that is a straight line).
 std::vector<double> fixedDirectionAcross(const std::vector<double>& d1) {
   Rng rng(0x1a4d5ca9e);
@@ -143,7 +161,160 @@ std::vector<double> fixedDirectionAcross(const std::vector<double>& d1) {
   normalise(d);
   return d;
 }
+
+// The plane a landscape is drawn on: θ + x·d₁ + y·d₂, and the path's coordinates on it.
+struct Plane {
+  std::vector<double> d1, d2;
+  std::vector<double> px, py;
+  double explained = 1;
+  std::string xLabel, yLabel, why;
+};
+
+// "path": d₁ back towards the start, d₂ the path's main direction across d₁ (header).
+Plane pathPlane(const std::vector<std::vector<double>>& rIn) {
+  Plane pl;
+  std::vector<std::vector<double>> r = rIn;
+  const size_t k = r.size(), n = r.empty() ? 0 : r[0].size();
+  // d₁: back towards the start (or the farthest point, should the path have come back).
+  pl.d1 = r[0];
+  if (!normalise(pl.d1)) {
+    size_t far = 0;
+    for (size_t i = 1; i < k; ++i)
+      if (dot(r[i], r[i]) > dot(r[far], r[far])) far = i;
+    pl.d1 = r[far];
+    if (!normalise(pl.d1)) {
+      pl.why = "The weights have not moved yet.";
+      return pl;
+    }
+  }
+  // Coordinates along d₁; then r keeps only what is across d₁, whose main direction is d₂.
+  pl.px.resize(k);
+  pl.py.resize(k);
+  double total = 0;
+  for (size_t i = 0; i < k; ++i) {
+    pl.px[i] = dot(r[i], pl.d1);
+    total += dot(r[i], r[i]);
+    for (size_t p = 0; p < n; ++p) r[i][p] -= pl.px[i] * pl.d1[p];
+  }
+  if (!principalDirection(r, pl.d2) || std::abs(dot(pl.d2, pl.d1)) > 1e-6)
+    pl.d2 = fixedDirectionAcross(pl.d1);
+  double inPlane = 0;
+  for (size_t i = 0; i < k; ++i) {
+    pl.py[i] = dot(r[i], pl.d2);  // = ⟨θᵢ − θ, d₂⟩, as d₂ ⊥ d₁
+    inPlane += pl.px[i] * pl.px[i] + pl.py[i] * pl.py[i];
+  }
+  pl.explained = total > 0 ? inPlane / total : 1.0;
+  pl.xLabel = "d₁: back towards the start (‖Δθ‖)";
+  pl.yLabel = "d₂: the path's main direction across d₁ (‖Δθ‖)";
+  return pl;
+}
+
+// "filter": two filter-normalised random directions (landscape_directions.h); the path's
+// points θᵢ − θ = rᵢ by least squares in the plane, (xᵢ, yᵢ) = G⁻¹ [⟨d₁, rᵢ⟩, ⟨d₂, rᵢ⟩] with
+// G = [[⟨d₁,d₁⟩, ⟨d₁,d₂⟩], [⟨d₁,d₂⟩, ⟨d₂,d₂⟩]]; explained = Σ‖xᵢd₁ + yᵢd₂‖² / Σ‖rᵢ‖².
+Plane filterPlane(Network& net, const std::vector<float>& theta,
+                  const std::vector<std::vector<double>>& r, uint64_t seed) {
+  Plane pl;
+  FilterDirections f = filterDirections(trainableLayout(net), theta, seed);
+  pl.d1 = std::move(f.d1);
+  pl.d2 = std::move(f.d2);
+  const double g11 = dot(pl.d1, pl.d1), g12 = dot(pl.d1, pl.d2), g22 = dot(pl.d2, pl.d2);
+  const double det = g11 * g22 - g12 * g12;
+  if (!(g11 > 0 && g22 > 0 && det > 1e-12 * g11 * g22)) {
+    pl.why = "The random directions are zero: every trainable weight is zero, or the network "
+             "has only biases and BatchNorm parameters (filter normalisation leaves those out).";
+    return pl;
+  }
+  double total = 0, inPlane = 0;
+  for (const std::vector<double>& ri : r) {
+    const double b1 = dot(pl.d1, ri), b2 = dot(pl.d2, ri);
+    const double x = (g22 * b1 - g12 * b2) / det, y = (g11 * b2 - g12 * b1) / det;
+    pl.px.push_back(x);
+    pl.py.push_back(y);
+    total += dot(ri, ri);
+    inPlane += x * x * g11 + 2 * x * y * g12 + y * y * g22;
+  }
+  pl.explained = total > 0 ? inPlane / total : 1.0;
+  pl.xLabel = "filter-normalised random direction 1 (seed " + std::to_string(seed) + ")";
+  pl.yLabel = "filter-normalised random direction 2 (seed " + std::to_string(seed) + ")";
+  return pl;
+}
+
+// "checkpoints": the plane through θ₀, θ and the chosen point θ_c, by Gram–Schmidt:
+//   e₁ = (θ₀ − θ)/‖θ₀ − θ‖,  e₂ = (θ_c − θ − ⟨θ_c − θ, e₁⟩e₁)/‖…‖,  dᵢ = ‖θ₀ − θ‖·eᵢ,
+// so that the start is (1, 0) and the coordinates count in units of ‖θ₀ − θ‖.
+Plane checkpointPlane(const std::vector<std::vector<double>>& r,
+                      const std::vector<int64_t>& steps, int64_t through) {
+  Plane pl;
+  const size_t k = r.size(), n = r.empty() ? 0 : r[0].size();
+  if (k < 3) {
+    pl.why = "The plane through three checkpoints needs a path of at least three points: "
+             "Step or Play a little longer.";
+    return pl;
+  }
+  size_t c = k / 2;  // the path's middle, or the point nearest the step asked for
+  if (through >= 0) {
+    for (size_t i = 1; i + 1 < k; ++i)
+      if (std::llabs(steps[i] - through) < std::llabs(steps[c] - through)) c = i;
+  }
+  std::vector<double> e1 = r[0];
+  const double unit = std::sqrt(dot(e1, e1));
+  if (!normalise(e1)) {
+    pl.why = "The weights are back where they started: no plane through the start and now.";
+    return pl;
+  }
+  std::vector<double> e2 = r[c];
+  const double along = dot(e2, e1);
+  for (size_t p = 0; p < n; ++p) e2[p] -= along * e1[p];
+  if (!normalise(e2)) e2 = fixedDirectionAcross(e1);  // the three points lie on one line
+  double total = 0, inPlane = 0;
+  for (size_t i = 0; i < k; ++i) {
+    const double x = dot(r[i], e1), y = dot(r[i], e2);
+    pl.px.push_back(x / unit);
+    pl.py.push_back(y / unit);
+    total += dot(r[i], r[i]);
+    inPlane += x * x + y * y;
+  }
+  pl.explained = total > 0 ? inPlane / total : 1.0;
+  pl.d1.resize(n);
+  pl.d2.resize(n);
+  for (size_t p = 0; p < n; ++p) pl.d1[p] = unit * e1[p], pl.d2[p] = unit * e2[p];
+  pl.xLabel = "towards the start, step " + std::to_string(steps[0]) + " (‖θ₀ − θ‖)";
+  pl.yLabel = "towards step " + std::to_string(steps[c]) + ", across (‖θ₀ − θ‖)";
+  return pl;
+}
 }  // namespace
+
+LossSamples lossSamples(const Trainer& trainer, const Dataset& d, int64_t n) {
+  LossSamples s;
+  s.total = n > 0 ? std::min(n, d.size()) : d.size();
+  for (int64_t begin = 0; begin < s.total; begin += LossSamples::kChunk) {
+    const int64_t count = std::min(LossSamples::kChunk, s.total - begin);
+    s.x.push_back(trainer.makeInput(d, begin, count));
+    s.y.push_back(trainer.makeTarget(d, begin, count));
+    s.count.push_back(count);
+  }
+  return s;
+}
+
+LossSamples lossSamples(const Tensor& x, const Tensor& y) {
+  LossSamples s;
+  s.total = x.dim(0);
+  s.x.push_back(x);
+  s.y.push_back(y);
+  s.count.push_back(s.total);
+  return s;
+}
+
+double lossOn(Network& net, const LossSamples& s) {
+  if (s.total <= 0) throw Error("there are no samples to measure the loss on.");
+  double sum = 0;  // as Trainer::evaluate sums it
+  for (size_t i = 0; i < s.x.size(); ++i) {
+    net.forward(s.x[i], /*training=*/false);
+    sum += net.loss(s.y[i], /*withGrad=*/false) * double(s.count[i]);
+  }
+  return sum / double(s.total);
+}
 
 void LandscapeTracker::clear() {
   path_.clear();
@@ -173,69 +344,81 @@ void LandscapeTracker::record(Network& net, int64_t step) {
 
 LandscapeProbe LandscapeTracker::compute(Network& net, const Tensor& x, const Tensor& y,
                                          const LandscapeOptions& options) const {
-  const int grid = options.grid;
+  return compute(net, lossSamples(x, y), options);
+}
+
+LandscapeProbe LandscapeTracker::compute(Network& net, const LossSamples& samples,
+                                         const LandscapeOptions& options) const {
   LandscapeProbe out;
+  out.plane = options.plane;
   out.weights = trainableCount(net);
   out.step = steps_.empty() ? 0 : steps_.back();
+  if (options.plane != "path" && options.plane != "filter" && options.plane != "checkpoints")
+    throw Error("the landscape's plane \"" + quoteText(options.plane) +
+                "\" is not one of path, filter, checkpoints.");
   if (out.weights > kMaxWeights) {
     out.why = "This network has " + std::to_string(out.weights) +
               " weights; the landscape is drawn for networks of up to " +
               std::to_string(kMaxWeights) + " (each of its points is one evaluation).";
     return out;
   }
-  if (path_.size() < 2) {
+  const bool needsPath = options.plane != "filter";
+  if (path_.empty() || (needsPath && path_.size() < 2)) {
     out.why = "Step or Play: the landscape follows the path the weights take.";
     return out;
   }
   const std::vector<float>& theta = path_.back();
   const size_t n = theta.size(), k = path_.size();
-  std::vector<std::vector<double>> r(k, std::vector<double>(n));
+  if (n != size_t(out.weights))
+    throw Error("the path's weights do not belong to this network (" + std::to_string(n) +
+                " numbers for " + std::to_string(out.weights) + " weights).");
+  std::vector<std::vector<double>> r(k, std::vector<double>(n));  // θᵢ − θ
   for (size_t i = 0; i < k; ++i)
     for (size_t p = 0; p < n; ++p) r[i][p] = double(path_[i][p]) - double(theta[p]);
 
-  // d₁: back towards the start (or the farthest point, should the path have come back).
-  std::vector<double> d1 = r[0];
-  if (!normalise(d1)) {
-    size_t far = 0;
-    for (size_t i = 1; i < k; ++i)
-      if (dot(r[i], r[i]) > dot(r[far], r[far])) far = i;
-    d1 = r[far];
-    if (!normalise(d1)) {
-      out.why = "The weights have not moved yet.";
-      return out;
-    }
+  Plane pl = options.plane == "filter"      ? filterPlane(net, theta, r, options.seed)
+             : options.plane == "checkpoints" ? checkpointPlane(r, steps_, options.through)
+                                              : pathPlane(r);
+  if (!pl.why.empty()) {
+    out.why = pl.why;
+    return out;
   }
-  // Coordinates along d₁; then r keeps only what is across d₁, whose main direction is d₂.
-  std::vector<double> px(k), py(k);
-  double total = 0;
-  for (size_t i = 0; i < k; ++i) {
-    px[i] = dot(r[i], d1);
-    total += dot(r[i], r[i]);
-    for (size_t p = 0; p < n; ++p) r[i][p] -= px[i] * d1[p];
-  }
-  std::vector<double> d2;
-  if (!principalDirection(r, d2) || std::abs(dot(d2, d1)) > 1e-6) d2 = fixedDirectionAcross(d1);
-  double inPlane = 0;
+  out.xLabel = pl.xLabel;
+  out.yLabel = pl.yLabel;
+  out.explained = pl.explained;
   double loX = 0, hiX = 0, loY = 0, hiY = 0;
   for (size_t i = 0; i < k; ++i) {
-    py[i] = dot(r[i], d2);  // = ⟨θᵢ − θ, d₂⟩, as d₂ ⊥ d₁
-    out.pathX.push_back(px[i]);
-    out.pathY.push_back(py[i]);
+    out.pathX.push_back(pl.px[i]);
+    out.pathY.push_back(pl.py[i]);
     out.pathSteps.push_back(steps_[i]);
-    inPlane += px[i] * px[i] + py[i] * py[i];
-    loX = std::min(loX, px[i]), hiX = std::max(hiX, px[i]);
-    loY = std::min(loY, py[i]), hiY = std::max(hiY, py[i]);
+    loX = std::min(loX, pl.px[i]), hiX = std::max(hiX, pl.px[i]);
+    loY = std::min(loY, pl.py[i]), hiY = std::max(hiY, pl.py[i]);
   }
-  out.explained = total > 0 ? inPlane / total : 1.0;
+  const int grid = std::clamp(options.grid, 3, 101);
+  out.loss = options.span > 0            ? centredGrid(options.span, grid)
+             : options.plane == "filter" ? centredGrid(1.0, grid)
+                                         : squareAround(loX, hiX, loY, hiY, grid);
 
-  out.loss = squareAround(loX, hiX, loY, hiY, grid);
   const std::vector<float> current = flatWeights(net);  // θ, unless record() was not called
   Restore restore{net, current};
-  lossOnPlane(net, theta, d1, d2, x, y, out.loss);
+  lossOnPlane(net, theta, pl.d1, pl.d2, samples, out.loss);
+  // The 1-D slice θ₀ + t·(θ − θ₀), t = −½ … 3/2 in 4m steps (t = 0 and 1 among them).
+  if (k >= 2) {
+    const int m = std::max(2, (grid - 1) / 4);
+    const std::vector<Param*> params = trainableParams(net);
+    std::vector<float> point(n);
+    for (int i = 0; i <= 4 * m; ++i) {
+      const double t = double(i - m) / double(2 * m);
+      for (size_t p = 0; p < n; ++p)
+        point[p] = float(double(path_[0][p]) + t * (double(theta[p]) - double(path_[0][p])));
+      setFlat(params, point);
+      out.sliceT.push_back(t);
+      out.sliceLoss.push_back(lossOn(net, samples));
+    }
+  }
   setFlatWeights(net, current);
-  net.forward(x, /*training=*/false);
-  out.lossHere = net.loss(y, /*withGrad=*/false);
-  out.samples = x.dim(0);
+  out.lossHere = lossOn(net, samples);
+  out.samples = samples.total;
   return out;
 }
 
@@ -249,7 +432,7 @@ RaceProbe raceOptimizers(const NetworkSpec& spec, std::shared_ptr<const Split> d
   const int64_t n = std::min<int64_t>(samples, data ? data->train.size() : 0);
   if (n <= 0) throw Error("there are no training samples.");
   out.samples = n;
-  Tensor x, y;  // the samples the losses are measured on
+  LossSamples on;  // the samples the losses are measured on
   const int64_t every = std::max<int64_t>(1, steps / 30);  // about 30 points per path
   std::vector<std::vector<double>> rows;                   // every runner's points − start
   std::vector<std::pair<size_t, size_t>> spans;            // each runner's rows
@@ -269,8 +452,7 @@ RaceProbe raceOptimizers(const NetworkSpec& spec, std::shared_ptr<const Split> d
                   std::to_string(trainableCount(t->network())));
     if (origin.empty()) {
       origin = flatWeights(t->network());
-      x = t->makeInput(data->train, 0, n);
-      y = t->makeTarget(data->train, 0, n);
+      on = lossSamples(t->makeInput(data->train, 0, n), t->makeTarget(data->train, 0, n));
     }
     RaceProbe::Runner runner;
     runner.optimizer = name;
@@ -295,8 +477,7 @@ RaceProbe raceOptimizers(const NetworkSpec& spec, std::shared_ptr<const Split> d
         }
       }
     }
-    t->network().forward(x, /*training=*/false);
-    runner.finalLoss = t->network().loss(y, /*withGrad=*/false);
+    runner.finalLoss = lossOn(t->network(), on);
     spans.emplace_back(first, rows.size());
     out.runners.push_back(std::move(runner));
     last = std::move(t);
@@ -344,7 +525,7 @@ RaceProbe raceOptimizers(const NetworkSpec& spec, std::shared_ptr<const Split> d
     }
   if (total > 0) out.explained = inPlane / total;
   out.loss = squareAround(loX, hiX, loY, hiY, grid);
-  lossOnPlane(last->network(), origin, d1, d2, x, y, out.loss);
+  lossOnPlane(last->network(), origin, d1, d2, on, out.loss);
   return out;
 }
 

@@ -1,21 +1,29 @@
 #pragma once
-// Landscape: the loss around the current weights on a plane through them, and the path the
-// weights took to get there projected onto that plane — "walking downhill in fog", from above.
+// Landscape: the loss around the current weights on a plane through them, the path the
+// weights took to get there projected onto that plane — "walking downhill in fog", from above —
+// and the 1-D slice along the straight line from the start.
 //
-// With θ the current trainable weights (flattened) and θ₀ the path's oldest point:
-//   d₁ = (θ₀ − θ) / ‖θ₀ − θ‖                         back along the way training came
-//   d₂ = the first principal direction of the path's points θᵢ − θ once their d₁ part is
-//        removed (Li et al., "Visualizing the Loss Landscape of Neural Nets", 2018, §7), so
-//        that zig-zags across a valley show; a fixed pseudo-random direction ⊥ d₁ while the
-//        path is a straight line.
-//   point θᵢ  ↦  (⟨θᵢ − θ, d₁⟩, ⟨θᵢ − θ, d₂⟩)          surface  L(θ + x·d₁ + y·d₂)
-// The surface is measured in evaluation mode on fixed samples, over a square grid that covers
-// the path with a margin. The weights are restored bit for bit afterwards, so looking at the
-// landscape never changes training.
+// With θ the current trainable weights (flattened), θ₀ the path's oldest point and θᵢ its
+// points, the surface is L(θ + x·d₁ + y·d₂) on a square grid, for one of three planes:
+//   "path"         d₁ = (θ₀ − θ) / ‖θ₀ − θ‖      back along the way training came
+//                  d₂ = the first principal direction of the θᵢ − θ once their d₁ part is
+//                       removed (Li et al., "Visualizing the Loss Landscape of Neural Nets",
+//                       2018, §7), so that zig-zags across a valley show; a fixed pseudo-random
+//                       direction ⊥ d₁ while the path is a straight line.
+//                  θᵢ ↦ (⟨θᵢ − θ, d₁⟩, ⟨θᵢ − θ, d₂⟩); the grid covers the path with a margin.
+//   "filter"       d₁, d₂ random, filter-normalised (Li et al. §4; landscape_directions.h),
+//                  x, y ∈ [−1, 1]; θᵢ by least squares in the plane.
+//   "checkpoints"  the plane through θ₀, θ and a chosen point θ_c (Gram–Schmidt), coordinates
+//                  in units of ‖θ₀ − θ‖: the start is (1, 0), now (0, 0).
+// The slice (Goodfellow, Vinyals & Saxe 2015): L(θ₀ + t·(θ − θ₀)) for t from −½ to 3/2.
+// Everything is measured in evaluation mode on fixed samples, in the chunks Trainer::evaluate
+// uses, so the loss at θ is evaluate()'s. The weights are restored bit for bit afterwards, so
+// looking at the landscape never changes training.
 //
 //   LandscapeTracker t;
-//   t.record(net, steps);                        // after steps: the path grows
-//   LandscapeProbe p = t.compute(net, x, y, {.grid = 21});  // 21 × 21 losses
+//   t.record(net, steps);                                     // after steps: the path grows
+//   LandscapeProbe p = t.compute(net, x, y, {.grid = 21});    // 21 × 21 losses on the path plane
+//   p = t.compute(net, lossSamples(trainer, split.test), {.plane = "filter", .grid = 51});
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -93,6 +101,22 @@ struct RaceProbe : ProbeResult {
 };
 
 
+// The samples a landscape's losses are measured on, in the chunks Trainer::evaluate takes them
+// (kChunk at a time) and averaged as it does, L = Σ L_chunk · count / n, so that the loss at θ
+// equals evaluate()'s to the last bit.
+struct LossSamples {
+  static constexpr int64_t kChunk = 256;
+  std::vector<Tensor> x, y;
+  std::vector<int64_t> count;
+  int64_t total = 0;
+};
+// The first n samples of d (all of them: n ≤ 0), as `trainer` feeds them to its network.
+LossSamples lossSamples(const Trainer& trainer, const Dataset& d, int64_t n = 0);
+// One chunk: x, y as they are.
+LossSamples lossSamples(const Tensor& x, const Tensor& y);
+// The network's loss on them, in evaluation mode.
+double lossOn(Network& net, const LossSamples& s);
+
 class LandscapeTracker {
  public:
   // Networks with more trainable weights get no landscape (its cost grows with them).
@@ -109,6 +133,11 @@ class LandscapeTracker {
   // are restored either way.
   LandscapeProbe compute(Network& net, const Tensor& x, const Tensor& y,
                          const LandscapeOptions& options) const;
+  LandscapeProbe compute(Network& net, const LossSamples& samples,
+                         const LandscapeOptions& options) const;
+  // The path's points (flat trainable weights, oldest first) and their steps.
+  const std::vector<std::vector<float>>& path() const { return path_; }
+  const std::vector<int64_t>& steps() const { return steps_; }
 
  private:
   std::vector<std::vector<float>> path_;

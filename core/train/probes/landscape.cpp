@@ -102,8 +102,8 @@ std::shared_ptr<const ProbeResult> measureLandscape(const ProbeContext& ctx) {
     if (!ctx.path) throw Error("no path of the weights is kept.");
     LandscapeOptions at = options;
     at.grid = grid;
-    static_cast<LandscapeProbe&>(*p) = ctx.path->compute(
-        trainer.network(), trainer.makeInput(d, 0, n), trainer.makeTarget(d, 0, n), at);
+    static_cast<LandscapeProbe&>(*p) =
+        ctx.path->compute(trainer.network(), lossSamples(trainer, d, n), at);
     p->gridTarget = p->why.empty() ? options.grid : 0;
     p->hash = hash;
     p->options = options;
