@@ -10,6 +10,9 @@
 #include "support/cli_runner.h"
 #include "support/wait.h"
 #include "train/landscape.h"
+#include "train/landscape_directions.h"
+#include "train/probes/landscape.h"
+#include "util/error.h"
 #include "optim/optimizer.h"
 #include "train/session.h"
 #include "train/trainer.h"
@@ -174,6 +177,198 @@ class TestLandscape : public QObject {
     QCOMPARE(l->pathX.size(), l->pathSteps.size());
     QCOMPARE(l->pathSteps.front(), int64_t(0));
     QCOMPARE(l->pathSteps.back(), int64_t(120));
+  }
+
+  // Li et al.'s plane: random directions drawn from the seed, each weight row scaled to the
+  // norm of the same row of θ, biases left still; the grid runs from −1 to 1 with θ at its
+  // middle point, exactly.
+  void filterPlaneAroundTheWeights() {
+    const Split data = loadBuiltin("spiral", {.seed = 1});
+    Trainer t(example("spiral.net.json"), data, sgd(0.1), cpuBackend(), DType::F32);
+    LandscapeTracker path;
+    path.record(t.network(), 0);
+    for (int i = 1; i <= 50; ++i) t.step();
+    path.record(t.network(), 50);
+    const std::vector<float> before = weightsOf(t);
+    const LossSamples on = lossSamples(t, data.train, 100);
+    const LandscapeProbe p = path.compute(t.network(), on, {.plane = "filter", .grid = 11, .seed = 4});
+    QVERIFY2(p.why.empty(), p.why.c_str());
+    QCOMPARE(weightsOf(t), before);
+    QCOMPARE(p.plane, std::string("filter"));
+    QVERIFY(QString::fromStdString(p.xLabel).contains("filter-normalised"));
+    QCOMPARE(p.loss.w, 11);
+    QCOMPARE(double(p.loss.values[5 * 11 + 5]), double(float(p.lossHere)));  // the middle is θ
+    QCOMPARE(p.lossHere, t.evaluate(data.train, 100).loss);  // to the last bit
+    // The path's start, by least squares in the plane; now at (0, 0).
+    QCOMPARE(p.pathX.size(), size_t(2));
+    QCOMPARE(p.pathX.back(), 0.0);
+    QVERIFY(p.explained >= 0 && p.explained < 1);  // random directions hold little of the path
+    // The same seed, the same plane; another seed, another.
+    const LandscapeProbe same = path.compute(t.network(), on, {.plane = "filter", .grid = 11, .seed = 4});
+    QCOMPARE(same.loss.values, p.loss.values);
+    const LandscapeProbe other = path.compute(t.network(), on, {.plane = "filter", .grid = 11, .seed = 5});
+    QVERIFY(other.loss.values != p.loss.values);
+
+    // The directions: ‖d_row‖ = ‖θ_row‖ for every row of every weight, zero for biases.
+    const std::vector<ParamSlice> layout = trainableLayout(t.network());
+    const FilterDirections f = filterDirections(layout, before, 4);
+    int rows = 0;
+    for (const ParamSlice& sl : layout) {
+      if (sl.shape.size() == 1) {
+        for (size_t i = 0; i < sl.size; ++i) QCOMPARE(f.d1[sl.offset + i], 0.0);
+        continue;
+      }
+      const size_t each = sl.size / size_t(sl.shape[0]);
+      for (int64_t r = 0; r < sl.shape[0]; ++r, ++rows) {
+        double dn = 0, wn = 0, rn = 0;
+        for (size_t i = sl.offset + size_t(r) * each; i < sl.offset + size_t(r + 1) * each; ++i)
+          dn += f.d2[i] * f.d2[i], wn += double(before[i]) * before[i], rn += f.raw2[i] * f.raw2[i];
+        QVERIFY(std::abs(std::sqrt(dn) - std::sqrt(wn)) < 1e-9 * std::sqrt(wn) + 1e-12);
+        QVERIFY(rn > 0);
+      }
+    }
+    QCOMPARE(rows, 16 + 16 + 1);
+  }
+
+  // The plane through three checkpoints: the start at (1, 0), now at (0, 0), the chosen point on
+  // the plane (y > 0), every one of the three wholly in it.
+  void checkpointPlaneThroughThreePoints() {
+    const Split data = loadBuiltin("spiral", {.seed = 1});
+    Trainer t(example("spiral.net.json"), data, sgd(0.1), cpuBackend(), DType::F32);
+    LandscapeTracker path;
+    for (int i = 0; i <= 60; ++i) {
+      if (i > 0) t.step();
+      if (i % 20 == 0) path.record(t.network(), i);
+    }
+    QCOMPARE(path.points(), size_t(4));  // steps 0, 20, 40, 60
+    const LossSamples on = lossSamples(t, data.train, 64);
+    const LandscapeProbe p =
+        path.compute(t.network(), on, {.plane = "checkpoints", .grid = 9, .through = 21});
+    QVERIFY2(p.why.empty(), p.why.c_str());
+    QVERIFY(QString::fromStdString(p.yLabel).contains("step 20"));  // the nearest to 21
+    QVERIFY(std::abs(p.pathX[0] - 1) < 1e-9 && std::abs(p.pathY[0]) < 1e-9);
+    QCOMPARE(p.pathX[3], 0.0);
+    QCOMPARE(p.pathY[3], 0.0);
+    QVERIFY(p.pathY[1] > 0);  // Gram–Schmidt keeps the chosen point on the positive side
+    // The chosen point lies in the plane: its distance from θ equals its in-plane length.
+    double r2 = 0;
+    for (size_t i = 0; i < path.path()[1].size(); ++i) {
+      const double d = double(path.path()[1][i]) - path.path()[3][i];
+      r2 += d * d;
+    }
+    double u2 = 0;
+    for (size_t i = 0; i < path.path()[0].size(); ++i) {
+      const double d = double(path.path()[0][i]) - path.path()[3][i];
+      u2 += d * d;
+    }
+    const double inPlane = (p.pathX[1] * p.pathX[1] + p.pathY[1] * p.pathY[1]) * u2;
+    QVERIFY2(std::abs(inPlane - r2) < 1e-9 * r2, qPrintable(QString("%1 vs %2").arg(inPlane).arg(r2)));
+    // The slice: t = 0 is the start, t = 1 is now.
+    QVERIFY(p.sliceT.size() >= 9);
+    const auto at = [&](double t) {
+      return size_t(std::find(p.sliceT.begin(), p.sliceT.end(), t) - p.sliceT.begin());
+    };
+    QVERIFY(at(0) < p.sliceT.size() && at(1) < p.sliceT.size());
+    QCOMPARE(p.sliceT.front(), -0.5);
+    QCOMPARE(p.sliceT.back(), 1.5);
+    QCOMPARE(p.sliceLoss[at(1)], p.lossHere);
+    const std::vector<float> now = weightsOf(t);
+    setFlatWeights(t.network(), path.path()[0]);
+    QCOMPARE(p.sliceLoss[at(0)], lossOn(t.network(), on));
+    setFlatWeights(t.network(), now);
+    // Fewer than three points: it says why.
+    LandscapeTracker two;
+    two.record(t.network(), 0);
+    t.step();
+    two.record(t.network(), 1);
+    QVERIFY(!two.compute(t.network(), on, {.plane = "checkpoints", .grid = 5}).why.empty());
+    QVERIFY_THROWS_EXCEPTION(Error, two.compute(t.network(), on, {.plane = "sideways"}));
+  }
+
+  // The probe's options, range-checked; its grid refined level by level.
+  void probeOptionsAndLevels() {
+    QCOMPARE(landscapeLevels(51), (std::vector<int>{13, 25, 51}));
+    QCOMPARE(landscapeLevels(101), (std::vector<int>{13, 25, 51, 101}));
+    QCOMPARE(landscapeLevels(9), (std::vector<int>{9}));
+    const LandscapeOptions o = landscapeOptions({{"plane", "filter"}, {"grid", 31}, {"samples", 64}});
+    QCOMPARE(o.plane, std::string("filter"));
+    QCOMPARE(o.grid, 31);
+    QCOMPARE(o.samples, int64_t(64));
+    QCOMPARE(landscapeOptions(nlohmann::json::object()).grid, 51);
+    for (const nlohmann::json& bad :
+         {nlohmann::json{{"plane", "pca"}}, nlohmann::json{{"grid", 4}}, nlohmann::json{{"grid", 102}},
+          nlohmann::json{{"samples", 0}}, nlohmann::json{{"samples", 5000}},
+          nlohmann::json{{"grid", "big"}}})
+      QVERIFY_THROWS_EXCEPTION(Error, landscapeOptions(bad));
+  }
+
+  // The probe itself: paused, 13 × 13, then 25 × 25, then 51 × 51 for the same weights, then
+  // the same result again; while training, the level its last cost fits in the budget.
+  void probeRefinesLevelByLevel() {
+    const Split data = loadBuiltin("spiral", {.seed = 1});
+    Trainer t(example("spiral.net.json"), data, sgd(0.1), cpuBackend(), DType::F32);
+    LandscapeTracker path;
+    path.record(t.network(), 0);
+    for (int i = 0; i < 10; ++i) t.step();
+    path.record(t.network(), 10);
+    const nlohmann::json options = {{"samples", 32}};
+    std::shared_ptr<const ProbeResult> last;
+    std::vector<int> grids;
+    for (int i = 0; i < 4; ++i) {
+      auto next = measureLandscape(ProbeContext{t, options, last, nullptr, &path, {}, false});
+      if (i == 3) QCOMPARE(next.get(), last.get());  // done: the same result
+      last = next;
+      auto* l = dynamic_cast<const LandscapeProbe*>(last.get());
+      QVERIFY2(l && l->why.empty(), l ? l->why.c_str() : "null");
+      QCOMPARE(l->gridTarget, 51);
+      QCOMPARE(l->refining(), l->loss.w < 51);
+      grids.push_back(l->loss.w);
+    }
+    QCOMPARE(grids, (std::vector<int>{13, 25, 51, 51}));
+    // The weights moved: coarse again; while training, the finest level within the budget.
+    t.step();
+    path.record(t.network(), 11);
+    auto moved = measureLandscape(ProbeContext{t, options, last, nullptr, &path, {}, true});
+    auto* l = dynamic_cast<const LandscapeProbe*>(moved.get());
+    const double perPoint = dynamic_cast<const LandscapeProbe*>(last.get())->seconds / (51.0 * 51);
+    int expect = 13;
+    for (int g : landscapeLevels(51))
+      if (perPoint * g * g <= kLandscapeBudget) expect = g;
+    QCOMPARE(l->loss.w, expect);
+  }
+
+  // Paused, the landscape comes coarse first and is refined at the next measurements, without
+  // any command, up to the grid asked for; the weights never move.
+  void refinedWhilePaused() {
+    TrainingSession s;
+    s.setData(std::make_shared<Split>(loadBuiltin("spiral", {.seed = 1})));
+    s.setNetwork(example("spiral.net.json"));
+    ProbeRequest r;
+    r.ask<LandscapeProbe>({{"plane", "filter"}, {"grid", 51}, {"samples", 64}});
+    s.setProbes(r);
+    QVERIFY(s.sync());
+    QVERIFY(stepAndSync(s, 30));
+    std::vector<int> seen;
+    std::shared_ptr<const Snapshot> snap;
+    QVERIFY(waitUntil([&] {
+      snap = s.snapshot();
+      const LandscapeProbe* l = snap->probe<LandscapeProbe>();
+      if (l && l->step == 30 && l->why.empty() && (seen.empty() || seen.back() != l->loss.w))
+        seen.push_back(l->loss.w);
+      return l && l->loss.w == 51;
+    }));
+    const LandscapeProbe* l = snap->probe<LandscapeProbe>();
+    QCOMPARE(l->gridTarget, 51);
+    QVERIFY(!l->refining());
+    QCOMPARE(l->plane, std::string("filter"));
+    QCOMPARE(l->samples, int64_t(64));
+    QVERIFY(std::is_sorted(seen.begin(), seen.end()));
+    QCOMPARE(seen.back(), 51);
+    QCOMPARE(snap->step, int64_t(30));
+    QVERIFY(l->lossHere > 0);
+    // Then it stays: no more measurements for the same weights.
+    QVERIFY(s.sync());
+    QCOMPARE(s.snapshot()->shared<LandscapeProbe>().get(), static_cast<const ProbeResult*>(l));
   }
 
   // Curriculum topic 8: every optimizer from the same start — different paths, different
