@@ -57,6 +57,9 @@ struct LessonSetup {
   TrainConfig training;           // with randomLabels and earlyStopping
   double speed = 0;               // the window's steps per second; 0 = flat out
   std::vector<std::string> views; // view ids opened for this step (widgets/views/view_types)
+  // `attack: fgsm eps=0.1 samples=200` — the attack the attack.* metrics measure, as the
+  // AttackProbe's options (train/probes/adversarial.h); null: none.
+  nlohmann::json attack;
 };
 
 // One thing "Show me" does, in order.

@@ -8,6 +8,8 @@
 #include "lesson/metrics.h"
 #include "spec/fit_to_data.h"
 #include "train/compare.h"
+#include "train/probes/adversarial.h"
+#include "train/probes/explain_metrics.h"
 #include "train/probes/gradients.h"
 #include "train/probes/inside.h"
 #include "util/error.h"
@@ -30,10 +32,17 @@ std::string firstLstm(const NetworkSpec& spec) {
 
 // What a variant has measured at the end of the step, kept alive for the checks.
 struct Measured {
-  std::shared_ptr<const ProbeResult> gradients, inside;
+  std::shared_ptr<const ProbeResult> gradients, inside, attack, saliency, classImages;
 };
 
-Measured measure(Trainer& trainer) {
+// Whether a check of the step reads a metric starting with `prefix` ("saliency.").
+bool reads(const LessonStep& step, const std::string& prefix) {
+  return std::any_of(step.checks.begin(), step.checks.end(), [&](const LessonCheck& c) {
+    return c.text.find(prefix) != std::string::npos;
+  });
+}
+
+Measured measure(Trainer& trainer, const LessonSetup& setup, const LessonStep& step) {
   Measured m;
   const nlohmann::json none = nlohmann::json::object();
   m.gradients = measureGradients(ProbeContext{trainer, none, nullptr, nullptr, nullptr, {}, false});
@@ -42,6 +51,14 @@ Measured measure(Trainer& trainer) {
     const nlohmann::json options = {{"block", lstm}, {"sample", 0}};
     m.inside = measureInside(ProbeContext{trainer, options, nullptr, nullptr, nullptr, {}, false});
   }
+  // attack.*: the step's attack on its first test samples (train/probes/adversarial.h).
+  if (!setup.attack.is_null() && reads(step, "attack."))
+    m.attack = measureAttack(ProbeContext{trainer, setup.attack, nullptr, nullptr, nullptr, {}, false});
+  // Lesson 21's saliency and class images (train/probes/explain_metrics.h), when read.
+  if (reads(step, "saliency."))
+    m.saliency = measureSaliencyFlip(ProbeContext{trainer, none, nullptr, nullptr, nullptr, {}, false});
+  if (reads(step, "visualize."))
+    m.classImages = measureClassImages(ProbeContext{trainer, none, nullptr, nullptr, nullptr, {}, false});
   return m;
 }
 
@@ -130,13 +147,16 @@ StepRun LessonRunner::run(const Lesson& lesson, const LessonStep& step) {
   std::vector<Measured> measured;
   std::vector<RunMeasures> measures;
   const int classes = split->train.numClasses;
-  for (Comparison::Run& r : c.runs()) measured.push_back(measure(*r.trainer));
+  for (size_t i = 0; i < c.runs().size(); ++i) measured.push_back(measure(*c.runs()[i].trainer, setups[i], step));
   for (size_t i = 0; i < c.runs().size(); ++i) {
     const Comparison::Run& r = c.runs()[i];
     RunMeasures m;
     m.history = &r.metrics;
     m.gradients = dynamic_cast<const GradientProbe*>(measured[i].gradients.get());
     m.inside = dynamic_cast<const InsideProbe*>(measured[i].inside.get());
+    m.attack = dynamic_cast<const AttackProbe*>(measured[i].attack.get());
+    m.saliency = dynamic_cast<const SaliencyFlipProbe*>(measured[i].saliency.get());
+    m.classImages = dynamic_cast<const ClassImagesProbe*>(measured[i].classImages.get());
     m.steps = r.steps;
     m.classes = classes;
     m.diverged = r.diverged;

@@ -17,7 +17,9 @@
 // another network rebuilds the network, keeping weights whose names and shapes still match);
 // `reset` draws fresh weights. At the end every variant is evaluated on the full sets, its
 // gradients are measured (train/probes/gradients.h) and, for a network with an LSTM block, the
-// first LSTM's insides on test sample 0 (forget.mean).
+// first LSTM's insides on test sample 0 (forget.mean), the step's `attack:` on its first test
+// samples (attack.*, train/probes/adversarial.h) and, when a check reads them, pixel flipping
+// by saliency and the class images (saliency.*, visualize.*, train/probes/explain_metrics.h).
 #include <map>
 #include <memory>
 #include <string>

@@ -108,6 +108,28 @@ DataSource parseData(const Setting& s, const SettingPlace& place) {
   return d;
 }
 
+// attack: fgsm|pgd eps=E samples=N steps=K — the attack.* metrics' attack, as the AttackProbe's
+// options (train/probes/adversarial.h); eps 0.1, samples 200, steps 10 unless given.
+nlohmann::json parseAttack(const Setting& s, const SettingPlace& place) {
+  const std::vector<std::string> words = splitWords(s.value);
+  if (words.empty() || (words[0] != "fgsm" && words[0] != "pgd"))
+    fail(place, s, "attack: give the method first, fgsm or pgd, e.g. attack: fgsm eps=0.1 samples=200");
+  nlohmann::json a = {{"method", words[0]}, {"eps", 0.1}, {"samples", 200}, {"steps", 10}};
+  for (size_t i = 1; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    const size_t eq = w.find('=');
+    const std::string key = w.substr(0, eq), value = eq == std::string::npos ? "" : w.substr(eq + 1);
+    if (eq == std::string::npos || value.empty())
+      fail(place, s, "attack option \"" + w + "\" needs a value: " + key + "=VALUE");
+    else if (key == "eps") a["eps"] = number(place, s, value, 0, 1, "eps (pixels are 0 to 1)");
+    else if (key == "samples") a["samples"] = integer(place, s, value, 1, 10000, "samples");
+    else if (key == "steps") a["steps"] = integer(place, s, value, 1, 1000, "steps (PGD's iterations)");
+    else
+      fail(place, s, "unknown attack option \"" + key + "\"; the options are eps, samples, steps");
+  }
+  return a;
+}
+
 void applyTraining(LessonSetup& setup, const Setting& s, const SettingPlace& place) {
   TrainConfig& c = setup.training;
   const std::string& v = s.value;
@@ -207,7 +229,7 @@ std::vector<Setting> splitSettings(const std::string& text, int line, const std:
 }
 
 bool isSetupKey(const std::string& key) {
-  if (key == "network" || key == "data" || key == "views") return true;
+  if (key == "network" || key == "data" || key == "views" || key == "attack") return true;
   const auto& t = trainingKeys();
   return std::find(t.begin(), t.end(), key) != t.end();
 }
@@ -277,10 +299,11 @@ void applySettings(LessonSetup& setup, const std::vector<Setting>& settings,
   for (const Setting& s : settings) {
     if (s.key == "data") setup.data = parseData(s, place);
     else if (s.key == "views") applyViews(setup, s, place);
+    else if (s.key == "attack") setup.attack = parseAttack(s, place);
     else if (s.key == "network") continue;
     else if (isSetupKey(s.key)) applyTraining(setup, s, place);
     else if (!isBlockSetting(s.key))
-      fail(place, s, "unknown key \"" + s.key + "\"; the keys are network, data, views, " +
+      fail(place, s, "unknown key \"" + s.key + "\"; the keys are network, data, views, attack, " +
                          joined(trainingKeys()) + ", BLOCK.PARAM (e.g. h1.activation), do, " +
                          "variant, check, hint (lessons/README.md)");
   }

@@ -5,6 +5,8 @@
 #include <functional>
 #include <map>
 
+#include "train/probes/adversarial.h"
+#include "train/probes/explain_metrics.h"
 #include "train/probes/gradients.h"
 #include "train/probes/inside.h"
 #include "util/error.h"
@@ -100,6 +102,21 @@ const std::map<std::string, Measure>& measures() {
       {"best.test.loss", [](const RunMeasures& m) { return field(best(m), &MetricPoint::testLoss); }},
       {"diverged", [](const RunMeasures& m) { return Value(m.diverged ? 1.0 : 0.0); }},
       {"forget.mean", forgetMean},
+      // The step's attack (`attack: fgsm eps=0.1 samples=200`) on the first test samples.
+      {"attack.accuracy",
+       [](const RunMeasures& m) { return m.attack ? Value(m.attack->accuracy) : Value(); }},
+      {"attack.clean.accuracy",
+       [](const RunMeasures& m) { return m.attack ? Value(m.attack->cleanAccuracy) : Value(); }},
+      {"saliency.flip.accuracy",
+       [](const RunMeasures& m) { return m.saliency ? Value(m.saliency->flipAccuracy) : Value(); }},
+      {"saliency.random.accuracy",
+       [](const RunMeasures& m) {
+         return m.saliency ? Value(m.saliency->randomFlipAccuracy) : Value();
+       }},
+      {"visualize.probability",
+       [](const RunMeasures& m) {
+         return m.classImages ? Value(m.classImages->meanProbability) : Value();
+       }},
   };
   return table;
 }

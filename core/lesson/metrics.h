@@ -14,8 +14,11 @@
 
 namespace gradlab {
 
+struct AttackProbe;
+struct ClassImagesProbe;
 struct GradientProbe;
 struct InsideProbe;
+struct SaliencyFlipProbe;
 
 struct RunMeasures {
   const std::vector<MetricPoint>* history = nullptr;  // evaluations in step order; the last is "now"
@@ -24,6 +27,12 @@ struct RunMeasures {
   // One block for one sample (forget.mean reads its "gates.f" picture): the headless runner
   // measures the first LSTM block on test sample 0; the player passes the Inside view's result.
   const InsideProbe* inside = nullptr;
+  // The step's attack (`attack:`) on the first test samples: attack.accuracy reads it.
+  const AttackProbe* attack = nullptr;
+  // Lesson 21 (train/probes/explain_metrics.h): pixel flipping by saliency on the first test
+  // images, and the images optimised for each class; measured when a check reads them.
+  const SaliencyFlipProbe* saliency = nullptr;
+  const ClassImagesProbe* classImages = nullptr;
   int64_t steps = 0;
   int classes = 0;                    // 0: not classification
   bool diverged = false;

@@ -11,6 +11,8 @@
 
 #include "lesson/live_checks.h"
 #include "lesson/show_me.h"
+#include "train/probes/adversarial.h"
+#include "train/probes/explain_metrics.h"
 #include "train/probes/gradients.h"
 #include "train/probes/inside.h"
 
@@ -200,6 +202,11 @@ void LessonPlayer::addProbes(ProbeRequest& request) const {
           request.ask<InsideProbe>({{"block", b.id}, {"sample", 0}});
           break;
         }
+    // attack.*: the step's attack on its first test samples, as `gradlab-cli lesson check`.
+    if (c.text.find("attack.") != std::string::npos && !s->setup.attack.is_null())
+      request.ask<AttackProbe>(s->setup.attack);
+    if (c.text.find("saliency.") != std::string::npos) request.ask<SaliencyFlipProbe>();
+    if (c.text.find("visualize.") != std::string::npos) request.ask<ClassImagesProbe>();
   }
 }
 

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "train/probes/adversarial.h"
+#include "train/probes/explain_metrics.h"
 #include "train/probes/gradients.h"
 #include "train/probes/inside.h"
 
@@ -14,6 +16,9 @@ RunMeasures liveMeasures(const Snapshot& snap) {
   // forget.mean reads an LSTM's gates (the player asks for the first LSTM on test sample 0;
   // the Inside view may show another block meanwhile).
   if (const InsideProbe* in = snap.probe<InsideProbe>(); in && in->type == "LSTM") m.inside = in;
+  m.attack = snap.probe<AttackProbe>();  // the player asks for the step's attack
+  m.saliency = snap.probe<SaliencyFlipProbe>();
+  m.classImages = snap.probe<ClassImagesProbe>();
   m.steps = snap.step;
   m.classes = snap.data ? snap.data->train.numClasses : 0;
   // A step whose loss was NaN/Inf pauses the session; its last batch loss stays non-finite.
