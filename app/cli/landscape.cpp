@@ -106,29 +106,6 @@ HostTensor f64(Shape shape, std::vector<double> values) {
   return HostTensor{std::move(shape), DType::F64, std::move(values)};
 }
 
-// Each trainable tensor's raw draw, normalised directions and weights, under
-// "raw1.<name>", "raw2.<name>", "d1.<name>", "d2.<name>", "theta.<name>" (F64, its shape).
-void dumpDirections(const std::string& file, Network& net, uint64_t seed) {
-  const std::vector<ParamSlice> layout = trainableLayout(net);
-  const std::vector<float> theta = flatWeights(net);
-  const FilterDirections f = filterDirections(layout, theta, seed);
-  TensorMap out;
-  for (const ParamSlice& s : layout) {
-    auto part = [&](const std::vector<double>& v) {
-      return f64(s.shape, std::vector<double>(v.begin() + long(s.offset),
-                                              v.begin() + long(s.offset + s.size)));
-    };
-    out["raw1." + s.name] = part(f.raw1);
-    out["raw2." + s.name] = part(f.raw2);
-    out["d1." + s.name] = part(f.d1);
-    out["d2." + s.name] = part(f.d2);
-    out["theta." + s.name] =
-        f64(s.shape, std::vector<double>(theta.begin() + long(s.offset),
-                                         theta.begin() + long(s.offset + s.size)));
-  }
-  writeSafetensors(file, out, {{"seed", std::to_string(seed)}, {"normalisation", "filter, biasbn zero"}});
-}
-
 void run(const LandscapeCliOptions& o) {
   checkOptions(o);
   auto given = [&](const char* flag) { return o.cmd && o.cmd->count(flag) > 0; };
@@ -163,7 +140,9 @@ void run(const LandscapeCliOptions& o) {
   }
   net.loadWeights(readSafetensors(o.weights), o.weights);
   tracker.record(net, int64_t(o.path.size()));
-  if (!o.dumpDirections.empty()) dumpDirections(o.dumpDirections, net, o.seed);
+  if (!o.dumpDirections.empty())
+    writeSafetensors(o.dumpDirections, filterDirectionTensors(net, o.seed),
+                     {{"seed", std::to_string(o.seed)}, {"normalisation", "filter; biasbn zero"}});
 
   const Dataset& test = trainer.data().test;
   const bool onTest = o.set == "test" || (o.set == "auto" && test.size() > 0);

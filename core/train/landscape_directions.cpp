@@ -55,4 +55,29 @@ FilterDirections filterDirections(const std::vector<ParamSlice>& layout,
   return f;
 }
 
+TensorMap filterDirectionTensors(Network& net, uint64_t seed) {
+  const std::vector<ParamSlice> layout = trainableLayout(net);
+  std::vector<float> theta;
+  for (const auto& [name, p] : net.params())
+    if (p->decl.trainable) {
+      const std::vector<float> v = p->value.toHostF32();
+      theta.insert(theta.end(), v.begin(), v.end());
+    }
+  const FilterDirections f = filterDirections(layout, theta, seed);
+  TensorMap out;
+  for (const ParamSlice& s : layout) {
+    auto part = [&](const auto& v) {
+      return HostTensor{s.shape, DType::F64,
+                        std::vector<double>(v.begin() + long(s.offset),
+                                            v.begin() + long(s.offset + s.size))};
+    };
+    out["raw1." + s.name] = part(f.raw1);
+    out["raw2." + s.name] = part(f.raw2);
+    out["d1." + s.name] = part(f.d1);
+    out["d2." + s.name] = part(f.d2);
+    out["theta." + s.name] = part(theta);
+  }
+  return out;
+}
+
 }  // namespace gradlab

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "io/safetensors.h"
 #include "network/network.h"
 
 namespace gradlab {
@@ -45,5 +46,11 @@ struct FilterDirections {
 // Two directions drawn from `seed` (the same seed, the same directions) and normalised.
 FilterDirections filterDirections(const std::vector<ParamSlice>& layout,
                                   const std::vector<float>& theta, uint64_t seed);
+
+// The network's filter directions from `seed` per tensor, as host tensors of its shape (F64):
+// "raw1.<name>", "raw2.<name>" (the draw), "d1.<name>", "d2.<name>" (normalised) and
+// "theta.<name>" (the weights) — what gradlab-cli landscape --dump-directions writes, for a
+// re-implementation to check (tests/parity/filter_directions_ref.py).
+TensorMap filterDirectionTensors(Network& net, uint64_t seed);
 
 }  // namespace gradlab
