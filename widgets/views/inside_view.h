@@ -2,7 +2,8 @@
 // InsideView: inside one block for one sample — what a CNN's feature maps and filters look
 // like for a chosen image, how an LSTM's gates open and close along a sequence, which units a
 // dropout mask drops. The block follows the canvas selection (or the chooser); the sample is a
-// test sample by number. Pictures: views/picture_grid.h.
+// test sample by number, or the user's own PNG/JPEG dropped on the view (views/image_drop.h) —
+// its feature maps, and the prediction with class probabilities. Pictures: views/picture_grid.h.
 #include <QStringList>
 
 #include "train/probes/inside.h"
@@ -13,6 +14,7 @@ class QSpinBox;
 
 namespace gradlab::widgets {
 
+class ImageDrop;
 class PictureGrid;
 
 class InsideView : public View {
@@ -30,12 +32,15 @@ class InsideView : public View {
   void setSample(int index);
   QString block() const;
   PictureGrid* pictures() const { return grid_; }
+  ImageDrop* imageDrop() const { return drop_; }
 
 
  private:
   QComboBox* blocks_;
   QSpinBox* sample_;
   PictureGrid* grid_;
+  ImageDrop* drop_;
+  QString dropMessage_;  // why the last dropped file could not be used
   std::shared_ptr<const InsideProbe> shown_;
 };
 

@@ -10,6 +10,7 @@
 #include "views/landscape_view.h"
 #include "views/loss_view.h"
 #include "views/reconstruction_view.h"
+#include "views/saliency_view.h"
 
 namespace gradlab::widgets {
 
@@ -28,6 +29,7 @@ const std::vector<ViewType>& viewTypes() {
       {"confusion", make<ConfusionView>},
       {"gradient", make<GradientView>},
       {"inside", make<InsideView>},
+      {"saliency", make<SaliencyView>},
       {"landscape", make<LandscapeView>},
       {"reconstruction", make<ReconstructionView>},
       {"adversarial", make<AdversarialView>},

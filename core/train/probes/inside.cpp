@@ -1,6 +1,7 @@
 #include "train/probes/inside.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "train/readout.h"
 #include "train/trainer.h"
@@ -41,13 +42,30 @@ std::shared_ptr<const ProbeResult> measureInside(const ProbeContext& ctx) {
   const Split& data = trainer.data();
   const bool onTest = data.test.size() > 0;
   const Dataset& d = onTest ? data.test : data.train;
-  if (!b || d.size() == 0) return nullptr;
+  const bool own = ctx.options.contains("image") && ctx.options["image"].is_array();
+  if (!b || (d.size() == 0 && !own)) return nullptr;
   auto p = std::make_shared<InsideProbe>();
   p->block = b->id();
   p->type = b->type();
   p->onTest = onTest;
-  p->sample = std::clamp<int64_t>(ctx.options.value("sample", int64_t(0)), 0, d.size() - 1);
-  const Tensor x = trainer.makeInput(d, p->sample, 1);
+  Tensor x;
+  if (own) {  // the user's own image, as the network's input
+    p->ownImage = true;
+    p->sample = -1;
+    std::vector<float> image;
+    for (const auto& v : ctx.options["image"]) image.push_back(v.is_number() ? v.get<float>() : 0.0f);
+    const Shape& in = net.inputShape();
+    if (int64_t(image.size()) != numel(in)) {
+      p->why = "The image has " + std::to_string(image.size()) + " values; the network's input " +
+               toString(in) + " takes " + std::to_string(numel(in)) + ". Drop it again.";
+      return p;
+    }
+    x = net.backend().empty(withBatch(1, in), net.dtype());
+    x.fromHost(std::span<const float>(image));
+  } else {
+    p->sample = std::clamp<int64_t>(ctx.options.value("sample", int64_t(0)), 0, d.size() - 1);
+    x = trainer.makeInput(d, p->sample, 1);
+  }
   net.forward(x, /*training=*/false);
   p->input = picture("input", x);
   p->pictures.push_back(picture("output", net.output(b->id())));
@@ -69,7 +87,15 @@ std::shared_ptr<const ProbeResult> measureInside(const ProbeContext& ctx) {
     const Readout readout(net);
     const std::vector<float> out = net.output(net.lossBlock()).toHostF32();
     p->predicted = readout.predicted(out.data());
-    p->truth = int(d.y[size_t(p->sample * std::max<int64_t>(1, d.yStride()))]);
+    if (!own) p->truth = int(d.y[size_t(p->sample * std::max<int64_t>(1, d.yStride()))]);
+    // One row of class scores: p_c = exp(z_c − max z) / Σ_k exp(z_k − max z).
+    if (readout.kind == LossKind::CrossEntropy && readout.rowsPerSample == 1 && readout.k > 1) {
+      const float mx = *std::max_element(out.begin(), out.begin() + readout.k);
+      double sum = 0;
+      for (int64_t c = 0; c < readout.k; ++c) sum += std::exp(double(out[size_t(c)] - mx));
+      for (int64_t c = 0; c < readout.k; ++c)
+        p->probabilities.push_back(float(std::exp(double(out[size_t(c)] - mx)) / sum));
+    }
   }
   return p;
 }

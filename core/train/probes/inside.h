@@ -4,6 +4,8 @@
 // while training (dropout's mask, from the last training batch), and its weights.
 //   options: {"block": "c1", "sample": 0}   the sample indexes the test set (the training set
 //                                           where there is none)
+//            {"block": "c1", "image": [784 floats]}   the user's own image instead (a dropped
+//                                           PNG/JPEG, data/own_image.h), [...input shape]
 #include <string>
 #include <vector>
 
@@ -34,9 +36,12 @@ struct InsideProbe : ProbeResult {
   static inline const ProbeType kType{measureInside, captureTrainingInternals, 0};
   static constexpr int64_t kMaxPictureWeights = 1 << 16;  // weights shown up to this size
   std::string block, type;  // "c1", "Conv2D"
-  int64_t sample = 0;       // index in the set shown
+  int64_t sample = 0;       // index in the set shown (-1: the own image)
   bool onTest = true;       // test set, or training set where there is none
-  int truth = -1, predicted = -1;  // classification; -1 otherwise
+  bool ownImage = false;    // the input is the options' image
+  int truth = -1, predicted = -1;  // classification; -1 otherwise (truth: -1 for an own image)
+  std::vector<float> probabilities;  // cross_entropy classifiers: softmax of the class scores
+  std::string why;          // the options' image does not fit the network: why
   TensorPicture input;             // the sample as the network sees it
   std::vector<TensorPicture> pictures;  // output, internals, training-only ones, weights
 };
