@@ -64,6 +64,7 @@ struct LandscapeProbe : ProbeResult {
   std::string plane = "path";      // which plane was used
   std::string xLabel, yLabel;      // what each direction is, for axes
   int gridTarget = 0;              // the grid being refined towards; loss.w < gridTarget while refining
+                                   // (the probe's, or less where that would take over 2 s)
   // The 1-D slice (Goodfellow et al. 2015): the loss on the straight line θ(t) = θ₀ + t·(θ − θ₀)
   // from the path's start (t = 0) to now (t = 1), t from −0.5 to 1.5; empty without a path.
   std::vector<double> sliceT, sliceLoss;

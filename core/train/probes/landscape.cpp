@@ -84,18 +84,27 @@ std::shared_ptr<const ProbeResult> measureLandscape(const ProbeContext& ctx) {
 
     const std::vector<int> levels = landscapeLevels(options.grid);
     int grid = levels.front();
+    // What one grid point cost last time (the slice and the rest included).
+    const double perPoint = last && last->loss.w > 0 && last->seconds > 0
+                                ? last->seconds / double(last->loss.w * last->loss.h)
+                                : 0;
     if (same) {  // paused: the next finer level
       for (int l : levels)
         if (l > last->loss.w) {
           grid = l;
           break;
         }
-    } else if (ctx.training && last && last->loss.w > 0 && last->seconds > 0) {
+    } else if (ctx.training && perPoint > 0) {
       // While training: the finest level that fits the budget at the last measured cost.
-      const double perPoint = last->seconds / double(last->loss.w * last->loss.h);
       for (int l : levels)
         if (perPoint * l * l <= kLandscapeBudget) grid = l;
     }
+    // Refined towards the grid asked for, or the finest level one measurement of which stays
+    // within kLandscapePausedBudget (the worker answers no command meanwhile).
+    int target = levels.front();
+    for (int l : levels)
+      if (l <= grid || perPoint == 0 || perPoint * l * l <= kLandscapePausedBudget) target = l;
+      else break;
     const Dataset& d = trainer.data().train;
     const int64_t n = std::min<int64_t>(options.samples, d.size());
     if (n == 0) throw Error("there are no training samples to measure the loss on.");
@@ -104,7 +113,7 @@ std::shared_ptr<const ProbeResult> measureLandscape(const ProbeContext& ctx) {
     at.grid = grid;
     static_cast<LandscapeProbe&>(*p) =
         ctx.path->compute(trainer.network(), lossSamples(trainer, d, n), at);
-    p->gridTarget = p->why.empty() ? options.grid : 0;
+    p->gridTarget = p->why.empty() ? std::max(target, p->loss.w) : 0;
     p->hash = hash;
     p->options = options;
     p->pathPoints = points;

@@ -6,8 +6,10 @@
 // Options (all optional): {"plane": "path" | "filter" | "checkpoints", "grid": 51,
 // "samples": 256, "through": <step>}. Progressive: paused, the first measurement is a coarse
 // grid (13 × 13 for 51) and each later one, for the same weights and options, the next finer
-// level (25, then 51) until loss.w == gridTarget; while training, the finest level whose
-// cost (measured on the previous result) fits kLandscapeBudget seconds.
+// level (25, then 51) until loss.w == gridTarget: the grid asked for, or the finest level one
+// measurement of which (at the cost per point measured last time) stays within
+// kLandscapePausedBudget, as the worker answers no command while it measures. While training,
+// the finest level whose cost fits kLandscapeBudget seconds.
 //
 //   request.ask<LandscapeProbe>({{"plane", "filter"}, {"grid", 51}});
 //   → 13 × 13 (refining), → 25 × 25 (refining), → 51 × 51 (done), while paused
@@ -22,6 +24,7 @@ inline constexpr int kLandscapeGrid = 51;           // losses per side, by defau
 inline constexpr int64_t kLandscapeSamples = 256;   // the training samples measured on, by default
 inline constexpr int64_t kLandscapeMaxSamples = 4096;
 inline constexpr double kLandscapeBudget = 0.05;    // seconds a measurement may take while training
+inline constexpr double kLandscapePausedBudget = 2.0;  // … and paused: no finer level beyond
 
 // The levels a grid of `grid` points per side is refined through, coarsest first, ending with
 // grid itself: halving (kept odd, so θ stays a grid point) down to no less than 13.
