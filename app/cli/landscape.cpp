@@ -61,8 +61,9 @@ void checkOptions(const LandscapeCliOptions& o) {
   if (o.dataset.empty() == o.data.empty())
     throw Error("give exactly one of --dataset NAME (a built-in set) or --data FILE: the data "
                 "the loss is measured on");
-  if (o.directions != "path" && o.directions != "filter" && o.directions != "checkpoints")
-    throw Error("--directions must be path, filter or checkpoints, got \"" +
+  if (o.directions != "path" && o.directions != "pca" && o.directions != "filter" &&
+      o.directions != "checkpoints")
+    throw Error("--directions must be path (or pca), filter or checkpoints, got \"" +
                 quoteText(o.directions) + "\"");
   if (o.set != "auto" && o.set != "test" && o.set != "train")
     throw Error("--set must be auto, test or train, got \"" + quoteText(o.set) + "\"");
@@ -106,7 +107,8 @@ HostTensor f64(Shape shape, std::vector<double> values) {
   return HostTensor{std::move(shape), DType::F64, std::move(values)};
 }
 
-void run(const LandscapeCliOptions& o) {
+void run(LandscapeCliOptions& o) {
+  if (o.directions == "pca") o.directions = "path";  // the path's principal directions
   checkOptions(o);
   auto given = [&](const char* flag) { return o.cmd && o.cmd->count(flag) > 0; };
   const NetworkSpec spec = loadNetwork(o.network);
@@ -217,7 +219,7 @@ void addLandscape(CLI::App& app, int& exitCode) {
   cmd->add_option("--target", o.target, "CSV: the column to predict");
   cmd->add_option("--dump", o.dump, "where to write loss, x, y, path, slice (safetensors)")->required();
   cmd->add_option("--directions", o.directions,
-                  "path (the path's own directions), filter (filter-normalised random, Li et al. "
+                  "path or pca (the path's principal directions), filter (filter-normalised random, Li et al. "
                   "2018) or checkpoints (the plane through the start, the weights and --through)")
       ->default_val("path");
   cmd->add_option("--grid", o.grid, "points per side, 5 to 101")->default_val(51);

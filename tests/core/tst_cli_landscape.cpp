@@ -122,7 +122,7 @@ class TestCliLandscape : public QObject {
     QTest::newRow("span") << QStringList{"--span", "-1"} << "--span must be between";
     QTest::newRow("samples") << QStringList{"--samples", "0"} << "--samples must be between";
     QTest::newRow("threads") << QStringList{"--threads", "0"} << "--threads must be between";
-    QTest::newRow("directions") << QStringList{"--directions", "pca"} << "--directions must be";
+    QTest::newRow("directions") << QStringList{"--directions", "sideways"} << "--directions must be";
     QTest::newRow("set") << QStringList{"--set", "valid"} << "--set must be";
     QTest::newRow("path needed") << QStringList{"--directions", "path"} << "give --path";
     QTest::newRow("through") << QStringList{"--through", "3"} << "--through picks the third point";
