@@ -470,7 +470,7 @@ class TestLabWindow : public QObject {
     QVERIFY(dock);
     w->canvas()->setFocus();
     QTest::keyClick(w->canvas(), Qt::Key_S);
-    QVERIFY(waitFor([&] { return w->view<LandscapeView>()->surfaceCells() == 25 * 25; }));
+    QVERIFY(waitFor([&] { return w->view<LandscapeView>()->surfaceCells() == 51 * 51; }));
     QCOMPARE(w->view<LandscapeView>()->pathPoints(), 2);  // the start and now
     for (int i = 0; i < 5; ++i) {
       QTest::keyClick(w->canvas(), Qt::Key_S);
