@@ -84,6 +84,7 @@ void Network::setInputGradient(bool on) {
   inputGradReady_ = false;
   updateNeedsGrad();
   batch_ = 0;  // the next forward reallocates the grads (ensureBatch)
+  ++layoutVersion_;  // and a recorded step (trainer.cpp) is recorded anew
 }
 
 const Tensor& Network::inputGradient() const {
