@@ -70,7 +70,6 @@ void checkOptions(const LandscapeCliOptions& o) {
   range("--grid", o.grid, 5, 101);
   if (given("--span")) range("--span", o.span, 1e-9, 1e6);
   if (given("--samples")) range("--samples", double(o.samples), 1, 1e7);
-  if (given("--through")) range("--through", double(o.through), 0, 1e6);
   if (given("--test-split") && !(o.testSplit >= 0 && o.testSplit < 1))
     throw Error("--test-split must be a fraction in [0, 1), got " + fmt(o.testSplit));
   if (given("--points")) range("--points", double(o.points), 1, 1e7);
@@ -89,10 +88,10 @@ void checkOptions(const LandscapeCliOptions& o) {
   if (given("--through") && o.directions != "checkpoints")
     throw Error("--through picks the third point of --directions checkpoints; drop it or use "
                 "those directions");
-  if (given("--through") && o.through >= int64_t(o.path.size()))
-    throw Error("--through " + std::to_string(o.through) + " is not a --path index: there are " +
-                std::to_string(o.path.size()) + " files (0 to " +
-                std::to_string(o.path.size() - 1) + ")");
+  if (given("--through") && (o.through < 1 || o.through >= int64_t(o.path.size())))
+    throw Error("--through " + std::to_string(o.through) + " is not the index of a --path file "
+                "after the start: give 1 to " + std::to_string(o.path.size() - 1) +
+                " (0 is the start itself)");
   for (const std::string& out : {o.dump, o.dumpDirections}) {
     if (out.empty()) continue;
     const std::filesystem::path dir = std::filesystem::path(out).parent_path();
@@ -235,8 +234,8 @@ void addLandscape(CLI::App& app, int& exitCode) {
   cmd->add_option("--path", o.path, "earlier weights files, oldest first: the path to the weights")
       ->delimiter(',');
   cmd->add_option("--through", o.through,
-                  "checkpoints: the index of the --path file the plane passes through (default: "
-                  "the middle)");
+                  "checkpoints: the index of the --path file the plane passes through, 1 to the "
+                  "number of files − 1 (default: the middle of the path)");
   cmd->add_option("--seed", o.seed,
                   "the data's seed, as train's (default: the network file's, else 0), and the "
                   "random directions' draw")

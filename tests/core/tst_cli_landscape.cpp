@@ -126,6 +126,10 @@ class TestCliLandscape : public QObject {
     QTest::newRow("set") << QStringList{"--set", "valid"} << "--set must be";
     QTest::newRow("path needed") << QStringList{"--directions", "path"} << "give --path";
     QTest::newRow("through") << QStringList{"--through", "3"} << "--through picks the third point";
+    QTest::newRow("through the start")
+        << QStringList{"--directions", "checkpoints", "--path",
+                       tmp("w100.safetensors") + "," + tmp("w200.safetensors"), "--through", "0"}
+        << "--through 0 is not the index of a --path file after the start";
     QTest::newRow("test split") << QStringList{"--test-split", "1"} << "--test-split must be";
     QTest::newRow("no test set") << QStringList{"--test-split", "0", "--set", "test"}
                                  << "the test set is empty";
