@@ -57,6 +57,17 @@ Value forgetMean(const RunMeasures& m) {
   return {};
 }
 
+// Weights (kernels and weight matrices, not biases) of all layers / of the first layer with
+// weights, as the gradient view counts them: a dense layer 784 -> 32 has 25 088, a Conv2D of
+// 8 filters 5×5 on one channel 200 — the same kernel at every position (lessons 13, 14).
+Value weightCount(const RunMeasures& m, bool firstOnly) {
+  if (!m.gradients || m.gradients->layers.empty()) return {};
+  if (firstOnly) return double(m.gradients->layers.front().weights);
+  int64_t n = 0;
+  for (const GradientProbe::Layer& l : m.gradients->layers) n += l.weights;
+  return double(n);
+}
+
 Value difference(Value a, Value b) { return a && b ? Value(*a - *b) : Value(); }
 
 const std::map<std::string, Measure>& measures() {
@@ -102,6 +113,8 @@ const std::map<std::string, Measure>& measures() {
       {"best.test.loss", [](const RunMeasures& m) { return field(best(m), &MetricPoint::testLoss); }},
       {"diverged", [](const RunMeasures& m) { return Value(m.diverged ? 1.0 : 0.0); }},
       {"forget.mean", forgetMean},
+      {"weights", [](const RunMeasures& m) { return weightCount(m, false); }},
+      {"weights.first", [](const RunMeasures& m) { return weightCount(m, true); }},
       // The step's attack (`attack: fgsm eps=0.1 samples=200`) on the first test samples.
       {"attack.accuracy",
        [](const RunMeasures& m) { return m.attack ? Value(m.attack->accuracy) : Value(); }},

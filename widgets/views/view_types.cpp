@@ -4,6 +4,7 @@
 #include "views/boundary_view.h"
 #include "views/compare_view.h"
 #include "views/confusion_view.h"
+#include "views/conv_explainer_view.h"
 #include "views/fit_view.h"
 #include "views/gradient_view.h"
 #include "views/inside_view.h"
@@ -33,6 +34,7 @@ const std::vector<ViewType>& viewTypes() {
       {"landscape", make<LandscapeView>},
       {"reconstruction", make<ReconstructionView>},
       {"adversarial", make<AdversarialView>},
+      {"convolution", make<ConvExplainerView>},
       {"loss", make<LossView>, ViewType::Place::Below},
       {"compare", make<CompareView>},  // tabbed with the first; last, so that key 9 shows it
   };
