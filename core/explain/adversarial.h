@@ -39,7 +39,8 @@ struct AttackOptions {
 
 // x' = clip(x + ε·sign(∇ₓ L(x, y))) (FGSM, Goodfellow et al. 2015) or its projected iteration
 // (PGD). y: the true classes ([N] class indices, or whatever the network's loss takes as a
-// target). x: [N, ...input shape]. Returns [N, ...] host floats (a cpu tensor). The weights
+// target). x: [N, ...input shape]. Returns [N, ...] host floats (a cpu tensor); ε = 0 returns
+// x unchanged (not even clipped). The weights
 // are unchanged; the network runs in evaluation mode. Throws Error for a bad ε, step count,
 // range or input shape.
 Tensor attack(Network& net, const Tensor& x, const Tensor& y, const AttackOptions& options);

@@ -6,11 +6,13 @@
 //   x⁰ ~ U(lo + 0.4·(hi − lo), lo + 0.6·(hi − lo))   small noise around grey, from `seed`
 //   each step k:  x̃ = roll(x, random dx, dy ∈ [−jitter, jitter])      (jitter)
 //                 g = ∂S/∂x̃, rolled back;   S = the target's score
-//                 x ← x + lr·g/(mean|g| + 1e-8) − lr·l2·x                (normalised ascent, L2 decay)
+//                 x ← x + lr·g/(mean|g| + 1e-8) − lr·l2·(x − lo)         (normalised ascent, L2 decay
+//                                                                       towards lo, the background)
 //                 every blurEvery steps: x ← Gaussian(σ = blurSigma) ∗ x  (separable, per channel)
 //                 x ← clip(x, lo, hi)
 //   score S: the class's pre-softmax score, or the mean of one channel's map of a block's
-//   output ([C, H, W]: channel c's H·W values; [F]: value c).
+//   output ([C, H, W]: channel c's H·W values; [F]: value c). A ReLU unit that is 0 for the
+//   starting noise has no gradient: its image stays the (decayed, blurred) noise.
 //
 //   VisualizeTarget t;  t.cls = 3;                        // what makes "dress" most "dress"?
 //   Visualization v = visualize(net, t, {}, [](double share) { return !cancelled; });
