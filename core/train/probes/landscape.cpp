@@ -20,6 +20,31 @@ std::vector<int> landscapeLevels(int grid) {
   return levels;
 }
 
+LandscapeLevel landscapeLevel(int grid, int lastGrid, bool refine, bool training,
+                              double secondsPerPoint) {
+  const std::vector<int> levels = landscapeLevels(grid);
+  LandscapeLevel out{levels.front(), levels.front()};
+  if (refine) {  // paused: the next finer level
+    for (int l : levels)
+      if (l > lastGrid) {
+        out.grid = l;
+        break;
+      }
+    if (lastGrid >= levels.back()) out.grid = levels.back();
+  } else if (training && secondsPerPoint > 0) {
+    for (int l : levels)
+      if (secondsPerPoint * l * l <= kLandscapeBudget) out.grid = l;
+  }
+  // Refined towards the grid asked for, or the finest level one measurement of which stays
+  // within kLandscapePausedBudget (the worker answers no command meanwhile).
+  for (int l : levels) {
+    if (!(l <= out.grid || secondsPerPoint == 0 || secondsPerPoint * l * l <= kLandscapePausedBudget))
+      break;
+    out.target = l;
+  }
+  return out;
+}
+
 LandscapeOptions landscapeOptions(const nlohmann::json& options) {
   LandscapeOptions o;
   if (!options.is_object()) return o;
@@ -82,38 +107,21 @@ std::shared_ptr<const ProbeResult> measureLandscape(const ProbeContext& ctx) {
                       last->pathPoints == points && sameAsk(last->options, options);
     if (same && !last->refining()) return last;  // measured for these weights already
 
-    const std::vector<int> levels = landscapeLevels(options.grid);
-    int grid = levels.front();
     // What one grid point cost last time (the slice and the rest included).
     const double perPoint = last && last->loss.w > 0 && last->seconds > 0
                                 ? last->seconds / double(last->loss.w * last->loss.h)
                                 : 0;
-    if (same) {  // paused: the next finer level
-      for (int l : levels)
-        if (l > last->loss.w) {
-          grid = l;
-          break;
-        }
-    } else if (ctx.training && perPoint > 0) {
-      // While training: the finest level that fits the budget at the last measured cost.
-      for (int l : levels)
-        if (perPoint * l * l <= kLandscapeBudget) grid = l;
-    }
-    // Refined towards the grid asked for, or the finest level one measurement of which stays
-    // within kLandscapePausedBudget (the worker answers no command meanwhile).
-    int target = levels.front();
-    for (int l : levels)
-      if (l <= grid || perPoint == 0 || perPoint * l * l <= kLandscapePausedBudget) target = l;
-      else break;
+    const LandscapeLevel level =
+        landscapeLevel(options.grid, last ? last->loss.w : 0, same, ctx.training, perPoint);
     const Dataset& d = trainer.data().train;
     const int64_t n = std::min<int64_t>(options.samples, d.size());
     if (n == 0) throw Error("there are no training samples to measure the loss on.");
     if (!ctx.path) throw Error("no path of the weights is kept.");
     LandscapeOptions at = options;
-    at.grid = grid;
+    at.grid = level.grid;
     static_cast<LandscapeProbe&>(*p) =
         ctx.path->compute(trainer.network(), lossSamples(trainer, d, n), at);
-    p->gridTarget = p->why.empty() ? std::max(target, p->loss.w) : 0;
+    p->gridTarget = p->why.empty() ? std::max(level.target, p->loss.w) : 0;
     p->hash = hash;
     p->options = options;
     p->pathPoints = points;

@@ -31,6 +31,18 @@ inline constexpr double kLandscapePausedBudget = 2.0;  // … and paused: no fin
 //   51 → {13, 25, 51};  101 → {13, 25, 51, 101};  9 → {9}
 std::vector<int> landscapeLevels(int grid);
 
+// The level to measure now and the one to refine towards, for a grid of `grid` asked for:
+//   refine (paused, the same weights and options, last measured at lastGrid): the next finer
+//   level; training: the finest level whose cost at `secondsPerPoint` (measured last time; 0:
+//   unknown) fits kLandscapeBudget; else the coarsest. The target: the grid asked for, or the
+//   finest level one measurement of which stays within kLandscapePausedBudget.
+//   landscapeLevel(51, 13, true, false, 1e-5) → {25, 51};  landscapeLevel(51, 0, false, true, 1e-4) → {13, 51}
+struct LandscapeLevel {
+  int grid = 0, target = 0;
+};
+LandscapeLevel landscapeLevel(int grid, int lastGrid, bool refine, bool training,
+                              double secondsPerPoint);
+
 // The probe's options read and range-checked (throws Error naming the option).
 LandscapeOptions landscapeOptions(const nlohmann::json& options);
 
