@@ -36,8 +36,9 @@
 namespace gradlab {
 
 struct ProbeContext;
-// The landscape probe (train/probes/landscape.cpp): 25 × 25 losses on the first 256 training
-// samples; never null — a landscape that cannot be measured says why.
+// The landscape probe (train/probes/landscape.cpp): up to 51 × 51 losses (refined from 13 × 13)
+// on the first 256 training samples by default; never null — a landscape that cannot be
+// measured says why.
 std::shared_ptr<const ProbeResult> measureLandscape(const ProbeContext& ctx);
 
 // The loss landscape around the current weights θ on a plane through them, the path the weights
