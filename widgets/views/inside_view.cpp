@@ -115,7 +115,6 @@ void InsideView::showSnapshot(const Snapshot& s) {
     return;
   }
   std::vector<TensorPicture> pictures{p->input};
-  if (p->ownImage) pictures.front().name = "your image";
   pictures.insert(pictures.end(), p->pictures.begin(), p->pictures.end());
   grid_->setPictures(std::move(pictures), QString());
   std::vector<std::string> names;

@@ -97,17 +97,25 @@ void SaliencyCanvas::paintEvent(QPaintEvent*) {
   // The probabilities to the right where there is room, else below.
   const int rows = std::min<int>(int(result_->probabilities.size()), kMaxClassRows);
   const int lineH = p.fontMetrics().height() + 4;
+  const bool image = result_->inputShape.size() >= 2;
+  // Beside: the probabilities in a column on the right; below: under the pictures. Images take
+  // the layout that draws them larger; bars go beside from 640 px.
+  const int colW = std::clamp(all.width() / 4, 200, 300);
+  const int rowsH = std::min(all.height() / 2, (rows + 1) * lineH);
+  const int text = 3 * p.fontMetrics().height() + 14;  // a picture's title and legend
+  auto side = [&](int w, int h) { return std::min((w - 2 * kGap) / 3, h - text); };
+  const bool beside = image ? side(all.width() - colW - 2 * kGap, all.height()) >=
+                                  side(all.width(), all.height() - rowsH - kGap)
+                            : all.width() >= 640;
   QRect pictures = all, probs;
-  if (all.width() >= 640) {
-    const int w = std::clamp(all.width() / 4, 220, 300);
-    probs = QRect(all.right() - w + 1, all.top(), w, all.height());
+  if (beside) {
+    probs = QRect(all.right() - colW + 1, all.top(), colW, all.height());
     pictures.setRight(probs.left() - 2 * kGap);
   } else {
-    const int h = std::min(all.height() / 2, (rows + 1) * lineH);
-    probs = QRect(all.left(), all.bottom() - h + 1, all.width(), h);
+    probs = QRect(all.left(), all.bottom() - rowsH + 1, all.width(), rowsH);
     pictures.setBottom(probs.top() - kGap);
   }
-  if (result_->inputShape.size() >= 2)
+  if (image)
     paintImage(p, pictures);
   else
     paintBars(p, pictures);
@@ -136,9 +144,11 @@ void SaliencyCanvas::paintImage(QPainter& p, const QRect& area) {
                Qt::AlignHCenter | Qt::AlignBottom, fm.elidedText(titles[i], Qt::ElideRight, panel.width()));
     if (i == 1) heatRect = drawn;
   }
-  if (heatRect.isValid())
-    drawHeatLegend(p, QRect(heatRect.left(), heatRect.bottom() + 6, heatRect.width(), legend - 8),
+  if (heatRect.isValid()) {  // at least wide enough for its labels
+    const int w = std::max(heatRect.width(), fm.horizontalAdvance("0  per pixel  0.000") + 8);
+    drawHeatLegend(p, QRect(heatRect.center().x() - w / 2, heatRect.bottom() + 6, w, legend - 8),
                    heatMax_, tr("per pixel"));
+  }
 }
 
 void SaliencyCanvas::paintBars(QPainter& p, const QRect& area) {
@@ -375,8 +385,8 @@ void SaliencyView::showSnapshot(const Snapshot& s) {
   } else {
     what = tr("%1 sample %2, a %3,").arg(r->onTest ? tr("test") : tr("training")).arg(r->sample).arg(name(r->truth));
   }
-  QString note = tr("Step %L1: %2 predicted %3 (%4 %). The map shows |∂ score(%5) / ∂x|: where a "
-                    "small change of the input moves that score most")
+  QString note = tr("Step %L1: %2 predicted %3 (%4 %). Heat: |∂ score(%5) / ∂x|, where a small "
+                    "change of the input moves that score most")
                      .arg(s.step)
                      .arg(what, name(r->predicted))
                      .arg(prob, 0, 'f', 1)
