@@ -17,6 +17,7 @@
 #include "backend/backend.h"
 #include "network/network.h"
 #include "theme.h"
+#include "views/image_drop.h"
 #include "train/session.h"
 
 namespace gradlab::widgets {
@@ -118,79 +119,82 @@ void AdversarialPictures::paintEvent(QPaintEvent*) {
   QFont f = font();
   f.setPointSizeF(f.pointSizeF() * theme().scale());
   p.setFont(f);
+  const QColor text = palette().color(QPalette::WindowText);
   if (!r_ || !r_->why.empty()) {
-    p.setPen(palette().color(QPalette::WindowText));
+    p.setPen(text);
     p.drawText(rect().adjusted(8, 8, -8, -8), Qt::AlignCenter | Qt::TextWordWrap,
                r_ ? QString::fromStdString(r_->why) : empty_);
     return;
   }
   const QFontMetrics fm(f);
-  const int gap = 12, lines = 2, textH = lines * fm.height() + 4;
-  // Three square-ish tiles side by side, with room for two caption lines above and below.
-  const int tileW = std::max(20, (width() - 4 * gap) / 3);
-  const int tileH = std::max(20, height() - 2 * textH - 8);
+  QFont bold = f;
+  bold.setBold(true);
+  const int line = fm.height(), gap = 10;
+  const int titleH = line + 4, captionH = 2 * line + 6, legendH = line + 6;
+  // Three columns across the width; the pictures as large as height and width allow, whole
+  // magnifications where they fit, so that pixels stay square and sharp.
+  const int colW = std::max(30, (width() - 4 * gap) / 3);
+  const int room = std::max(20, height() - titleH - captionH - legendH);
   const double aspect = double(original_.height()) / std::max(1, original_.width());
-  int side = std::min(tileW, int(tileH / std::max(aspect, 1e-3)));
-  // Whole magnifications keep the pixels square and sharp.
+  int side = std::min(colW, int(room / std::max(aspect, 1e-3)));
   if (side >= original_.width()) side = side / original_.width() * original_.width();
   const QSize drawn(side, int(side * aspect));
-  const int total = 3 * drawn.width() + 2 * gap;
-  int x = (width() - total) / 2;
-  const int top = textH + 2;
 
   const Theme& t = theme();
-  const QColor text = palette().color(QPalette::WindowText);
   const QColor flipColour = t.test(), keptColour = t.train();
-  const QString method = r_->method == AttackMethod::Pgd
-                             ? tr("PGD, %1 steps").arg(r_->steps)
-                             : tr("FGSM");
+  const QColor quiet = palette().color(QPalette::PlaceholderText);
+  const int amplify = int(std::lround(1.0 / std::max(r_->eps, 1e-12)));
   struct Tile {
     const QImage* image;
     QString title, line1, line2;
-    QColor colour;
+    QColor colour1, colour2;
   };
-  const QString truth = r_->truth >= 0 ? tr("true: %1").arg(className(names_, r_->truth))
-                                       : tr("your image");
-  const int scale = int(std::lround(1.0 / std::max(r_->eps, 1e-12)));
+  const bool wrongBefore = r_->truth >= 0 && r_->before != r_->truth;
   const Tile tiles[3] = {
-      {&original_, r_->ownImage ? tr("your image") : tr("test sample %1").arg(r_->sample),
-       className(names_, r_->before) + "  " + percent(r_->probabilitiesBefore, r_->before), truth,
-       r_->truth >= 0 && r_->before != r_->truth ? flipColour : text},
-      {&perturbation_, tr("+ perturbation δ (%1)").arg(method),
-       r_->eps > 0 ? tr("shown ×%1: ±ε = ±%2 full colour").arg(scale).arg(r_->eps, 0, 'g', 3)
-                   : tr("ε = 0: no change"),
-       tr("largest |δ| = %1").arg(r_->change, 0, 'f', 3), text},
-      {&adversarial_, tr("= adversarial x + δ"),
+      {&original_, r_->ownImage ? tr("x: your image") : tr("x: test sample %1").arg(r_->sample),
+       className(names_, r_->before) + "  " + percent(r_->probabilitiesBefore, r_->before),
+       r_->truth >= 0 ? tr("true class: %1").arg(className(names_, r_->truth)) : tr("no label"),
+       wrongBefore ? flipColour : text, quiet},
+      {&perturbation_, r_->eps > 0 ? tr("+ δ (shown ×%1)").arg(amplify) : tr("+ δ"),
+       tr("every |δ| ≤ ε = %1").arg(r_->eps, 0, 'f', 3),
+       tr("largest: %1").arg(r_->change, 0, 'f', 3), text, quiet},
+      {&adversarial_, tr("= x + δ"),
        className(names_, r_->after) + "  " + percent(r_->probabilitiesAfter, r_->after),
-       r_->flipped() ? tr("flipped (was %1 %2)")
+       r_->flipped() ? tr("flipped (%1 now %2)")
                            .arg(className(names_, r_->before))
                            .arg(percent(r_->probabilitiesAfter, r_->before))
-                     : tr("unchanged (%1 was %2)")
-                           .arg(className(names_, r_->before))
-                           .arg(percent(r_->probabilitiesBefore, r_->before)),
-       r_->flipped() ? flipColour : keptColour},
+                     : tr("not flipped"),
+       r_->flipped() ? flipColour : keptColour, r_->flipped() ? flipColour : quiet},
   };
+  int x = gap;
   for (const Tile& tile : tiles) {
-    const QRect img(x, top, drawn.width(), drawn.height());
-    p.setPen(text);
-    p.drawText(QRect(x - gap / 2, 0, drawn.width() + gap, textH), Qt::AlignHCenter | Qt::AlignBottom,
-               tile.title);
+    const QRect column(x, 0, colW, height());
+    const QRect img(x + (colW - drawn.width()) / 2, titleH, drawn.width(), drawn.height());
+    auto say = [&](int y, const QString& s, const QFont& font, const QColor& c) {
+      p.setFont(font);
+      p.setPen(c);
+      p.drawText(QRect(column.left(), y, colW, line), Qt::AlignHCenter | Qt::AlignTop,
+                 QFontMetrics(font).elidedText(s, Qt::ElideRight, colW));
+    };
+    say(2, tile.title, f, text);
     p.setRenderHint(QPainter::SmoothPixmapTransform, false);
     p.drawImage(img, *tile.image);
     p.setPen(QPen(palette().color(QPalette::Mid), 1));
     p.drawRect(img.adjusted(0, 0, -1, -1));
-    QFont bold = f;
-    bold.setBold(true);
-    p.setFont(bold);
-    p.setPen(tile.colour);
-    p.drawText(QRect(x - gap / 2, img.bottom() + 4, drawn.width() + gap, fm.height()),
-               Qt::AlignHCenter | Qt::AlignTop, tile.line1);
-    p.setFont(f);
-    p.setPen(tile.colour == text ? palette().color(QPalette::PlaceholderText) : tile.colour);
-    p.drawText(QRect(x - gap / 2, img.bottom() + 4 + fm.height(), drawn.width() + gap, fm.height()),
-               Qt::AlignHCenter | Qt::AlignTop, tile.line2);
-    x += drawn.width() + gap;
+    say(img.bottom() + 4, tile.line1, bold, tile.colour1);
+    say(img.bottom() + 4 + line, tile.line2, f, tile.colour2);
+    x += colW + gap;
   }
+  // What the perturbation's colours mean, and the method.
+  const QString method = r_->method == AttackMethod::Pgd ? tr("PGD, %1 steps").arg(r_->steps)
+                                                         : tr("FGSM, one step");
+  p.setFont(f);
+  p.setPen(quiet);
+  const QString legend =
+      tr("δ: blue = brighter, orange = darker, full colour = ε; %1 along the sign of ∂loss/∂x")
+          .arg(method);
+  p.drawText(QRect(gap, titleH + drawn.height() + captionH + 2, width() - 2 * gap, line),
+             Qt::AlignHCenter | Qt::AlignTop, fm.elidedText(legend, Qt::ElideRight, width() - 2 * gap));
 }
 
 // --- AdversarialView ---------------------------------------------------------------------
@@ -226,10 +230,6 @@ AdversarialView::AdversarialView(QWidget* parent) : View(tr("Adversarial"), pare
   sample_->setRange(0, 0);
   sample_->setToolTip(tr("Which test sample to attack"));
   controls->addWidget(sample_);
-  ownReset_ = new QPushButton(tr("Back to samples"), this);
-  ownReset_->setToolTip(tr("Attack the test samples again instead of your own image"));
-  ownReset_->hide();
-  controls->addWidget(ownReset_);
   body()->addLayout(controls);
 
   pictures_ = new AdversarialPictures(this);
@@ -301,10 +301,23 @@ AdversarialView::AdversarialView(QWidget* parent) : View(tr("Adversarial"), pare
   connect(method_, &QComboBox::currentIndexChanged, this, [this] { emit probesChanged(); });
   connect(eps_, &QSlider::valueChanged, this, [this] {
     updateEpsLabel();
+    updateCurveInfo();
     emit probesChanged();
   });
   connect(sample_, &QSpinBox::valueChanged, this, [this] { emit probesChanged(); });
-  connect(ownReset_, &QPushButton::clicked, this, [this] { setOwnImage({}); });
+  drop_ = new ImageDrop(this, toolbar());
+  connect(sample_, &QSpinBox::valueChanged, this, [this] {
+    drop_->clear();  // a test sample again
+    dropMessage_.clear();
+  });
+  connect(drop_, &ImageDrop::changed, this, [this] {
+    dropMessage_.clear();
+    emit probesChanged();
+  });
+  connect(drop_, &ImageDrop::failed, this, [this](const QString& m) {
+    dropMessage_ = m;
+    setNote(tr("Your image cannot be used: %1").arg(m));
+  });
   connect(curveButton_, &QPushButton::clicked, this, [this] {
     if (curveRunning()) cancelCurve();
     else computeCurve(curveSamples_->value());
@@ -313,7 +326,7 @@ AdversarialView::AdversarialView(QWidget* parent) : View(tr("Adversarial"), pare
   pictures_->setResult(nullptr, {}, tr("Train a classifier (Fashion-MNIST), then see how a small "
                                        "change of one of its test images fools it."));
   setNote(tr("Adversarial examples: a change of at most ε per pixel, chosen along the loss's "
-             "gradient, changes the answer."));
+             "gradient, changes the answer. Drop a PNG or JPEG here to attack your own image."));
 }
 
 AdversarialView::~AdversarialView() { job_.cancel(); }
@@ -332,25 +345,20 @@ AttackMethod AdversarialView::method() const { return AttackMethod(method_->curr
 void AdversarialView::setSample(int index) { sample_->setValue(index); }
 int AdversarialView::sample() const { return sample_->value(); }
 
-void AdversarialView::setOwnImage(std::vector<float> image) {
-  ownImage_ = std::move(image);
-  ownReset_->setVisible(!ownImage_.empty());
-  sample_->setEnabled(ownImage_.empty());
-  emit probesChanged();
-}
-
 void AdversarialView::addProbes(ProbeRequest& request) const {
   nlohmann::json options = {{"eps", eps()},
                             {"method", toString(method())},
                             {"sample", sample()},
                             {"steps", 10}};
-  if (!ownImage_.empty()) options["image"] = ownImage_;
+  if (drop_->active()) options["image"] = drop_->values();
   request.ask<AdversarialProbe>(std::move(options));
 }
 
 void AdversarialView::setNetwork(const NetworkSpec& spec, const Analysis& analysis) {
   spec_ = spec;
   specValid_ = analysis.problems.empty();
+  auto in = analysis.outShapes.find(analysis.inputBlock);
+  if (in != analysis.outShapes.end()) drop_->setInputShape(in->second);
 }
 
 void AdversarialView::showSnapshot(const Snapshot& s) {
@@ -370,7 +378,10 @@ void AdversarialView::showSnapshot(const Snapshot& s) {
     setNote(tr("Step %L1.").arg(s.step));
     return;
   }
-  const QString what = r->ownImage ? tr("your image") : tr("test sample %1").arg(r->sample);
+  if (!dropMessage_.isEmpty()) return;  // the message about the dropped file stays
+  const QString what = r->ownImage && drop_->image()
+                           ? tr("your image %1").arg(drop_->fileName())
+                           : tr("test sample %1").arg(r->sample);
   const QString method = r->method == AttackMethod::Pgd ? tr("PGD") : tr("FGSM");
   setNote(r->flipped()
               ? tr("Step %L1: %2 with %3 at ε = %4 — no pixel moved by more than %5, and the "
@@ -490,19 +501,22 @@ void AdversarialView::drawCurves() {
   }
   plot_->legend->setVisible(any);
   plot_->replot(QCustomPlot::rpQueuedReplot);
-  const auto c = curve(jobMethod_);
-  if (c.size() >= 2) {
-    // The accuracy at the ε nearest the slider's, for the note.
-    const auto near = std::min_element(c.begin(), c.end(), [&](const auto& a, const auto& b) {
-      return std::abs(a.eps - eps()) < std::abs(b.eps - eps());
-    });
-    curveInfo_->setText(tr("Accuracy %1 without an attack, %2 at ε = %3 (%4, step %L5).")
-                .arg(c.front().accuracy, 0, 'f', 3)
-                .arg(near->accuracy, 0, 'f', 3)
-                .arg(near->eps, 0, 'g', 3)
-                .arg(jobMethod_ == AttackMethod::Pgd ? tr("PGD") : tr("FGSM"))
-                .arg(jobStep_));
-  }
+  updateCurveInfo();
+}
+
+void AdversarialView::updateCurveInfo() {
+  // The last curve's accuracy without an attack and at the computed ε nearest the slider's.
+  const std::vector<EpsAccuracy> c = curve(jobMethod_);
+  if (c.size() < 2 || curveRunning()) return;
+  const auto near = std::min_element(c.begin(), c.end(), [&](const auto& a, const auto& b) {
+    return std::abs(a.eps - eps()) < std::abs(b.eps - eps());
+  });
+  curveInfo_->setText(tr("Accuracy %1 without an attack, %2 at ε = %3 (%4, step %L5).")
+                          .arg(c.front().accuracy, 0, 'f', 3)
+                          .arg(near->accuracy, 0, 'f', 3)
+                          .arg(near->eps, 0, 'g', 3)
+                          .arg(jobMethod_ == AttackMethod::Pgd ? tr("PGD") : tr("FGSM"))
+                          .arg(jobStep_));
 }
 
 }  // namespace gradlab::widgets

@@ -1,12 +1,14 @@
 #pragma once
 // AdversarialView (curriculum topic 22): a barely visible change flips the class. One test
 // sample (or the user's own image) beside the perturbation the attack adds and the result, each
-// with the network's answer — e.g. "Ankle boot 98 %" → "Sandal 71 %" for FGSM at ε = 0.1 —
+// with the network's answer — e.g. "Ankle boot 84 %" → "Sneaker 67 %" for FGSM at ε = 0.1 —
 // and, on request, the test accuracy against ε over the test set.
 //
 //   x' = clip(x + ε·sign(∇ₓ L(x, y)))   FGSM (Goodfellow et al. 2015); PGD iterates it (Madry
 //                                        et al. 2018); explain/adversarial.h
 //
+// A PNG or JPEG dropped on the view (or chosen with Your image…) is attacked instead of a test
+// sample, against the class the network gives it (views/image_drop.h decodes it).
 // The sample's attack is a probe (train/probes/adversarial.h), measured live while training.
 // The accuracy-vs-ε curve runs on a thread of its own (train/background_job.h) on a CPU copy of
 // the session's weights (TrainingSession::weights(), polled without waiting), with progress and
@@ -35,6 +37,8 @@ class QTimer;
 
 namespace gradlab::widgets {
 
+class ImageDrop;
+
 // The three pictures: original, perturbation (amplified to the full colour scale, its factor in
 // the caption) and adversarial, each captioned with the prediction and its probability.
 class AdversarialPictures : public QWidget {
@@ -44,7 +48,7 @@ class AdversarialPictures : public QWidget {
   // Null (or a result with `why`): shows `empty` instead.
   void setResult(std::shared_ptr<const AdversarialProbe> r, std::vector<std::string> classNames,
                  const QString& empty);
-  QSize minimumSizeHint() const override { return {300, 140}; }
+  QSize minimumSizeHint() const override { return {360, 230}; }
 
  protected:
   void paintEvent(QPaintEvent* e) override;
@@ -75,9 +79,8 @@ class AdversarialView : public View {
   AttackMethod method() const;
   void setSample(int index);
   int sample() const;
-  // The user's own picture, [...input shape] in [0, 1] (views/image_drop.h decodes one); empty:
-  // back to the test samples.
-  void setOwnImage(std::vector<float> image);
+  // "Your own image": a PNG/JPEG dropped on the view or chosen (views/image_drop.h).
+  ImageDrop* imageDrop() const { return drop_; }
   // Starts the accuracy-vs-ε curve for the current method on the first `samples` test samples
   // (0: all); false with a note when there is no session, network or test set.
   bool computeCurve(int64_t samples = 0);
@@ -96,12 +99,14 @@ class AdversarialView : public View {
   void startJob(TensorMap weights);
   void drawCurves();
   void updateEpsLabel();
+  void updateCurveInfo();
 
   QComboBox* method_;
   QSlider* eps_;
   QLabel* epsLabel_;
   QSpinBox* sample_;
-  QPushButton* ownReset_;
+  ImageDrop* drop_;
+  QString dropMessage_;  // why the last dropped file could not be used
   QSpinBox* curveSamples_;
   QPushButton* curveButton_;
   QProgressBar* progress_;
@@ -114,7 +119,6 @@ class AdversarialView : public View {
 
   NetworkSpec spec_;
   bool specValid_ = false;
-  std::vector<float> ownImage_;
   std::shared_ptr<const AdversarialProbe> shown_;
   std::map<AttackMethod, std::vector<EpsAccuracy>> curves_;
   // The curve in the making: the weights asked for, then the job on them.

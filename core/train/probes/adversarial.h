@@ -7,8 +7,9 @@
 //            {"image": [784 floats], ...}   a picture of the user's own instead of a test sample
 //   A test sample (the training set's where there is none) is attacked against its true class;
 //   an own image, which has none, against the class the network predicts for it.
-//   Fashion-MNIST sample 0 (an ankle boot) with a CNN at 0.87 test accuracy and ε = 0.1:
-//   before "Ankle boot" 0.98, after "Sandal" 0.71 — every pixel moved by at most 0.1.
+//   Fashion-MNIST test sample 0 (an ankle boot), the fashion-cnn example after 300 steps on
+//   1000 images, FGSM at ε = 0.1: before "Ankle boot" 0.84, after "Sneaker" 0.67 — no pixel
+//   moved by more than 0.1.
 //
 // AttackProbe — accuracy of the first `samples` test samples, clean and attacked, for the
 // lessons' attack.* metrics (core/lesson/metrics.h) in the player and in `lesson check`:
