@@ -273,7 +273,7 @@ const std::vector<std::string>& lessonViewNames() {
   static const std::vector<std::string> names = {"boundary", "fit",       "confusion",
                                                  "gradient", "inside",    "landscape",
                                                  "reconstruction", "adversarial",
-                                                 "saliency", "convolution", "loss", "compare"};
+                                                 "saliency", "visualize", "convolution", "loss", "compare"};
   return names;
 }
 

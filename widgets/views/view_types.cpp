@@ -12,6 +12,7 @@
 #include "views/loss_view.h"
 #include "views/reconstruction_view.h"
 #include "views/saliency_view.h"
+#include "views/visualize_view.h"
 
 namespace gradlab::widgets {
 
@@ -31,6 +32,7 @@ const std::vector<ViewType>& viewTypes() {
       {"gradient", make<GradientView>},
       {"inside", make<InsideView>},
       {"saliency", make<SaliencyView>},
+      {"visualize", make<VisualizeView>},
       {"landscape", make<LandscapeView>},
       {"reconstruction", make<ReconstructionView>},
       {"adversarial", make<AdversarialView>},
