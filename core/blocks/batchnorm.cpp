@@ -32,14 +32,29 @@ void BatchNormBlock::forward(std::span<const Tensor> in, Tensor& out, bool train
   haveStats_ = true;
 }
 
-// ∂L/∂γ = Σ g·x̂;  ∂L/∂β = Σ g;  ∂L/∂x += γ/(m·√(σ²+ε)) · (m·g − Σ g − x̂·Σ g·x̂)
+// training: ∂L/∂γ = Σ g·x̂;  ∂L/∂β = Σ g;  ∂L/∂x += γ/(m·√(σ²+ε)) · (m·g − Σ g − x̂·Σ g·x̂)
+// evaluation: the same ∂L/∂γ and ∂L/∂β with x̂ from the running statistics (batchNormBackward
+// given them and no dx), and ∂L/∂x += g·γ/√(running_var + ε) — which is the inference forward
+// applied to g with a zero mean and shift: γ·(g − 0)/√(running_var + ε) + 0.
 void BatchNormBlock::backward(std::span<const Tensor> in, const Tensor&, const Tensor& dout,
                               std::span<Tensor> din) {
-  if (!lastTraining_)
-    throw Error("BatchNorm " + id_ + ": back-propagating through an evaluation pass (running "
-                "statistics) is not supported — run the forward pass in training mode");
-  be_.batchNormBackward(in[0], dout, params_[0].value, mean_, var_, eps_, din[0],
+  const Tensor& gamma = params_[0].value;
+  if (lastTraining_) {
+    be_.batchNormBackward(in[0], dout, gamma, mean_, var_, eps_, din[0], params_[0].grad,
+                          params_[1].grad, /*accumulate=*/true);
+    return;
+  }
+  const Tensor& runningMean = params_[2].value;
+  const Tensor& runningVar = params_[3].value;
+  Tensor noDx;
+  be_.batchNormBackward(in[0], dout, gamma, runningMean, runningVar, eps_, noDx,
                         params_[0].grad, params_[1].grad, /*accumulate=*/true);
+  if (!din[0].defined()) return;
+  if (!zeros_.defined()) zeros_ = be_.zeros({channels_}, dtype_);
+  if (!evalDx_.defined() || evalDx_.shape() != dout.shape())
+    evalDx_ = be_.zeros(dout.shape(), dtype_);
+  be_.batchNormForwardInference(dout, gamma, zeros_, zeros_, runningVar, eps_, evalDx_);
+  be_.axpy(1.0, evalDx_, din[0]);
 }
 
 void BatchNormBlock::internals(std::vector<std::pair<std::string, Tensor>>& out) const {

@@ -8,6 +8,9 @@
 //   evaluation  y = γ·(x − running_mean) / √(running_var + ε) + β
 // Backward (training), sums over the channel's m values, g = ∂L/∂y:
 //   ∂L/∂γ = Σ g·x̂    ∂L/∂β = Σ g    ∂L/∂x = γ / (m·√(σ² + ε)) · (m·g − Σ g − x̂·Σ g·x̂)
+// Backward (evaluation: the running statistics are constants; saliency, attacks, feature
+// visualisation), x̂ = (x − running_mean) / √(running_var + ε):
+//   ∂L/∂γ = Σ g·x̂    ∂L/∂β = Σ g    ∂L/∂x = g·γ / √(running_var + ε)
 // Parameters (PyTorch's names): weight γ (ones), bias β (zeros), running_mean (zeros) and
 // running_var (ones); the running statistics are updated by forward passes, not trained.
 // momentum 0.1 and ε = 1e-5 by default, as PyTorch.
@@ -31,6 +34,8 @@ class BatchNormBlock : public Block {
   bool lastTraining_ = false;
   bool haveStats_ = false;
   Tensor mean_, var_;  // [C]: μ and σ² of the last training batch
+  Tensor zeros_;       // [C] zeros, and ∂L/∂x's scratch, for the evaluation backward
+  Tensor evalDx_;
 };
 
 BlockInfo batchNormInfo();
