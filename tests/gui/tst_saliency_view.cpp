@@ -172,6 +172,33 @@ class TestSaliencyView : public QObject {
     view->imageDrop()->backAction()->trigger();
     QVERIFY(waitFor([&] { auto q = shown(); return q && !q->ownImage; }, 30000));
   }
+
+  // Points (the spiral the window starts with): a bar per input value, signed.
+  void pointsGetBars() {
+    MainWindow w(testOptions(tmp_.filePath("recovery-points")));
+    w.resize(1600, 1000);
+    w.show();
+    QVERIFY(waitFor([&] { return w.snapshot() && w.snapshot()->ready; }));
+    QCOMPARE(w.snapshot()->data->train.xShape, Shape{2});
+    auto* dock = w.findChild<QDockWidget*>("saliencyDock");
+    dock->show();
+    dock->raise();
+    auto* view = w.view<SaliencyView>();
+    QVERIFY(waitFor([&] { return view->onScreen(); }));
+    dock->setFloating(true);
+    dock->resize(900, 360);
+    view->setSample(4);
+    w.session()->step(50);
+    QVERIFY(waitFor([&] {
+      auto r = view->canvas()->result();
+      return w.snapshot()->step == 50 && r && r->sample == 4 && r->why.empty();
+    }, 30000));
+    const SaliencyProbe* r = view->canvas()->result();
+    QCOMPARE(r->inputShape, Shape{2});
+    QCOMPARE(r->gradient.size(), size_t(2));
+    QVERIFY(r->gradient[0] != 0.0f || r->gradient[1] != 0.0f);
+    screenshot(dock, "37-saliency-points");
+  }
 };
 
 QTEST_MAIN(TestSaliencyView)

@@ -95,6 +95,24 @@ class TestVisualizeView : public QObject {
     QCOMPARE(done.count(), 3);
     QCOMPARE(view->canvas()->tiles().front().title, QString("c1 channel 2"));
   }
+
+  // Points are no images: Visualize says what it needs and starts nothing.
+  void pointsAreNoImages() {
+    MainWindow w(testOptions(tmp_.filePath("recovery-points")));
+    w.show();
+    QVERIFY(waitFor([&] { return w.snapshot() && w.snapshot()->ready; }));
+    auto* dock = w.findChild<QDockWidget*>("visualizeDock");
+    dock->show();
+    dock->raise();
+    auto* view = w.view<VisualizeView>();
+    QVERIFY(waitFor([&] { return view->onScreen(); }));
+    QVERIFY(!view->visualize());
+    QVERIFY(!view->busy());
+    bool said = false;
+    for (QLabel* l : view->findChildren<QLabel*>())
+      said = said || l->text().startsWith("Feature visualisation draws images");
+    QVERIFY(said);
+  }
 };
 
 QTEST_MAIN(TestVisualizeView)

@@ -385,12 +385,16 @@ void SaliencyView::showSnapshot(const Snapshot& s) {
   } else {
     what = tr("%1 sample %2, a %3,").arg(r->onTest ? tr("test") : tr("training")).arg(r->sample).arg(name(r->truth));
   }
-  QString note = tr("Step %L1: %2 predicted %3 (%4 %). Heat: |∂ score(%5) / ∂x|, where a small "
-                    "change of the input moves that score most")
+  const QString map = r->inputShape.size() >= 2
+                          ? tr("Heat: |∂ score(%1) / ∂x|, where a small change of the input moves "
+                               "that score most")
+                          : tr("Bars: ∂ score(%1) / ∂x, how much raising each input value moves "
+                               "that score");
+  QString note = tr("Step %L1: %2 predicted %3 (%4 %). %5")
                      .arg(s.step)
                      .arg(what, name(r->predicted))
                      .arg(prob, 0, 'f', 1)
-                     .arg(name(r->cls));
+                     .arg(map.arg(name(r->cls)));
   note += r->smooth > 0 ? tr(", averaged over %1 noisy copies (SmoothGrad).").arg(r->smooth) : tr(".");
   if (!dropMessage_.isEmpty()) note = tr("Your image cannot be used: %1").arg(dropMessage_);
   setNote(note);
