@@ -74,7 +74,7 @@ class TestVisualizeView : public QObject {
     QCOMPARE(view->canvas()->tiles()[9].title, QString("Ankle boot"));
     screenshot(dock, "35-visualize-all-classes");
 
-    // A filter of the first convolution.
+    // A filter of the first convolution, then every channel of the second.
     view->setTarget("c1", 2);
     view->setSteps(100);
     QVERIFY(view->visualize());
@@ -82,7 +82,16 @@ class TestVisualizeView : public QObject {
     QCOMPARE(view->canvas()->tiles().size(), size_t(1));
     QCOMPARE(view->canvas()->tiles().front().title, QString("c1 channel 2"));
     QVERIFY(view->canvas()->tiles().front().picture.score > view->canvas()->tiles().front().picture.startScore);
-    screenshot(dock, "36-visualize-filter");
+    view->setTarget("c2", 0, true);
+    QVERIFY(view->visualize());
+    QVERIFY(waitFor([&] { return done.count() == 4; }, 60000));
+    QCOMPARE(view->canvas()->tiles().size(), size_t(VisualizeView::kMaxChannels));
+    QCOMPARE(view->canvas()->tiles()[5].title, QString("c2 channel 5"));
+    int raised = 0;
+    for (const VisualTile& c : view->canvas()->tiles()) raised += c.picture.score > c.picture.startScore;
+    qInfo("c2: %d of 16 channels' mean activation raised from noise", raised);
+    QVERIFY(raised >= 8);  // a dead ReLU channel stays at 0
+    screenshot(dock, "36-visualize-filters");
 
     // Cancel: a long run stops; the picture shown stays, nothing more arrives.
     view->setTarget(QString(), 0, true);
@@ -92,8 +101,8 @@ class TestVisualizeView : public QObject {
     view->cancel();
     QVERIFY(!view->busy());
     QTest::qWait(200);
-    QCOMPARE(done.count(), 3);
-    QCOMPARE(view->canvas()->tiles().front().title, QString("c1 channel 2"));
+    QCOMPARE(done.count(), 4);
+    QCOMPARE(view->canvas()->tiles().front().title, QString("c2 channel 0"));
   }
 
   // Points are no images: Visualize says what it needs and starts nothing.
