@@ -270,10 +270,9 @@ std::string resolveNetwork(const std::string& name, const std::string& lessonDir
 }
 
 const std::vector<std::string>& lessonViewNames() {
-  static const std::vector<std::string> names = {"boundary", "fit",       "confusion",
-                                                 "gradient", "inside",    "landscape",
-                                                 "reconstruction", "adversarial",
-                                                 "saliency", "visualize", "convolution", "loss", "compare"};
+  static const std::vector<std::string> names = {
+      "boundary", "fit",     "confusion",   "gradient", "inside",    "landscape",   "reconstruction",
+      "loss",     "compare", "convolution", "saliency", "visualize", "adversarial"};
   return names;
 }
 

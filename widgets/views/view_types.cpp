@@ -31,14 +31,15 @@ const std::vector<ViewType>& viewTypes() {
       {"confusion", make<ConfusionView>},
       {"gradient", make<GradientView>},
       {"inside", make<InsideView>},
-      {"saliency", make<SaliencyView>},
-      {"visualize", make<VisualizeView>},
       {"landscape", make<LandscapeView>},
       {"reconstruction", make<ReconstructionView>},
-      {"adversarial", make<AdversarialView>},
-      {"convolution", make<ConvExplainerView>},
       {"loss", make<LossView>, ViewType::Place::Below},
-      {"compare", make<CompareView>},  // tabbed with the first; last, so that key 9 shows it
+      {"compare", make<CompareView>},  // tabbed with the first
+      // Past the classroom's keys 1–9 (widgets/present/): the View menu and lessons open these.
+      {"convolution", make<ConvExplainerView>},
+      {"saliency", make<SaliencyView>},
+      {"visualize", make<VisualizeView>},
+      {"adversarial", make<AdversarialView>},
   };
   return types;
 }
