@@ -2,13 +2,16 @@
 // few hundred steps, a test image whose class an FGSM change of at most ε = 0.1 per pixel flips
 // (original, perturbation and adversarial image with the predictions), the accuracy-vs-ε curve
 // computed in the background for FGSM and PGD, a cancelled curve, and the user's own picture
-// (a PNG the test writes). Screenshots: adversarial-flip, adversarial-curve, adversarial-own-image.
+// (a PNG the test writes); lesson 22's attack checks passing in the lesson player. Screenshots:
+// adversarial-flip, adversarial-curve, adversarial-own-image, adversarial-lesson-22.
 #include <QDockWidget>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "gui_helpers.h"
+#include "lesson/lesson_dock.h"
+#include "lesson/lesson_player.h"
 #include "panels/dataset_panel.h"
 #include "support/cli_runner.h"
 #include "views/adversarial_view.h"
@@ -164,6 +167,29 @@ class TestAdversarialView : public QObject {
     QVERIFY(waitFor([&] { return !drop->error().isEmpty(); }, 30000));
     drop->clear();
     QVERIFY(waitFor([&] { return view_->shown() && !view_->shown()->ownImage; }, 30000));
+  }
+
+  void lessonChecksInThePlayer() {
+    // Lesson 22 in the window: Show me trains, the player asks for the step's attack (the
+    // AttackProbe) and its attack.* checks turn green, as `gradlab-cli lesson check` measures.
+    QVERIFY(w_->openLesson("22-adversarial-examples"));
+    LessonPlayer* p = w_->lessons()->player();
+    QCOMPARE(p->stepIndex(), 0);
+    // The lesson's data (500 images) loaded before Show me (the window had 1000).
+    QVERIFY(waitFor([&] {
+      auto s = w_->snapshot();
+      return s && s->ready && s->data && s->data->train.size() == 500;
+    }, 60000));
+    p->showMe();
+    const bool passed = waitFor([&] { return p->stepPassed(); }, 60000);
+    for (const CheckResult& r : p->checkResults())
+      qInfo("check: %s (%s)", r.explain.c_str(), !r.passed ? "pending" : *r.passed ? "pass" : "fail");
+    qInfo("step %lld, running %d, attack probe %s", (long long)w_->snapshot()->step,
+          int(w_->snapshot()->running), w_->snapshot()->probe<AttackProbe>() ? "measured" : "none");
+    QVERIFY(passed);
+    QCOMPARE(p->checkResults().size(), size_t(2));
+    for (const CheckResult& r : p->checkResults()) QVERIFY(r.passed && *r.passed);
+    screenshot(w_.get(), "adversarial-lesson-22");
   }
 
   void cleanupTestCase() { w_.reset(); }
