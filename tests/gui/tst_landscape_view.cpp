@@ -84,6 +84,8 @@ class TestLandscapeView : public QObject {
     auto w = makeWindow();
     LandscapeView* v = showLandscape(w.get());
     QVERIFY(v);
+    QVERIFY(!v->showing3D());  // the map first
+    v->findChild<QAction*>("mode3D")->trigger();
     QVERIFY(waitFor([&] { return v->showing3D(); }));
     QVERIFY(trainAndMeasure(w.get(), 300));
     {
@@ -146,6 +148,8 @@ class TestLandscapeView : public QObject {
     if (!canRender3D(&why)) QSKIP(qPrintable("no OpenGL 3.3 here (" + why + "); run under xvfb-run"));
     auto w = makeWindow();
     LandscapeView* v = showLandscape(w.get());
+    QVERIFY(!v->showing3D());  // the map first
+    v->findChild<QAction*>("mode3D")->trigger();
     QVERIFY(waitFor([&] { return v->showing3D(); }));
     QVERIFY(trainAndMeasure(w.get(), 100));
     v->findChild<QAction*>("race")->trigger();
@@ -216,6 +220,7 @@ class TestLandscapeView : public QObject {
     qputenv("GRADLAB_SHADERS", shaders.path().toUtf8());
     auto w = makeWindow();
     LandscapeView* v = showLandscape(w.get());
+    v->set3D(true);
     const bool failed = waitFor([&] { return !v->fallbackReason().isEmpty(); });
     qunsetenv("GRADLAB_SHADERS");
     QVERIFY(failed);

@@ -31,12 +31,13 @@ bool is33(const QSurfaceFormat& f) {
   return f.majorVersion() > 3 || (f.majorVersion() == 3 && f.minorVersion() >= 3);
 }
 
-// A readable step for about `count` ticks over `range`: 1, 2 or 5 × 10ᵏ.
+// A readable step for about `count` ticks over `range`: 1, 2 or 5 × 10ᵏ, the first at least
+// 3/4 of range/count (8.2 over 4 ticks: 2, not 5).
 double niceStep(double range, int count) {
   const double raw = range / std::max(count, 1);
   const double p = std::pow(10.0, std::floor(std::log10(raw)));
   for (double m : {1.0, 2.0, 5.0})
-    if (raw <= m * p) return m * p;
+    if (0.75 * raw <= m * p) return m * p;
   return 10 * p;
 }
 

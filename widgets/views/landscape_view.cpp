@@ -108,9 +108,11 @@ LandscapeView::LandscapeView(QWidget* parent) : View(tr("Landscape"), parent) {
   mode3D_->setObjectName("mode3D");
   mode3D_->setCheckable(true);
   mode3D_->setToolTip(tr("A surface one can turn (on) or the map from above (off)"));
+  // The map by default: an OpenGL widget makes Qt compose the whole window through OpenGL,
+  // which with a software renderer (Mesa's llvmpipe) slows every other view (bench/RESULTS.md).
+  want3D_ = false;
   QString why;
   if (!canRender3D(&why)) setFallback(tr("Showing the map: the 3-D view needs OpenGL 3.3, and %1.").arg(why));
-  mode3D_->setChecked(fallback_.isEmpty());
   connect(mode3D_, &QAction::toggled, this, [this](bool on) { set3D(on); });
 
   race_ = toolbar()->addAction(tr("Race optimizers"));

@@ -14,8 +14,9 @@
 // probe's options (addProbes). "Race optimizers" runs every optimizer from the current
 // weights and draws their paths (curriculum topic 8) until training moves on.
 //
-// Where no OpenGL 3.3 context can be made (Qt's offscreen platform, an old driver) or the
-// shaders fail, the view shows the map with a line saying why.
+// The map is shown first; the toolbar's 3-D switches to the surface. Where no OpenGL 3.3
+// context can be made (Qt's offscreen platform, an old driver) or the shaders fail, the view
+// shows the map with a line saying why.
 #include <QPointer>
 #include <nlohmann/json.hpp>
 
@@ -80,7 +81,7 @@ class LandscapeView : public View {
   QSpinBox* through_;
   QCheckBox *logHeight_, *showSlice_;
   QString fallback_;
-  bool want3D_ = true;
+  bool want3D_ = false;
   std::shared_ptr<const LandscapeProbe> shown_;
   std::shared_ptr<const RaceProbe> shownRace_;
   bool racing_ = false;
