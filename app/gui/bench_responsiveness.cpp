@@ -17,6 +17,7 @@
 
 #include "editor/network_model.h"
 #include "main_window.h"
+#include "panels/controls_panel.h"
 #include "panels/dataset_panel.h"
 #include "views/boundary_view.h"
 #include "views/landscape_3d.h"
@@ -97,6 +98,7 @@ int runResponsivenessBench(double seconds) {
     if (tick.isValid()) gaps.push_back(tick.nsecsElapsed() / 1e6);
     tick.start();
   });
+  w.controls()->setSpeed(0);  // flat out: the default project trains at 300 steps/s
   w.session()->play();
   spin(300);  // warm up
   const int64_t s0 = w.session()->snapshot()->step;

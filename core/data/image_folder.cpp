@@ -35,15 +35,7 @@ void appendImage(const std::string& path, const ImageFolderOptions& o, std::vect
   if (!fs::is_regular_file(path, ec))
     throw Error(path + ": not a regular file (a FIFO, device or socket?); remove it from the folder");
   // The header first: a small file can announce a huge image (a decompression bomb).
-  if (const auto size = readImageSize(path)) {
-    if (size->width < 1 || size->height < 1)
-      throw Error(path + ": the image header says " + std::to_string(size->width) + "×" +
-                  std::to_string(size->height) + " pixels; the file is corrupt");
-    if (size->width > kMaxImagePixels / size->height)
-      throw Error(path + ": " + std::to_string(size->width) + "×" + std::to_string(size->height) +
-                  " pixels is more than the " + std::to_string(kMaxImagePixels / 1'000'000) +
-                  " million Gradlab decodes from one image; shrink it first");
-  }
+  if (const auto size = readImageSize(path)) checkImageSize(path, *size);
   cv::Mat img;
   try {
     img = cv::imread(path, o.channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <vector>
 
+#include "util/error.h"
+
 namespace gradlab {
 
 namespace {
@@ -74,6 +76,16 @@ std::optional<ImageSize> readImageSize(const std::string& path) {
     return ImageSize{le16(h + 6), le16(h + 8)};
   if (n >= 3 && h[0] == 'P' && h[1] >= '1' && h[1] <= '6') return netpbmSize(head);
   return std::nullopt;
+}
+
+void checkImageSize(const std::string& path, const ImageSize& size) {
+  if (size.width < 1 || size.height < 1)
+    throw Error(path + ": the image header says " + std::to_string(size.width) + "×" +
+                std::to_string(size.height) + " pixels; the file is damaged");
+  if (size.width > kMaxImagePixels / size.height)
+    throw Error(path + ": " + std::to_string(size.width) + "×" + std::to_string(size.height) +
+                " pixels is more than the " + std::to_string(kMaxImagePixels / 1'000'000) +
+                " million Gradlab decodes from one image; shrink it first");
 }
 
 }  // namespace gradlab

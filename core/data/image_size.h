@@ -20,4 +20,8 @@ std::optional<ImageSize> readImageSize(const std::string& path);
 // photo a lab resizes to 28×28, far below a bomb.
 inline constexpr int64_t kMaxImagePixels = 40'000'000;
 
+// Throws Error naming `path` when the header's size is empty (a damaged file) or over
+// kMaxImagePixels — before anything is decoded.
+void checkImageSize(const std::string& path, const ImageSize& size);
+
 }  // namespace gradlab

@@ -67,13 +67,7 @@ OwnImage loadOwnImage(const std::string& path, const Shape& in, const OwnImageOp
   if (!size)
     throw Error(path + ": not an image Gradlab reads (PNG, JPEG, BMP, GIF, PGM/PPM), or its header "
                 "is damaged; save it as PNG or JPEG");
-  if (size->width < 1 || size->height < 1)
-    throw Error(path + ": the image header says " + std::to_string(size->width) + "×" +
-                std::to_string(size->height) + " pixels; the file is damaged");
-  if (size->width > kMaxImagePixels / size->height)
-    throw Error(path + ": " + std::to_string(size->width) + "×" + std::to_string(size->height) +
-                " pixels is more than the " + std::to_string(kMaxImagePixels / 1'000'000) +
-                " million Gradlab decodes from one image; shrink it first");
+  checkImageSize(path, *size);
 
   // JPEG has no alpha: read as colour so that OpenCV turns it upright (EXIF orientation).
   cv::Mat img;

@@ -290,7 +290,7 @@ class TestLandscape : public QObject {
     QCOMPARE(landscapeLevels(51), (std::vector<int>{13, 25, 51}));
     QCOMPARE(landscapeLevels(101), (std::vector<int>{13, 25, 51, 101}));
     QCOMPARE(landscapeLevels(9), (std::vector<int>{9}));
-    // Paused: the next level; training: what fits 0.05 s; the target: what fits 2 s.
+    // Paused: the next level; training: what fits 0.012 s; the target: what fits 2 s.
     auto level = [](int g, int last, bool refine, bool training, double perPoint) {
       const LandscapeLevel l = landscapeLevel(g, last, refine, training, perPoint);
       return std::pair{l.grid, l.target};
@@ -299,8 +299,8 @@ class TestLandscape : public QObject {
     QCOMPARE(level(51, 25, true, false, 1e-5), std::pair(51, 51));
     QCOMPARE(level(51, 0, false, false, 0), std::pair(13, 51));   // the first look: coarse
     QCOMPARE(level(51, 0, false, true, 0), std::pair(13, 51));
-    QCOMPARE(level(51, 51, false, true, 1e-5), std::pair(51, 51));  // 2601 × 1e-5 s ≤ 0.05 s
-    QCOMPARE(level(51, 51, false, true, 5e-5), std::pair(25, 51));  // 625 × 5e-5 s ≤ 0.05 s
+    QCOMPARE(level(51, 51, false, true, 4e-6), std::pair(51, 51));  // 2601 × 4e-6 s ≤ 0.012 s
+    QCOMPARE(level(51, 51, false, true, 1.5e-5), std::pair(25, 51));  // 625 × 1.5e-5 s ≤ 0.012 s
     QCOMPARE(level(101, 51, false, true, 1e-3), std::pair(13, 25));  // 25²·1e-3 ≤ 2 s < 51²·1e-3
     QCOMPARE(level(101, 13, true, false, 1e-3), std::pair(25, 25));  // and refined no further
     QCOMPARE(level(51, 13, false, false, 1.0), std::pair(13, 13));   // a huge net: coarse only

@@ -5,6 +5,7 @@
 #include <QKeyEvent>
 #include <QOffscreenSurface>
 #include <QOpenGLContext>
+#include <QOpenGLFramebufferObject>
 #include <QPainter>
 #include <QTimer>
 #include <algorithm>
@@ -79,9 +80,9 @@ bool canRender3D(QString* why) {
   return ok == 1;
 }
 
-Landscape3D::Landscape3D(QWidget* parent) : QOpenGLWidget(parent) {
+Landscape3D::Landscape3D(QWidget* parent) : QWidget(parent) {
   initShaderResources();
-  setFormat(format33());
+  setAttribute(Qt::WA_OpaquePaintEvent);
   setFocusPolicy(Qt::StrongFocus);
   setMinimumSize(160, 120);
   setToolTip(tr("Drag to turn, wheel to zoom, double-click or R to reset; arrow keys turn too"));
@@ -89,15 +90,40 @@ Landscape3D::Landscape3D(QWidget* parent) : QOpenGLWidget(parent) {
 }
 
 Landscape3D::~Landscape3D() {
-  if (!context()) return;
-  makeCurrent();
+  if (!context_ || !context_->makeCurrent(offscreen_.get())) return;
   releaseGL();
-  doneCurrent();
+  context_->doneCurrent();
 }
 
 void Landscape3D::releaseGL() {
   surfaceGL_.reset(), tubesGL_.reset(), frameGL_.reset();
   surfaceProgram_.reset(), solidProgram_.reset();
+  fbo_.reset();
+}
+
+void Landscape3D::redraw() {
+  stale_ = true;
+  update();
+}
+
+bool Landscape3D::makeCurrent() {
+  if (!error_.isEmpty()) return false;
+  if (!context_) {
+    context_ = std::make_unique<QOpenGLContext>();
+    context_->setFormat(format33());
+    offscreen_ = std::make_unique<QOffscreenSurface>();
+    offscreen_->setFormat(format33());
+    offscreen_->create();
+    if (!context_->create() || !offscreen_->isValid() || !context_->makeCurrent(offscreen_.get())) {
+      fail(tr("No OpenGL context could be made for the 3-D view on the '%1' platform.")
+               .arg(QGuiApplication::platformName()));
+      return false;
+    }
+    initializeOpenGLFunctions();
+    initializeGL();
+    return error_.isEmpty();
+  }
+  return context_->makeCurrent(offscreen_.get());
 }
 
 void Landscape3D::setSurface(const GridMap& g) {
@@ -113,7 +139,7 @@ void Landscape3D::clearSurface() {
   mesh_ = SurfaceMesh{};
   paths_.clear();
   meshDirty_ = pathsDirty_ = true;
-  update();
+  redraw();
 }
 
 void Landscape3D::setLogHeight(bool on) {
@@ -139,7 +165,7 @@ void Landscape3D::setPaths(std::vector<Path> paths, bool markEnds) {
 void Landscape3D::setAxisLabels(const QString& x, const QString& y) {
   if (x == xLabel_ && y == yLabel_) return;
   xLabel_ = x, yLabel_ = y;
-  update();
+  redraw();
 }
 
 void Landscape3D::rebuildPaths() {
@@ -170,12 +196,12 @@ void Landscape3D::rebuildPaths() {
       piece(Qt::white, [&] { tubes_.addSphere(mesh_.lift(paths_[0].x[0], paths_[0].y[0], float(0.03 * s)), float(0.03 * s)); }, true);
   }
   pathsDirty_ = true;
-  update();
+  redraw();
 }
 
 void Landscape3D::resetCamera() {
   camera_.reset();
-  update();
+  redraw();
 }
 
 bool Landscape3D::buildProgram(QOpenGLShaderProgram& p, const QString& name) {
@@ -209,20 +235,13 @@ void Landscape3D::fail(const QString& why) {
 }
 
 void Landscape3D::initializeGL() {
-  initializeOpenGLFunctions();
-  releaseGL();
   renderer_ = QString::fromLatin1(reinterpret_cast<const char*>(glGetString(GL_RENDERER)));
   ready_ = false;
-  if (!is33(context()->format())) {
+  if (!is33(context_->format())) {
     fail(tr("The OpenGL driver gave version %1.%2; the 3-D view needs 3.3.")
-             .arg(context()->format().majorVersion()).arg(context()->format().minorVersion()));
+             .arg(context_->format().majorVersion()).arg(context_->format().minorVersion()));
     return;
   }
-  connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, [this] {
-    makeCurrent();
-    releaseGL();
-    doneCurrent();
-  });
   surfaceProgram_ = std::make_unique<QOpenGLShaderProgram>();
   solidProgram_ = std::make_unique<QOpenGLShaderProgram>();
   if (!buildProgram(*surfaceProgram_, "surface") || !buildProgram(*solidProgram_, "solid")) return;
@@ -266,16 +285,66 @@ void Landscape3D::upload(Mesh& m, const std::vector<float>& vertices, const std:
   m.count = int(indices.size());
 }
 
-void Landscape3D::paintGL() {
+QMatrix4x4 Landscape3D::mvp() const {
+  return camera_.projection(double(width()) / std::max(height(), 1)) * camera_.view();
+}
+
+void Landscape3D::resizeEvent(QResizeEvent* e) {
+  QWidget::resizeEvent(e);
+  redraw();
+}
+
+// The GL picture and, painted over it, the axes' text.
+void Landscape3D::paintEvent(QPaintEvent*) {
+  render();
+  QPainter p(this);
+  if (image_.isNull()) {
+    p.fillRect(rect(), palette().color(QPalette::Base));
+    return;
+  }
+  p.drawImage(rect(), image_);
+  drawText(p, mvp());
+}
+
+QImage Landscape3D::grabFramebuffer() {
+  render();
+  return image_;
+}
+
+// The scene into the framebuffer object (multisampled, the widget's size in device pixels),
+// read back into image_ — only when something shown changed.
+void Landscape3D::render() {
+  const qreal dpr = devicePixelRatioF();
+  const QSize size(std::max(1, int(width() * dpr)), std::max(1, int(height() * dpr)));
+  if (!stale_ && image_.size() == size) return;
+  if (!makeCurrent() || !ready_) {
+    image_ = QImage();
+    return;
+  }
+  if (!fbo_ || fbo_->size() != size) {
+    QOpenGLFramebufferObjectFormat f;
+    f.setAttachment(QOpenGLFramebufferObject::Depth);
+    f.setSamples(4);
+    fbo_ = std::make_unique<QOpenGLFramebufferObject>(size, f);
+  }
+  fbo_->bind();
+  glViewport(0, 0, size.width(), size.height());
   const QColor bg = palette().color(QPalette::Base);
   glClearColor(bg.redF(), bg.greenF(), bg.blueF(), 1);
   glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
-  if (!ready_) return;
   if (meshDirty_) upload(*surfaceGL_, mesh_.vertices, mesh_.indices, SurfaceMesh::kStride, true);
   if (pathsDirty_) upload(*tubesGL_, tubes_.vertices, tubes_.indices, TubeMesh::kStride, false);
   meshDirty_ = pathsDirty_ = false;
+  drawScene(mvp());
+  fbo_->release();
+  image_ = fbo_->toImage();
+  image_.setDevicePixelRatio(dpr);
+  context_->doneCurrent();
+  stale_ = false;
+  ++framesDrawn_;
+}
 
-  const QMatrix4x4 mvp = camera_.projection(double(width()) / std::max(height(), 1)) * camera_.view();
+void Landscape3D::drawScene(const QMatrix4x4& mvp) {
   glEnable(GL_DEPTH_TEST);
   glDisable(GL_CULL_FACE);
   glEnable(GL_MULTISAMPLE);
@@ -330,14 +399,11 @@ void Landscape3D::paintGL() {
   }
   solidProgram_->release();
   glDisable(GL_DEPTH_TEST);
-  drawText(mvp);
-  ++framesDrawn_;
 }
 
 // The axes' names and tick values at the box's edges nearest the viewer.
-void Landscape3D::drawText(const QMatrix4x4& mvp) {
+void Landscape3D::drawText(QPainter& p, const QMatrix4x4& mvp) {
   if (mesh_.empty()) return;
-  QPainter p(this);
   p.setRenderHint(QPainter::Antialiasing);
   const QFont f = font();  // the window's: larger while presenting
   p.setFont(f);
@@ -390,14 +456,14 @@ void Landscape3D::mouseMoveEvent(QMouseEvent* e) {
   const QPoint d = e->position().toPoint() - lastMouse_;
   lastMouse_ = e->position().toPoint();
   camera_.orbit(-0.4f * float(d.x()), 0.3f * float(d.y()));
-  update();
+  redraw();
 }
 
 void Landscape3D::mouseDoubleClickEvent(QMouseEvent*) { resetCamera(); }
 
 void Landscape3D::wheelEvent(QWheelEvent* e) {
   camera_.zoom(std::pow(0.999f, float(e->angleDelta().y())));
-  update();
+  redraw();
 }
 
 void Landscape3D::keyPressEvent(QKeyEvent* e) {
@@ -409,9 +475,9 @@ void Landscape3D::keyPressEvent(QKeyEvent* e) {
     case Qt::Key_Plus: case Qt::Key_Equal: camera_.zoom(0.9f); break;
     case Qt::Key_Minus: camera_.zoom(1 / 0.9f); break;
     case Qt::Key_R: camera_.reset(); break;
-    default: QOpenGLWidget::keyPressEvent(e); return;
+    default: QWidget::keyPressEvent(e); return;
   }
-  update();
+  redraw();
 }
 
 }  // namespace gradlab::widgets

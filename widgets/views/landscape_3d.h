@@ -6,6 +6,12 @@
 // (tube_mesh.h), the start a white ball, now a red one. Text (the axes' names and ticks) is
 // painted with QPainter over the GL picture at the projected 3-D points.
 //
+// It is a plain QWidget that renders into a framebuffer object of its own context (on an
+// offscreen surface) and paints the picture: a QOpenGLWidget would make Qt compose the whole
+// window through OpenGL on every repaint of any view, which a software renderer (llvmpipe under
+// Xvfb, a laptop without a GPU) does at 3 frames/s. The surface is rendered again only when
+// something it shows changed (grid, paths, camera, size, theme).
+//
 //   auto* v = new Landscape3D(parent);
 //   v->setSurface(probe.loss);                       // rebuilds the mesh only if the grid changed
 //   v->setPaths({{probe.pathX, probe.pathY, QColor("#f59322"), {}}}, true);
@@ -22,12 +28,16 @@
 #include <QOpenGLExtraFunctions>
 #include <QOpenGLShaderProgram>
 #include <QOpenGLVertexArrayObject>
-#include <QOpenGLWidget>
+#include <QWidget>
 #include <memory>
 
 #include "views/orbit_camera.h"
 #include "views/surface_mesh.h"
 #include "views/tube_mesh.h"
+
+class QOffscreenSurface;
+class QOpenGLContext;
+class QOpenGLFramebufferObject;
 
 namespace gradlab::widgets {
 
@@ -35,7 +45,7 @@ namespace gradlab::widgets {
 // not, `why` says so. Checked once (it creates a context and an offscreen surface).
 bool canRender3D(QString* why = nullptr);
 
-class Landscape3D : public QOpenGLWidget, protected QOpenGLExtraFunctions {
+class Landscape3D : public QWidget, protected QOpenGLExtraFunctions {
   Q_OBJECT
  public:
   // A path on the plane: the first of setPaths() with `markEnds` gets the start and now balls;
@@ -66,13 +76,15 @@ class Landscape3D : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   int pathCount() const { return int(paths_.size()); }
   const QString& error() const { return error_; }
   const QString& renderer() const { return renderer_; }  // GL_RENDERER: "llvmpipe (LLVM 15 …)"
+  // The GL picture (without the painted text), rendered now if it is out of date.
+  QImage grabFramebuffer();
 
  signals:
   void failed(const QString& why);  // shaders or context unusable: the view shows the 2-D map
 
  protected:
-  void initializeGL() override;
-  void paintGL() override;
+  void paintEvent(QPaintEvent* e) override;
+  void resizeEvent(QResizeEvent* e) override;
   void mousePressEvent(QMouseEvent* e) override;
   void mouseMoveEvent(QMouseEvent* e) override;
   void mouseDoubleClickEvent(QMouseEvent* e) override;
@@ -91,7 +103,13 @@ class Landscape3D : public QOpenGLWidget, protected QOpenGLExtraFunctions {
               int stride, bool withValue);
   void rebuildMesh();
   void rebuildPaths();
-  void drawText(const QMatrix4x4& mvp);
+  bool makeCurrent();     // creates the context and its objects the first time; false: failed
+  void initializeGL();    // programs, buffers, the frame's lines (the context is current)
+  void render();          // the scene into fbo_ and image_, when out of date
+  void drawScene(const QMatrix4x4& mvp);
+  void drawText(QPainter& p, const QMatrix4x4& mvp);
+  QMatrix4x4 mvp() const;
+  void redraw();          // out of date: render at the next paint
   void releaseGL();
 
   GridMap grid_;
@@ -112,6 +130,11 @@ class Landscape3D : public QOpenGLWidget, protected QOpenGLExtraFunctions {
   QPoint lastMouse_;
   int meshBuilds_ = 0, framesDrawn_ = 0;
   bool ready_ = false;  // programs linked
+  bool stale_ = true;   // image_ does not show the current scene
+  std::unique_ptr<QOpenGLContext> context_;
+  std::unique_ptr<QOffscreenSurface> offscreen_;
+  std::unique_ptr<QOpenGLFramebufferObject> fbo_;
+  QImage image_;
   std::unique_ptr<QOpenGLShaderProgram> surfaceProgram_, solidProgram_;
   std::unique_ptr<Mesh> surfaceGL_, tubesGL_, frameGL_;
 };
