@@ -13,6 +13,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev libqt6svg6 libgl-dev libqcustomplot-dev
   libeigen3-dev libopencv-dev nlohmann-json3-dev libcli11-dev zlib1g-dev
   dataset-fashion-mnist python3-torch libopenblas0-pthread xvfb xauth
+  qt6-svg-dev libonnx-dev libprotobuf-dev python3-onnx python3-opencv
 )
 missing=()
 for p in "${packages[@]}"; do
