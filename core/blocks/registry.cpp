@@ -4,6 +4,7 @@
 
 #include "blocks/activation.h"
 #include "blocks/batchnorm.h"
+#include "blocks/conv1d.h"
 #include "blocks/conv2d.h"
 #include "blocks/dense.h"
 #include "blocks/dropout.h"
@@ -12,6 +13,7 @@
 #include "blocks/input.h"
 #include "blocks/lstm.h"
 #include "blocks/merge.h"
+#include "blocks/pool1d.h"
 #include "blocks/pool2d.h"
 #include "blocks/simple_rnn.h"
 #include "util/json.h"
@@ -24,6 +26,7 @@ const std::vector<BlockInfo>& blockTypes() {
   static const std::vector<BlockInfo> types{
       inputInfo(), denseInfo(), activationInfo(), addInfo(), concatInfo(),
       conv2dInfo(), maxPool2dInfo(), avgPool2dInfo(), flattenInfo(), reshapeInfo(),
+      conv1dInfo(), maxPool1dInfo(),
       dropoutInfo(), batchNormInfo(),
       simpleRnnInfo(), lstmInfo(), gruInfo(),
   };

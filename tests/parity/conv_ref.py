@@ -20,6 +20,8 @@ For each case OUT gets (same dtype):
 
 Modules: Conv2d(C, O, k, stride, padding, bias) then the activation (torch.nn.functional),
 MaxPool2d(size, stride), AvgPool2d(size, stride), BatchNorm1d/2d(C, eps, momentum).
+Conv1D and MaxPool1D take sequences x [B, T, F]: Conv1d(F, O, k, stride, padding, bias) and
+MaxPool1d(size, stride) on x.transpose(1, 2), the result transposed back to [B, T', ·].
 Gradlab's padding "valid" is 0 and "same" is (k - 1) // 2 (odd kernels); pooling's stride
 "size" (the default) is the window size.
 """
@@ -61,6 +63,19 @@ def build(torch, case, x):
                            padding=pad, bias=bool(p.get("use_bias", True)))
         act = ACTIVATIONS[p.get("activation", "identity")]
         return module, lambda inp: act(F, module(inp))
+    if kind == "Conv1D":  # x [B, T, F]: nn.Conv1d takes [B, F, T]
+        k = int(p.get("kernel", 3))
+        padding = p.get("padding", "valid")
+        pad = 0 if padding == "valid" else (k - 1) // 2 if padding == "same" else int(padding)
+        module = nn.Conv1d(x.shape[2], int(p["filters"]), k, stride=int(p.get("stride", 1)),
+                           padding=pad, bias=bool(p.get("use_bias", True)))
+        act = ACTIVATIONS[p.get("activation", "identity")]
+        return module, lambda inp: act(F, module(inp.transpose(1, 2))).transpose(1, 2)
+    if kind == "MaxPool1D":  # x [B, T, F] as nn.MaxPool1d's [B, F, T]
+        size = int(p.get("size", 2))
+        stride = p.get("stride", "size")
+        module = nn.MaxPool1d(size, stride=size if stride == "size" else int(stride))
+        return module, lambda inp: module(inp.transpose(1, 2)).transpose(1, 2)
     if kind in ("MaxPool2D", "AvgPool2D"):
         size = int(p.get("size", 2))
         stride = p.get("stride", "size")

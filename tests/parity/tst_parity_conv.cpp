@@ -40,6 +40,8 @@ struct Case {
 // Conv2D with stride and padding (valid, same, numeric), with and without bias and activation;
 // MaxPool2d/AvgPool2d with stride equal to, smaller than and larger than the window;
 // BatchNorm 1d and 2d (train forward and backward, running statistics, eval forward).
+// Conv1D and MaxPool1D on sequences [T, F] (nn.Conv1d/MaxPool1d on the transposed [F, T]):
+// stride, padding (valid, same, numeric), one and several features, activations, no bias.
 const std::vector<Case>& cases() {
   static const std::vector<Case> all{
       {"conv-same-s1",
@@ -108,6 +110,43 @@ const std::vector<Case>& cases() {
       {"batchnorm2d", {{"type", "BatchNorm"}}, {3, 5, 4}, 4, DType::F64},
       {"batchnorm1d", {{"type", "BatchNorm"}, {"momentum", 0.3}}, {5}, 6, DType::F64},
       {"batchnorm2d-f32", {{"type", "BatchNorm"}, {"eps", 1e-3}}, {4, 6, 6}, 5, DType::F32},
+      {"conv1d-same-f3",
+       {{"type", "Conv1D"}, {"filters", 4}, {"kernel", 3}, {"padding", "same"}},
+       {11, 3},
+       3,
+       DType::F64},
+      {"conv1d-valid-k5-f1",
+       {{"type", "Conv1D"}, {"filters", 6}, {"kernel", 5}},
+       {16, 1},
+       2,
+       DType::F64},
+      {"conv1d-pad2-s2-tanh",
+       {{"type", "Conv1D"},
+        {"filters", 3},
+        {"kernel", 4},
+        {"stride", 2},
+        {"padding", 2},
+        {"activation", "tanh"}},
+       {13, 2},
+       2,
+       DType::F64},
+      {"conv1d-s3-nobias",
+       {{"type", "Conv1D"}, {"filters", 2}, {"kernel", 3}, {"stride", 3}, {"use_bias", false}},
+       {14, 4},
+       2,
+       DType::F64},
+      {"conv1d-relu-f32",
+       {{"type", "Conv1D"},
+        {"filters", 8},
+        {"kernel", 9},
+        {"padding", "same"},
+        {"activation", "relu"}},
+       {64, 1},
+       4,
+       DType::F32},
+      {"maxpool1d-2", {{"type", "MaxPool1D"}, {"size", 2}}, {9, 3}, 2, DType::F64},
+      {"maxpool1d-3-s2", {{"type", "MaxPool1D"}, {"size", 3}, {"stride", 2}}, {10, 2}, 2, DType::F64},
+      {"maxpool1d-4-f32", {{"type", "MaxPool1D"}, {"size", 4}}, {64, 8}, 3, DType::F32},
   };
   return all;
 }
