@@ -11,6 +11,7 @@
 #include "data/sequences.h"
 #include "data/tensor_file.h"
 #include "data/toy2d.h"
+#include "data/waveforms.h"
 #include "util/error.h"
 
 namespace gradlab {
@@ -56,6 +57,7 @@ const std::vector<BuiltinDataset>& builtinDatasets() {
       {"adding", K::Sequences, "the adding problem: sum the two marked values of a long sequence"},
       {"long-lag", K::Sequences, "recall the symbol shown at the start, after `lag` blank steps"},
       {"reverse", K::Sequences, "output a sequence of symbols in reverse order (one-hot per step)"},
+      {"waveforms", K::Sequences, "raw signals to classify: sine, square, sawtooth, chirp (random phase, frequency, amplitude; noise)"},
   };
   return sets;
 }
@@ -81,8 +83,15 @@ Split loadBuiltin(const std::string& name, const DatasetOptions& o) {
     case DatasetKind::Images:
       return loadFashionMnist({.dir = o.dataDir, .limit = o.limit});
     case DatasetKind::Sequences:
+      if (name == "waveforms") {
+        all = makeWaveforms({.samples = o.points.value_or(1000),
+                             .length = o.length.value_or(64),
+                             .noise = o.noise,
+                             .seed = o.seed});
+        break;
+      }
       all = makeSequenceTask(name, {.samples = o.points.value_or(1000),
-                                    .length = o.length,
+                                    .length = o.length.value_or(20),
                                     .lag = o.lag,
                                     .noise = o.noise,
                                     .seed = o.seed});

@@ -12,6 +12,7 @@
 //   1-D regression      fn-sine fn-step fn-abs fn-cubic fn-bump     (functions1d.h)
 //   images              fashion-mnist                               (fashion_mnist.h)
 //   sequences           sine adding long-lag reverse                (sequences.h)
+//   raw signals         waveforms                                   (waveforms.h)
 // Files: .csv (csv.h), .safetensors (tensor_file.h), a folder of images (image_folder.h).
 //
 // Every set except Fashion-MNIST (which comes split) is shuffled with a seed derived from
@@ -46,7 +47,9 @@ struct DatasetOptions {
   double noise = 0;
   double testFraction = 0.2;  // share held out for testing, in [0, 1]
   uint64_t seed = 0;          // the data drawn and the split
-  int64_t length = 20;        // sequences: steps T (sine, adding, reverse)
+  // Sequences: steps T; unset: the set's default (20 for sine, adding and reverse, 64 for
+  // waveforms).
+  std::optional<int64_t> length{};
   int64_t lag = 10;           // long-lag: blank steps between the symbol and the answer
   int64_t limit = 0;          // Fashion-MNIST: at most this many train and test images; 0 = all
   std::string dataDir{};      // Fashion-MNIST: the folder of IDX files; empty = the default
