@@ -116,6 +116,8 @@ void InsideView::showSnapshot(const Snapshot& s) {
   }
   std::vector<TensorPicture> pictures{p->input};
   pictures.insert(pictures.end(), p->pictures.begin(), p->pictures.end());
+  // A 1-D convolution's signals and feature maps read best as traces lined up in time.
+  grid_->setTraces(p->type == "Conv1D" || p->type == "MaxPool1D");
   grid_->setPictures(std::move(pictures), QString());
   std::vector<std::string> names;
   if (s.data) names = (p->onTest ? s.data->test : s.data->train).classNames;

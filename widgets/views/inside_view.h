@@ -3,7 +3,9 @@
 // like for a chosen image, how an LSTM's gates open and close along a sequence, which units a
 // dropout mask drops. The block follows the canvas selection (or the chooser); the sample is a
 // test sample by number, or the user's own PNG/JPEG dropped on the view (views/image_drop.h) —
-// its feature maps, and the prediction with class probabilities. Pictures: views/picture_grid.h.
+// its feature maps, and the prediction with class probabilities. On a Conv1D or MaxPool1D block
+// the raw signal, the feature maps over time and the filters' taps are drawn as traces lined up
+// in time (what each filter responds to). Pictures: views/picture_grid.h.
 #include <QStringList>
 
 #include "train/probes/inside.h"

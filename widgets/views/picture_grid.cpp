@@ -49,6 +49,38 @@ QImage image(const float* v, int rows, int cols, int64_t rowStride, int64_t colS
   return img;
 }
 
+constexpr int kMaxTraces = 16;        // features drawn as traces; more: a map
+constexpr int kTraceW = 480, kTraceH = 34;
+
+// The values v[t·stride], t < steps, as a line chart of size w × h on the scale [lo, hi], a grey
+// zero line where 0 is inside it; step t at x = (t + ½)·w / steps, so that charts of
+// different lengths drawn at one width line up in time.
+QImage trace(const float* v, int steps, int64_t stride, double lo, double hi, int w, int h) {
+  QImage img(w, h, QImage::Format_RGB32);
+  img.fill(QColor("#fbfcfc"));
+  QPainter p(&img);
+  p.setRenderHint(QPainter::Antialiasing);
+  const double span = std::max(hi - lo, 1e-12);
+  auto y = [&](double value) {
+    return 2.0 + (h - 4.0) * (hi - std::clamp(value, lo, hi)) / span;
+  };
+  if (lo < 0 && hi > 0) {
+    p.setPen(QPen(QColor("#b0bec5"), 1));
+    p.drawLine(QPointF(0, y(0)), QPointF(w, y(0)));
+  }
+  QPolygonF line;
+  for (int t = 0; t < steps; ++t) {
+    const float value = v[t * stride];
+    line << QPointF((t + 0.5) * w / steps, std::isfinite(value) ? y(value) : y(hi));
+  }
+  p.setPen(QPen(QColor("#0877bd"), 1.5));
+  if (steps == 1)
+    p.drawEllipse(line[0], 2, 2);
+  else
+    p.drawPolyline(line);
+  return img;
+}
+
 // Drawn size: small tiles (one of many) about 72 px, single tiles up to 480 × 160 px; whole
 // magnifications where they are at least 1, so pixels stay square and sharp.
 QSize drawnSize(int rows, int cols, bool single) {
@@ -118,14 +150,26 @@ void PictureGrid::setPictures(std::vector<TensorPicture> pictures, const QString
     const Scale scale = unit ? (image3 ? Scale::Gray : Scale::Unit) : Scale::Diverging;
     const double maxAbs = std::max({1e-12, double(std::abs(lo)), double(std::abs(hi))});
     Section sec;
-    sec.title = title(p);
-    if (!unit) sec.title += tr("  · from %1 to %2").arg(lo, 0, 'g', 3).arg(hi, 0, 'g', 3);
+    const QString range =
+        unit ? QString() : tr("  · from %1 to %2").arg(lo, 0, 'g', 3).arg(hi, 0, 'g', 3);
+    sec.title = title(p) + range;
     const float* v = p.values.data();
     const Shape& s = p.shape;
     auto add = [&](QImage img, bool single) {
       sec.tiles.push_back({img, drawnSize(img.height(), img.width(), single)});
     };
-    if (s.size() == 4 || (s.size() == 3 && !(p.name == "input" && s[0] == 3))) {
+    if (traces_ && s.size() == 3 && p.name == "weights" && s[1] == 1) {
+      // 1-D filters [O, 1, k]: a small chart of each filter's k taps.
+      const int taps = int(s[2]);
+      const int64_t count = s[0];
+      for (int64_t k = 0; k < std::min<int64_t>(count, kMaxTiles); ++k)
+        add(trace(v + k * taps, taps, 1, -maxAbs, maxAbs, 72, 40), false);
+      sec.title = tr("filters  %1  (each one's %2 taps, one filter per output feature)")
+                      .arg(shapeText(s))
+                      .arg(taps) +
+                  range;
+      if (count > kMaxTiles) sec.title += tr("  · the first %1 of %2").arg(kMaxTiles).arg(count);
+    } else if (s.size() == 4 || (s.size() == 3 && !(p.name == "input" && s[0] == 3))) {
       // Several images: channels of [C, H, W], or every (output, input) pair of a filter bank.
       const int h = int(s[s.size() - 2]), w = int(s[s.size() - 1]);
       const int64_t count = n / (int64_t(h) * w);
@@ -143,6 +187,16 @@ void PictureGrid::setPictures(std::vector<TensorPicture> pictures, const QString
       add(img, true);
     } else if (s.size() == 2 && p.name == "weights") {  // a matrix [out, in]
       add(image(v, int(s[0]), int(s[1]), s[1], 1, n, scale, maxAbs), true);
+    } else if (traces_ && s.size() == 2 && p.name != "weights" && s[1] <= kMaxTraces) {
+      // A sequence [T, F] as F traces over time, on one scale.
+      const int steps = int(s[0]), units = int(s[1]);
+      const double lo2 = std::min(0.0, double(lo)), hi2 = std::max(0.0, double(hi));
+      for (int u = 0; u < units; ++u) {
+        QImage img = trace(v + u, steps, units, lo2, hi2 == lo2 ? 1.0 : hi2, kTraceW, kTraceH);
+        sec.tiles.push_back({img, img.size()});
+      }
+      sec.title.replace(tr("one row per feature"), tr("one trace per feature"));
+      sec.title.replace(tr("one row per unit"), tr("one trace per feature"));
     } else if (s.size() == 2) {  // a sequence [T, F]: F rows, time to the right, wide cells
       const int steps = int(s[0]), units = int(s[1]);
       const int cw = std::clamp(480 / steps, 1, 24), ch = std::clamp(200 / units, 1, 10);

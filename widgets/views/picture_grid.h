@@ -7,6 +7,10 @@
 // Colours: values all in [0, 1] (images, gates, masks) on a white-to-blue scale (grey for an
 // input image); others diverging, blue positive, orange negative, white zero, scaled by the
 // largest |value| of the tensor so that its tiles compare.
+// With setTraces(true) (the Inside view on a Conv1D or MaxPool1D block) a sequence [T, F] of up
+// to 16 features is drawn as F traces instead, one line chart per feature on a common scale,
+// each as wide as the view's sequences so that time lines up from the raw signal to the
+// pooled feature maps; [O, 1, k] filters as O small charts of their k taps.
 #include <QImage>
 #include <QWidget>
 #include <vector>
@@ -21,6 +25,8 @@ class PictureGrid : public QWidget {
   explicit PictureGrid(QWidget* parent = nullptr);
   // The pictures to draw (input first); an empty list shows `emptyText`.
   void setPictures(std::vector<TensorPicture> pictures, const QString& emptyText);
+  // Sequences as traces (line charts) rather than maps, from the next setPictures on.
+  void setTraces(bool on) { traces_ = on; }
   int sections() const { return int(sections_.size()); }
   int tiles(int section) const { return int(sections_[size_t(section)].tiles.size()); }
   QString sectionTitle(int section) const { return sections_[size_t(section)].title; }
@@ -46,6 +52,7 @@ class PictureGrid : public QWidget {
 
   std::vector<Section> sections_;
   QString emptyText_;
+  bool traces_ = false;
 };
 
 }  // namespace gradlab::widgets
