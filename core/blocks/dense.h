@@ -4,6 +4,8 @@
 //   y = f(z)
 // Backward, with δ = ∂L/∂z = f′(z) ⊙ ∂L/∂y:
 //   ∂L/∂W = δᵀ·x     ∂L/∂b = Σ_batch δ     ∂L/∂x = δ·W
+// On a sequence x [T, in] the same W and b apply to every step (as Linear on the last axis):
+// y [T, units], and the batch's B·T steps are the rows of one gemm (sums run over them all).
 // Internals: "pre" = z (the pre-activation), when f is not the identity.
 #include "blocks/block.h"
 #include "blocks/registry.h"
@@ -20,6 +22,9 @@ class DenseBlock : public Block {
   void internals(std::vector<std::pair<std::string, Tensor>>& out) const override;
 
  private:
+  // x and y as matrices with one row per sample, or per step of a sequence.
+  Tensor rowsOf(const Tensor& t) const;
+
   Act f_;
   bool bias_;
   Tensor z_, dz_;  // pre-activation and its gradient (only when f is not the identity)

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "blocks/activation.h"
+#include "blocks/attention.h"
 #include "blocks/batchnorm.h"
 #include "blocks/conv1d.h"
 #include "blocks/conv2d.h"
@@ -15,6 +16,8 @@
 #include "blocks/merge.h"
 #include "blocks/pool1d.h"
 #include "blocks/pool2d.h"
+#include "blocks/position_encoding.h"
+#include "blocks/repeat_vector.h"
 #include "blocks/simple_rnn.h"
 #include "util/json.h"
 
@@ -29,6 +32,7 @@ const std::vector<BlockInfo>& blockTypes() {
       conv1dInfo(), maxPool1dInfo(),
       dropoutInfo(), batchNormInfo(),
       simpleRnnInfo(), lstmInfo(), gruInfo(),
+      attentionInfo(), repeatVectorInfo(), positionEncodingInfo(),
   };
   return types;
 }
