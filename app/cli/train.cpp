@@ -43,6 +43,7 @@ struct TrainOptions {
   std::string network, dataset, data, target, init, save, log, dtype = "f32", backend = "auto";
   double testSplit = 0.2, epochs = 0, noise = 0;
   int64_t steps = 0, points = 0, lag = 0, evalEvery = 0;
+  int64_t length = 0, symbols = 0;  // sequences: steps T, symbols K (0: the set's default)
   int threads = 1;
   bool noShuffle = false;
   bool reconstruct = false;  // --reconstruct: targets = inputs (autoencoders)
@@ -115,6 +116,8 @@ Project projectWithFlags(const TrainOptions& o) {
   if (given("--noise")) d.noise = o.noise;
   if (given("--test-split")) d.testFraction = o.testSplit;
   if (given("--seed")) d.seed = o.config.seed;  // as without a project: weights and data
+  if (given("--length")) d.length = o.length;
+  if (given("--symbols")) d.symbols = int(o.symbols);
   TrainConfig& c = p.training;
   if (given("--optimizer")) c.optimizer = o.config.optimizer;
   if (given("--lr")) c.lr = o.config.lr;
@@ -171,6 +174,8 @@ void checkOptions(const TrainOptions& o) {
   if (given("--points")) range("--points", double(o.points), 1, 1e7);
   if (given("--noise")) range("--noise", o.noise, 0, 10);
   if (given("--lag")) range("--lag", double(o.lag), 1, 10000);
+  if (given("--length")) range("--length", double(o.length), 1, 100000);
+  if (given("--symbols")) range("--symbols", double(o.symbols), 2, 26);
   if (given("--eval-every")) range("--eval-every", double(o.evalEvery), 1, 1e9);
   range("--threads", o.threads, 1, 256);
   // A typo in --save's folder must not cost the whole run: checked before training, as --log.
@@ -219,6 +224,8 @@ void run(TrainOptions& o) {
   if (o.points > 0) dopt.points = o.points;
   dopt.noise = o.noise;
   if (o.lag > 0) dopt.lag = o.lag;
+  if (o.length > 0) dopt.length = o.length;
+  if (o.symbols > 0) dopt.symbols = int(o.symbols);
   dopt.target = o.target;
   Split split = project             ? loadProjectData(*project, o)
                 : o.dataset.empty() ? loadDataFile(o.data, dopt)
@@ -436,6 +443,8 @@ void addTrain(CLI::App& app, int& exitCode) {
   cmd->add_option("--points", o.points, "built-in 2-D/1-D sets: number of points");
   cmd->add_option("--noise", o.noise, "built-in sets: noise level");
   cmd->add_option("--lag", o.lag, "long-lag task: steps between symbol and recall");
+  cmd->add_option("--length", o.length, "sequence sets: steps per sequence (sine, adding, reverse: 20; waveforms: 64)");
+  cmd->add_option("--symbols", o.symbols, "long-lag and reverse: symbols, i.e. classes (4)");
   cmd->callback([&exitCode] {
     run(o);
     exitCode = 0;

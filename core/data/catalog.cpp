@@ -56,7 +56,7 @@ const std::vector<BuiltinDataset>& builtinDatasets() {
       {"sine", K::Sequences, "predict the next value of a sine with random frequency and phase"},
       {"adding", K::Sequences, "the adding problem: sum the two marked values of a long sequence"},
       {"long-lag", K::Sequences, "recall the symbol shown at the start, after `lag` blank steps"},
-      {"reverse", K::Sequences, "output a sequence of symbols in reverse order (one-hot per step)"},
+      {"reverse", K::Sequences, "output a sequence of `length` symbols in reverse order (a class per step)"},
       {"waveforms", K::Sequences, "raw signals to classify: sine, square, sawtooth, chirp (random phase, frequency, amplitude; noise)"},
   };
   return sets;
@@ -93,6 +93,7 @@ Split loadBuiltin(const std::string& name, const DatasetOptions& o) {
       all = makeSequenceTask(name, {.samples = o.points.value_or(1000),
                                     .length = o.length.value_or(20),
                                     .lag = o.lag,
+                                    .symbols = o.symbols,
                                     .noise = o.noise,
                                     .seed = o.seed});
       break;

@@ -51,6 +51,7 @@ struct DatasetOptions {
   // waveforms).
   std::optional<int64_t> length{};
   int64_t lag = 10;           // long-lag: blank steps between the symbol and the answer
+  int symbols = 4;            // symbol tasks (long-lag, reverse): symbols K, the classes, 2 to 26
   int64_t limit = 0;          // Fashion-MNIST: at most this many train and test images; 0 = all
   std::string dataDir{};      // Fashion-MNIST: the folder of IDX files; empty = the default
 

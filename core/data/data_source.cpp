@@ -17,6 +17,8 @@ DatasetOptions DataSource::options() const {
   o.noise = noise;
   o.testFraction = testFraction;
   o.seed = seed;
+  if (length > 0) o.length = length;
+  o.symbols = symbols;
   if (builtin == "fashion-mnist")
     o.limit = std::max(0, points);  // the first `points` train and test images; 0 = all
   else if (points > 0)
@@ -38,6 +40,8 @@ nlohmann::json DataSource::toJson() const {
   j["testFraction"] = testFraction;
   j["seed"] = seed;
   if (reconstruct) j["reconstruct"] = true;  // absent = false, as in files written before it
+  if (length > 0) j["length"] = length;      // absent = the set's default
+  if (symbols != 4) j["symbols"] = symbols;  // absent = 4, likewise
   return j;
 }
 
@@ -73,6 +77,8 @@ DataSource DataSource::fromJson(const nlohmann::json& j, const std::string& sour
   d.noise = num("noise", 0, 10, 0.1);
   d.testFraction = num("testFraction", 0, 0.95, 0.5);
   d.seed = uint64_t(num("seed", 0, 1e15, 1));
+  d.length = int64_t(num("length", 0, 100000, 0));
+  d.symbols = int(num("symbols", 2, 26, 4));
   if (j.contains("reconstruct")) {
     if (!j["reconstruct"].is_boolean()) fail("\"reconstruct\" must be true or false");
     d.reconstruct = j["reconstruct"].get<bool>();

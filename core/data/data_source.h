@@ -26,6 +26,8 @@ struct DataSource {
   double testFraction = 0.5;
   uint64_t seed = 1;               // the data drawn and the train/test split
   bool reconstruct = false;        // targets = inputs (autoencoders): makeReconstruction
+  int64_t length = 0;              // sequences: steps T (0: the set's default)
+  int symbols = 4;                 // long-lag, recall, reverse: symbols K (the classes)
 
   bool operator==(const DataSource&) const = default;
   std::string label() const;  // the set's name, or the file's name

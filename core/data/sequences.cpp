@@ -102,15 +102,16 @@ Dataset makeReverse(const SequenceOptions& o) {
   checkSymbols("reverse", o);
   const int64_t K = o.symbols, T = o.length;
   checkCommon("reverse", o, T, K);
-  Dataset d = start("reverse", {T, K}, {T * K}, 0);
+  Dataset d = start("reverse", {T, K}, {T}, int(K));
+  for (int64_t k = 0; k < K; ++k) d.classNames.push_back(std::string(1, char('A' + k)));
   d.x.assign(size_t(o.samples * T * K), 0.0f);
-  d.y.assign(size_t(o.samples * T * K), 0.0f);
+  d.y.resize(size_t(o.samples * T));
   Rng rng(o.seed);
   for (int64_t n = 0; n < o.samples; ++n) {
     for (int64_t t = 0; t < T; ++t) {
       const int64_t symbol = int64_t(rng.below(uint64_t(K)));
       d.x[size_t((n * T + t) * K + symbol)] = 1.0f;
-      d.y[size_t((n * T + (T - 1 - t)) * K + symbol)] = 1.0f;
+      d.y[size_t(n * T + (T - 1 - t))] = float(symbol);
     }
   }
   return d;

@@ -14,10 +14,10 @@
 //   long-lag  remember a symbol over `lag` steps: x[0] is the one-hot symbol (one of K classes
 //             named A, B, C, …), then `lag` blank (all-zero) steps, so T = lag + 1 and F = K;
 //             y = the symbol's class. Classification with K classes.
-//   reverse   reverse a sequence of T one-hot symbols (F = K). The loss works per sample, so y
-//             is the reversed sequence flattened as one-hot values: y[t·K + k] = x[T−1−t][k],
-//             yShape {T·K}, treated as regression (numClasses 0). Per step, the predicted
-//             symbol is the argmax over its K outputs.
+//   reverse   reverse a sequence of T random symbols: x[t] is one of K symbols (A, B, C, …)
+//             one-hot (F = K); y[t] = the class of x[T−1−t], one class per step (yShape {T},
+//             K classes): a network outputs [T, K] scores for the per-step cross_entropy, and
+//             its accuracy counts correct steps (tokens). Chance 1/K.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -100,10 +100,12 @@ DataSource parseData(const Setting& s, const SettingPlace& place) {
     else if (key == "noise") d.noise = number(place, s, value, 0, 10, "noise");
     else if (key == "test") d.testFraction = number(place, s, value, 0, 0.95, "test");
     else if (key == "seed") d.seed = uint64_t(integer(place, s, value, 0, 1e15, "seed"));
+    else if (key == "length") d.length = integer(place, s, value, 1, 100000, "length");
+    else if (key == "symbols") d.symbols = int(integer(place, s, value, 2, 26, "symbols"));
     else
       fail(place, s, "unknown data option \"" + key +
                          "\"; the options are points, noise, test (held-out fraction), seed, "
-                         "reconstruct");
+                         "length, symbols, reconstruct");
   }
   return d;
 }
@@ -272,7 +274,8 @@ std::string resolveNetwork(const std::string& name, const std::string& lessonDir
 const std::vector<std::string>& lessonViewNames() {
   static const std::vector<std::string> names = {
       "boundary", "fit",     "confusion",   "gradient", "inside",    "landscape",   "reconstruction",
-      "loss",     "compare", "convolution", "saliency", "visualize", "adversarial"};
+      "loss",     "compare", "convolution", "saliency", "visualize", "adversarial",
+      "attention"};
   return names;
 }
 

@@ -280,25 +280,34 @@ class TestDatasets : public QObject {
     VERIFY_ERROR(errorOf([] { makeLongLag({.lag = -1}); }), "dataset long-lag: lag -1");
   }
 
+  // One class per step: y[t] is the symbol of x[T−1−t].
   void reverse() {
     const int64_t T = 6, K = 3;
     const Dataset d = makeReverse({.samples = 100, .length = T, .symbols = K, .seed = 5});
     QCOMPARE(d.xShape, (Shape{T, K}));
-    QCOMPARE(d.yShape, (Shape{T * K}));
-    QCOMPARE(d.numClasses, 0);
+    QCOMPARE(d.yShape, (Shape{T}));
+    QCOMPARE(d.numClasses, int(K));
+    QCOMPARE(d.classNames, (std::vector<std::string>{"A", "B", "C"}));
+    std::vector<int> seen(size_t(K), 0);
     for (int64_t n = 0; n < d.size(); ++n) {
       const float* x = d.x.data() + n * T * K;
-      const float* y = d.y.data() + n * T * K;
+      const float* y = d.y.data() + n * T;
       for (int64_t t = 0; t < T; ++t) {
         float ones = 0;
-        for (int64_t k = 0; k < K; ++k) {
-          ones += x[t * K + k];
-          QCOMPARE(y[t * K + k], x[(T - 1 - t) * K + k]);
-        }
+        for (int64_t k = 0; k < K; ++k) ones += x[t * K + k];
         QCOMPARE(ones, 1.0f);
+        const int symbol = int(y[t]);
+        QCOMPARE(x[(T - 1 - t) * K + symbol], 1.0f);
+        ++seen[size_t(symbol)];
       }
     }
+    for (int c : seen) QVERIFY(c > 150);  // 600 steps, each symbol about 200 times
     VERIFY_ERROR(errorOf([] { makeReverse({.symbols = 1}); }), "dataset reverse: 1 symbols is out of range");
+    VERIFY_ERROR(errorOf([] { makeReverse({.length = 0}); }), "dataset reverse: a sequence of 0 steps is out of range");
+    // Through the catalogue, as gradlab-cli train --dataset reverse --length 5 --symbols 7.
+    const Split s = loadBuiltin("reverse", {.length = 5, .symbols = 7});
+    QCOMPARE(s.train.xShape, (Shape{5, 7}));
+    QCOMPARE(s.train.numClasses, 7);
   }
 
   void sequencesAreDeterministic() {

@@ -1,6 +1,7 @@
 #include "views/view_types.h"
 
 #include "views/adversarial_view.h"
+#include "views/attention_view.h"
 #include "views/boundary_view.h"
 #include "views/compare_view.h"
 #include "views/confusion_view.h"
@@ -40,6 +41,7 @@ const std::vector<ViewType>& viewTypes() {
       {"saliency", make<SaliencyView>},
       {"visualize", make<VisualizeView>},
       {"adversarial", make<AdversarialView>},
+      {"attention", make<AttentionView>},
   };
   return types;
 }
