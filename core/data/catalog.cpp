@@ -56,6 +56,7 @@ const std::vector<BuiltinDataset>& builtinDatasets() {
       {"sine", K::Sequences, "predict the next value of a sine with random frequency and phase"},
       {"adding", K::Sequences, "the adding problem: sum the two marked values of a long sequence"},
       {"long-lag", K::Sequences, "recall the symbol shown at the start, after `lag` blank steps"},
+      {"recall", K::Sequences, "recall the symbol shown at the start, after `lag` random distractor symbols"},
       {"reverse", K::Sequences, "output a sequence of `length` symbols in reverse order (a class per step)"},
       {"waveforms", K::Sequences, "raw signals to classify: sine, square, sawtooth, chirp (random phase, frequency, amplitude; noise)"},
   };

@@ -11,7 +11,7 @@
 //   2-D classification  circle xor gauss spiral                     (toy2d.h)
 //   1-D regression      fn-sine fn-step fn-abs fn-cubic fn-bump     (functions1d.h)
 //   images              fashion-mnist                               (fashion_mnist.h)
-//   sequences           sine adding long-lag reverse                (sequences.h)
+//   sequences           sine adding long-lag recall reverse         (sequences.h)
 //   raw signals         waveforms                                   (waveforms.h)
 // Files: .csv (csv.h), .safetensors (tensor_file.h), a folder of images (image_folder.h).
 //
@@ -50,7 +50,7 @@ struct DatasetOptions {
   // Sequences: steps T; unset: the set's default (20 for sine, adding and reverse, 64 for
   // waveforms).
   std::optional<int64_t> length{};
-  int64_t lag = 10;           // long-lag: blank steps between the symbol and the answer
+  int64_t lag = 10;           // long-lag, recall: steps between the symbol and the answer
   int symbols = 4;            // symbol tasks (long-lag, reverse): symbols K, the classes, 2 to 26
   int64_t limit = 0;          // Fashion-MNIST: at most this many train and test images; 0 = all
   std::string dataDir{};      // Fashion-MNIST: the folder of IDX files; empty = the default

@@ -17,6 +17,7 @@ DatasetOptions DataSource::options() const {
   o.noise = noise;
   o.testFraction = testFraction;
   o.seed = seed;
+  o.lag = lag;
   if (length > 0) o.length = length;
   o.symbols = symbols;
   if (builtin == "fashion-mnist")
@@ -40,6 +41,7 @@ nlohmann::json DataSource::toJson() const {
   j["testFraction"] = testFraction;
   j["seed"] = seed;
   if (reconstruct) j["reconstruct"] = true;  // absent = false, as in files written before it
+  if (lag != 10) j["lag"] = lag;             // absent = 10, as in files written before it
   if (length > 0) j["length"] = length;      // absent = the set's default
   if (symbols != 4) j["symbols"] = symbols;  // absent = 4, likewise
   return j;
@@ -77,6 +79,7 @@ DataSource DataSource::fromJson(const nlohmann::json& j, const std::string& sour
   d.noise = num("noise", 0, 10, 0.1);
   d.testFraction = num("testFraction", 0, 0.95, 0.5);
   d.seed = uint64_t(num("seed", 0, 1e15, 1));
+  d.lag = int64_t(num("lag", 0, 99998, 10));
   d.length = int64_t(num("length", 0, 100000, 0));
   d.symbols = int(num("symbols", 2, 26, 4));
   if (j.contains("reconstruct")) {

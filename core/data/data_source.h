@@ -26,6 +26,7 @@ struct DataSource {
   double testFraction = 0.5;
   uint64_t seed = 1;               // the data drawn and the train/test split
   bool reconstruct = false;        // targets = inputs (autoencoders): makeReconstruction
+  int64_t lag = 10;                // long-lag and recall: steps between the symbol and the answer
   int64_t length = 0;              // sequences: steps T (0: the set's default)
   int symbols = 4;                 // long-lag, recall, reverse: symbols K (the classes)
 

@@ -98,6 +98,31 @@ Dataset makeLongLag(const SequenceOptions& o) {
   return d;
 }
 
+Dataset makeRecall(const SequenceOptions& o) {
+  checkSymbols("recall", o);
+  if (o.distractors < 1 || o.distractors > 26)
+    throw Error("dataset recall: " + std::to_string(o.distractors) +
+                " distractor symbols is out of range; use 1 to 26");
+  if (o.lag < 0 || o.lag > 99'998)
+    throw Error("dataset recall: lag " + std::to_string(o.lag) + " is out of range; use 0 to 99998");
+  const int64_t K = o.symbols, D = o.distractors, F = K + D + 1, T = o.lag + 2;
+  checkCommon("recall", o, T, F);
+  Dataset d = start("recall", {T, F}, {}, int(K));
+  for (int64_t k = 0; k < K; ++k) d.classNames.push_back(std::string(1, char('A' + k)));
+  d.x.assign(size_t(o.samples * T * F), 0.0f);
+  d.y.resize(size_t(o.samples));
+  Rng rng(o.seed);
+  for (int64_t n = 0; n < o.samples; ++n) {
+    float* x = d.x.data() + n * T * F;
+    const int64_t cue = int64_t(rng.below(uint64_t(K)));
+    x[cue] = 1.0f;                                                          // step 0: the cue
+    for (int64_t t = 1; t <= o.lag; ++t) x[t * F + K + int64_t(rng.below(uint64_t(D)))] = 1.0f;
+    x[(T - 1) * F + F - 1] = 1.0f;                                          // the query
+    d.y[size_t(n)] = float(cue);
+  }
+  return d;
+}
+
 Dataset makeReverse(const SequenceOptions& o) {
   checkSymbols("reverse", o);
   const int64_t K = o.symbols, T = o.length;
@@ -118,7 +143,7 @@ Dataset makeReverse(const SequenceOptions& o) {
 }
 
 const std::vector<std::string>& sequenceTaskNames() {
-  static const std::vector<std::string> names{"sine", "adding", "long-lag", "reverse"};
+  static const std::vector<std::string> names{"sine", "adding", "long-lag", "recall", "reverse"};
   return names;
 }
 
@@ -126,8 +151,9 @@ Dataset makeSequenceTask(const std::string& name, const SequenceOptions& opts) {
   if (name == "sine") return makeSineSequences(opts);
   if (name == "adding") return makeAddingProblem(opts);
   if (name == "long-lag") return makeLongLag(opts);
+  if (name == "recall") return makeRecall(opts);
   if (name == "reverse") return makeReverse(opts);
-  throw Error("unknown sequence task \"" + name + "\"; use sine, adding, long-lag or reverse");
+  throw Error("unknown sequence task \"" + name + "\"; use sine, adding, long-lag, recall or reverse");
 }
 
 }  // namespace gradlab

@@ -100,12 +100,13 @@ DataSource parseData(const Setting& s, const SettingPlace& place) {
     else if (key == "noise") d.noise = number(place, s, value, 0, 10, "noise");
     else if (key == "test") d.testFraction = number(place, s, value, 0, 0.95, "test");
     else if (key == "seed") d.seed = uint64_t(integer(place, s, value, 0, 1e15, "seed"));
+    else if (key == "lag") d.lag = integer(place, s, value, 0, 99998, "lag");
     else if (key == "length") d.length = integer(place, s, value, 1, 100000, "length");
     else if (key == "symbols") d.symbols = int(integer(place, s, value, 2, 26, "symbols"));
     else
       fail(place, s, "unknown data option \"" + key +
                          "\"; the options are points, noise, test (held-out fraction), seed, "
-                         "length, symbols, reconstruct");
+                         "lag, length, symbols, reconstruct");
   }
   return d;
 }
@@ -275,7 +276,7 @@ const std::vector<std::string>& lessonViewNames() {
   static const std::vector<std::string> names = {
       "boundary", "fit",     "confusion",   "gradient", "inside",    "landscape",   "reconstruction",
       "loss",     "compare", "convolution", "saliency", "visualize", "adversarial",
-      "attention"};
+      "attention", "code"};
   return names;
 }
 

@@ -280,6 +280,34 @@ class TestDatasets : public QObject {
     VERIFY_ERROR(errorOf([] { makeLongLag({.lag = -1}); }), "dataset long-lag: lag -1");
   }
 
+  void recall() {
+    // F = 4 cues + 3 distractors + 1 query; T = lag + 2.
+    const int64_t T = 12, F = 8;
+    const Dataset d = makeRecall({.samples = 400, .lag = 10, .distractors = 3, .seed = 4});
+    QCOMPARE(d.xShape, (Shape{T, F}));
+    QCOMPARE(d.numClasses, 4);
+    QCOMPARE(d.classNames, (std::vector<std::string>{"A", "B", "C", "D"}));
+    std::vector<int> distractorSeen(3, 0);
+    for (int64_t n = 0; n < d.size(); ++n) {
+      const float* x = d.x.data() + n * T * F;
+      const int label = int(d.y[size_t(n)]);
+      for (int64_t i = 0; i < F; ++i) QCOMPARE(x[i], i == label ? 1.0f : 0.0f);  // the cue
+      for (int64_t t = 1; t <= 10; ++t) {  // one distractor, nothing else
+        float sum = 0;
+        for (int64_t i = 0; i < F; ++i) sum += x[t * F + i];
+        QCOMPARE(sum, 1.0f);
+        for (int64_t k = 0; k < 3; ++k) distractorSeen[size_t(k)] += x[t * F + 4 + k] == 1.0f;
+      }
+      for (int64_t i = 0; i < F; ++i) QCOMPARE(x[(T - 1) * F + i], i == F - 1 ? 1.0f : 0.0f);
+    }
+    for (int k = 0; k < 4; ++k) QVERIFY2(std::abs(countLabel(d, k) - 100) < 35, qPrintable(QString::number(k)));
+    for (int seen : distractorSeen) QVERIFY2(std::abs(seen - 4000 / 3) < 200, qPrintable(QString::number(seen)));
+    VERIFY_ERROR(errorOf([] { makeRecall({.lag = -1}); }), "dataset recall: lag -1");
+    VERIFY_ERROR(errorOf([] { makeRecall({.distractors = 0}); }), "dataset recall: 0 distractor symbols");
+    const Split s = loadBuiltin("recall", {.points = 10, .lag = 100});
+    QCOMPARE(s.train.xShape, (Shape{102, 9}));
+  }
+
   // One class per step: y[t] is the symbol of x[T−1−t].
   void reverse() {
     const int64_t T = 6, K = 3;
@@ -319,7 +347,7 @@ class TestDatasets : public QObject {
       QVERIFY2(a.x != c.x || a.y != c.y, name.c_str());
     }
     QCOMPARE(errorOf([] { makeSequenceTask("copy", {}); }),
-             QString("unknown sequence task \"copy\"; use sine, adding, long-lag or reverse"));
+             QString("unknown sequence task \"copy\"; use sine, adding, long-lag, recall or reverse"));
   }
 
   void splitHoldsOutRoundedFraction() {
