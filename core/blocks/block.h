@@ -31,6 +31,10 @@ struct ParamDecl {
   int64_t fanIn = 1, fanOut = 1;
   bool penalised = true;  // L1/L2 penalties apply (weights yes, biases no)
   bool trainable = true;  // running statistics are not trained
+  // Added to elements [shiftBegin, shiftEnd) after the draw (LSTM's forget_bias on the forget
+  // gate's rows of bias_ih_l0).
+  double shift = 0;
+  int64_t shiftBegin = 0, shiftEnd = 0;
 };
 
 // A parameter bound to a backend: value, gradient and two optimizer state tensors.

@@ -52,7 +52,24 @@ BlockInfo lstmInfo() {
   BlockInfo info = recurrentInfo(
       "LSTM", 4, "cₜ = fₜ⊙cₜ₋₁ + iₜ⊙gₜ,  hₜ = oₜ⊙tanh(cₜ)",
       "Long short-term memory: gates decide what the cell forgets (f), takes in (i, g) and "
-      "shows (o), so it can keep information over long lags.");
+      "shows (o), so it can keep information over long lags.",
+      {{"forget_bias", ParamInfo::Kind::Float, 0.0, {}, -10, 10,
+        "added to the forget gate's bias at initialisation (rows H to 2H of bias_ih_l0): 1 starts "
+        "with f ≈ σ(1) ≈ 0.73, holding the cell longer (Jozefowicz et al. 2015); 0 is PyTorch's "
+        "init"}});
+  // forget_bias b: bias_ih_l0[H:2H] += b after the draw, as in PyTorch
+  //   with torch.no_grad(): lstm.bias_ih_l0[H:2 * H] += b
+  const auto decls = info.paramDecls;
+  info.paramDecls = [decls](const BlockSpec& s, const std::vector<Shape>& in) {
+    std::vector<ParamDecl> p = decls(s, in);
+    const int64_t H = paramInt(s, "units");
+    for (ParamDecl& d : p) {
+      if (d.name != "bias_ih_l0") continue;
+      d.shift = paramFloat(s, "forget_bias");
+      d.shiftBegin = H, d.shiftEnd = 2 * H;
+    }
+    return p;
+  };
   info.create = [](const BlockArgs& a) { return std::make_unique<LstmBlock>(a); };
   return info;
 }

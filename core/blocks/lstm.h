@@ -24,6 +24,9 @@
 //   dc_{t−1} = dc_t ⊙ f_t               (the cell path: an open forget gate keeps the gradient)
 // and the weight gradients Σ_t δ_tᵀ·x_t, Σ_t δ_tᵀ·h_{t−1}, Σ δ_t (blocks/recurrent.h).
 // Internals, each [B, T, H]: gates.i, gates.f, gates.g, gates.o, cell (c_t), hidden (h_t).
+// forget_bias b (default 0): b_if += b at initialisation (bias_ih_l0 rows H to 2H), so the
+// forget gate starts at σ(b + …) — 1 as Jozefowicz, Zaremba & Sutskever (2015) recommend; the
+// bias is trained as usual afterwards.
 #include "blocks/recurrent.h"
 
 namespace gradlab {

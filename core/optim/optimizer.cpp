@@ -101,6 +101,8 @@ void initParam(Param& p, Rng& rng) {
   else if (d.init == "uniform") uniform(1.0 / std::sqrt(fanIn));
   else if (d.init == "ones") std::fill(v.begin(), v.end(), 1.0);
   else if (d.init != "zeros") throw Error("unknown initialiser \"" + d.init + "\"");
+  for (int64_t i = std::max<int64_t>(0, d.shiftBegin); i < std::min(n, d.shiftEnd); ++i)
+    v[size_t(i)] += d.shift;
   p.value.fromHost(std::span<const double>(v));
 }
 

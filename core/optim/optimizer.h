@@ -47,7 +47,8 @@ class Optimizer {
 };
 
 // Fills a parameter from its initialiser (glorot_uniform, glorot_normal, he_uniform, he_normal,
-// uniform U(−1/√fanIn, 1/√fanIn), zeros, ones) with numbers drawn from rng.
+// uniform U(−1/√fanIn, 1/√fanIn), zeros, ones) with numbers drawn from rng, then adds the decl's
+// shift to its elements [shiftBegin, shiftEnd).
 void initParam(Param& p, Rng& rng);
 
 }  // namespace gradlab

@@ -5,12 +5,15 @@
 
 IN holds one or more cases; its metadata "cases" is a JSON list of
   {"name": N, "type": "SimpleRNN" | "LSTM" | "GRU", "units": H, "return_sequences": bool,
-   "activation": "tanh" | "relu"   (SimpleRNN only)}
+   "activation": "tanh" | "relu"   (SimpleRNN only),
+   "forget_bias": b                (LSTM only, optional)}
 and for each case the tensors (float64)
   N.x [B, T, I], N.dy (the output's shape: [B, T, H] or [B, H]) and the parameters
   N.weight_ih_l0, N.weight_hh_l0, N.bias_ih_l0, N.bias_hh_l0 in PyTorch's layout.
 For each case OUT gets (float64): N.y = the block's output, and the gradients of
-L = Σ dy ⊙ y: N.dx and N.grad.<param> for the four parameters.
+L = Σ dy ⊙ y: N.dx and N.grad.<param> for the four parameters. With forget_bias b the LSTM's
+forget-gate bias is raised after loading, as one does in PyTorch (gate rows i, f, g, o):
+lstm.bias_ih_l0[H:2H] += b; N.init.bias_ih_l0 is then that bias.
 
 References:
   SimpleRNN  torch.nn.RNN(I, H, nonlinearity=activation, batch_first=True)
@@ -88,6 +91,9 @@ def run_case(torch, case, tensors):
             raise SystemExit("unknown type %r" % kind)
         module = module.double()
         module.load_state_dict(state, strict=True)
+        if "forget_bias" in case:
+            with torch.no_grad():
+                module.bias_ih_l0[H:2 * H] += float(case["forget_bias"])
         seq, _ = module(x)
         params = dict(module.named_parameters())
     y = seq if case["return_sequences"] else seq[:, -1]
@@ -95,6 +101,8 @@ def run_case(torch, case, tensors):
     out = {name + ".y": y.detach(), name + ".dx": x.grad}
     for p in PARAMS:
         out[name + ".grad." + p] = params[p].grad
+    if "forget_bias" in case:
+        out[name + ".init.bias_ih_l0"] = params["bias_ih_l0"].detach()
     return {k: ("F64", list(v.shape), v.reshape(-1).tolist()) for k, v in out.items()}
 
 

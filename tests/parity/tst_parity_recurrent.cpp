@@ -7,6 +7,9 @@
 //   equations written out with torch ops (nn.GRU applies the reset gate elsewhere; gru.h).
 // Every case runs with return_sequences false and true. All cases go to one python process
 // (importing torch takes seconds).
+// forget_bias: Gradlab initialises an LSTM with forget_bias 1 (Network's initParam); PyTorch
+// gets the same draw without the bias and adds it as one would by hand,
+// lstm.bias_ih_l0[H:2H] += 1; the biases themselves (init.bias_ih_l0) must agree as well.
 //
 // Skipped (loudly) only when /usr/bin/python3 cannot import torch.
 #include <QTemporaryDir>
@@ -17,6 +20,7 @@
 #include "backend/backend.h"
 #include "blocks/registry.h"
 #include "io/safetensors.h"
+#include "optim/optimizer.h"
 #include "support/cli_runner.h"
 #include "support/torch_reference.h"
 #include "util/rng.h"
@@ -34,6 +38,7 @@ struct Case {
   std::string name, type, activation;
   int64_t batch, steps, features, units;
   bool sequences;
+  double forgetBias = 0;  // LSTM: the parameters come from initParam instead
 };
 
 const std::vector<Case>& cases() {
@@ -49,6 +54,7 @@ const std::vector<Case>& cases() {
     // Long sequences: the gradient has to travel 40 steps back.
     v.push_back({"lstm-long", "LSTM", "", 2, 40, 3, 8, false});
     v.push_back({"gru-long", "GRU", "", 2, 40, 3, 8, false});
+    v.push_back({"lstm-forget-bias", "LSTM", "", 3, 12, 4, 6, false, 1.0});
     return v;
   }();
   return all;
@@ -74,6 +80,7 @@ void runGradlab(const Case& c, uint64_t seed, TensorMap& in, TensorMap& ours) {
   Backend& be = cpuBackend();
   nlohmann::json params{{"units", c.units}, {"return_sequences", c.sequences}};
   if (!c.activation.empty()) params["activation"] = c.activation;
+  if (c.forgetBias != 0) params["forget_bias"] = c.forgetBias;
   const BlockSpec spec{"b", c.type, params, {}};
   const BlockInfo& info = *findBlockType(c.type);
   const std::vector<Shape> inShapes{{c.steps, c.features}};
@@ -82,11 +89,23 @@ void runGradlab(const Case& c, uint64_t seed, TensorMap& in, TensorMap& ours) {
   Rng rng(seed);
   const std::string p = c.name + ".";
   for (const auto& decl : info.paramDecls(spec, inShapes)) {
-    const HostTensor v = randomTensor(decl.shape, rng, 0.6);
-    in[p + decl.name] = v;
     Param param;
     param.decl = decl;
-    param.value = upload(v);
+    if (c.forgetBias != 0) {
+      // Ours: the initialiser with the shift; theirs: the same draw without it.
+      Rng again = rng;
+      param.value = be.empty(decl.shape, DType::F64);
+      initParam(param, rng);
+      Param base{decl, be.empty(decl.shape, DType::F64), {}, {}, {}};
+      base.decl.shift = 0;
+      initParam(base, again);
+      in[p + decl.name] = host(base.value);
+      ours[p + "init." + decl.name] = host(param.value);
+    } else {
+      const HostTensor v = randomTensor(decl.shape, rng, 0.6);
+      in[p + decl.name] = v;
+      param.value = upload(v);
+    }
     param.grad = be.zeros(decl.shape, DType::F64);
     block->params().push_back(std::move(param));
   }
@@ -130,6 +149,7 @@ void TstParityRecurrent::initTestCase() {
     runGradlab(c, seed++, in, ours_);
     nlohmann::json j{{"name", c.name}, {"type", c.type}, {"units", c.units},
                      {"return_sequences", c.sequences}};
+    if (c.forgetBias != 0) j["forget_bias"] = c.forgetBias;
     if (!c.activation.empty()) j["activation"] = c.activation;
     list.push_back(j);
   }
@@ -154,6 +174,7 @@ void TstParityRecurrent::parity() {
   const std::string p = name.toStdString() + ".";
   std::vector<std::string> keys{"y", "dx"};
   for (const char* param : kParams) keys.push_back(std::string("grad.") + param);
+  if (ours_.count(p + "init.bias_ih_l0")) keys.push_back("init.bias_ih_l0");
   for (const auto& key : keys) {
     const auto a = ours_.find(p + key), b = theirs_.find(p + key);
     QVERIFY2(a != ours_.end(), qPrintable(QString::fromStdString("Gradlab gave no " + p + key)));
