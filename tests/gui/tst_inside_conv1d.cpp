@@ -1,8 +1,11 @@
 // Raw signals in the window (lesson 23): the Conv1D + LSTM classifier from examples/ on the
 // `waveforms` set. On the Conv1D block the Inside view draws the raw signal, each filter's
 // feature map over time and each filter's taps as traces lined up in time; on the MaxPool1D
-// block the pooled maps. Screenshots inside-conv1d and inside-maxpool1d.
+// block the pooled maps. The data panel offers the set with its noise slider on, at 20 %.
+// Screenshots inside-conv1d and inside-maxpool1d.
+#include <QComboBox>
 #include <QDockWidget>
+#include <QSlider>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -27,15 +30,21 @@ class TestInsideConv1d : public QObject {
     w.show();
     QVERIFY(waitFor([&] { return w.snapshot() && w.snapshot()->ready; }));
     QVERIFY(w.importNetworkFrom(test::sourcePath("examples/waveforms-conv1d-lstm.net.json")));
-    DataSource waves;
-    waves.builtin = "waveforms";
-    waves.points = 400;
-    waves.noise = 0.2;
-    w.datasetPanel()->load(waves);
+    // Chosen in the data panel as a user would: its noise slider on, at the set's 20 %.
+    auto* sets = w.datasetPanel()->findChild<QComboBox*>("datasets");
+    QVERIFY(sets);
+    const int index = sets->findData("waveforms");
+    sets->setCurrentIndex(index);
+    emit sets->activated(index);  // what a click in the list sends
     QVERIFY(waitFor([&] {
       auto s = w.snapshot();
       return s && s->ready && s->data->train.name == "waveforms";
     }, 30000));
+    QSlider* noise = nullptr;
+    for (QSlider* slider : w.datasetPanel()->findChildren<QSlider*>())
+      if (slider->maximum() == 50) noise = slider;  // the noise slider, 0 to 50 %
+    QVERIFY(noise && noise->isEnabled());
+    QCOMPARE(noise->value(), 20);
     // The network fitted to the data's length T (64 unless the source says otherwise).
     const int64_t T = w.snapshot()->data->train.xShape[0];
     auto* dock = w.findChild<QDockWidget*>("insideDock");

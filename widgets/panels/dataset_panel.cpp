@@ -147,8 +147,9 @@ void DatasetPanel::showSource(const DataSource& s) {
   points_->setValue(s.points);
   reconstruct_->setChecked(s.reconstruct);
   const bool builtin = !s.builtin.empty();
-  // Noise means something for the generated sets (and the sine sequences), not for images.
-  bool noisy = s.builtin == "sine";
+  // Noise means something for the generated sets (and the sine and waveform sequences), not
+  // for images.
+  bool noisy = s.builtin == "sine" || s.builtin == "waveforms";
   for (const auto& d : builtinDatasets())
     if (d.name == s.builtin)
       noisy |= d.kind == DatasetKind::Classification2D || d.kind == DatasetKind::Regression1D;
@@ -170,6 +171,7 @@ DataSource DatasetPanel::fromFields() const {
         if (d.kind == DatasetKind::Regression1D) s.points = 200, s.noise = 0.1, s.testFraction = 0.3;
         if (d.kind == DatasetKind::Images) s.points = 0, s.noise = 0, s.testFraction = 0.2;
         if (d.kind == DatasetKind::Sequences) s.points = 1000, s.noise = 0, s.testFraction = 0.2;
+        if (d.name == "waveforms") s.noise = 0.2;  // raw recordings are noisy
       }
     return s;
   }
