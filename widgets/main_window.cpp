@@ -40,6 +40,7 @@
 #include "util/error.h"
 #include "views/compare_dialog.h"
 #include "views/compare_view.h"
+#include "record/record_control.h"
 #include "views/view_docks.h"
 
 namespace gradlab::widgets {
@@ -360,6 +361,9 @@ void MainWindow::createProjectFiles() {
     return ready.get_future();
   };
   hooks.apply = [this](const Project& p, const QString&) { applyProject(p); };
+  view->addSeparator();
+  record_ = new RecordControl(this, views_, [this](const QString& m, bool error) { showMessage(m, error); }, this);
+  record_->addMenuActions(view);
   hooks.importNetwork = [this](const NetworkSpec& spec, const QString& label) {
     model_->importSpec(spec, label);
     canvas_->zoomToFit();

@@ -35,6 +35,7 @@ class NetworkModel;
 class Palette;
 class PresentMode;
 class ProblemsPanel;
+class RecordControl;
 class View;
 class ViewDocks;
 
@@ -112,6 +113,8 @@ class MainWindow : public QMainWindow {
  protected:
   void closeEvent(QCloseEvent* e) override;
 
+  // View › Record…: the window or a view to a video, GIF or PNG frames (record/record_control.h).
+  RecordControl* recording() const { return record_; }
  private:
   void createActions();
   void createDocks();
@@ -164,3 +167,4 @@ class MainWindow : public QMainWindow {
 };
 
 }  // namespace gradlab::widgets
+  RecordControl* record_ = nullptr;  // a child: View › Record… and its indicator

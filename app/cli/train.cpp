@@ -28,6 +28,7 @@
 #include "io/project.h"
 #include "io/safetensors.h"
 #include "io/training_settings.h"
+#include "record/training_frames.h"
 #include "spec/fit_to_data.h"
 #include "spec/network_spec.h"
 #include "train/divergence.h"
@@ -47,6 +48,8 @@ struct TrainOptions {
   int threads = 1;
   bool noShuffle = false;
   bool reconstruct = false;  // --reconstruct: targets = inputs (autoencoders)
+  std::string frames;        // --frames DIR: PNG frames of the loss curve and boundary
+  int64_t frameEvery = 0;    // --frame-every N (0: 100 frames a run)
   TrainConfig config;
   CLI::App* cmd = nullptr;  // to tell the flags given from their defaults (projects)
 };
@@ -177,6 +180,7 @@ void checkOptions(const TrainOptions& o) {
   if (given("--length")) range("--length", double(o.length), 1, 100000);
   if (given("--symbols")) range("--symbols", double(o.symbols), 2, 26);
   if (given("--eval-every")) range("--eval-every", double(o.evalEvery), 1, 1e9);
+  if (given("--frame-every")) range("--frame-every", double(o.frameEvery), 1, 1e9);
   range("--threads", o.threads, 1, 256);
   // A typo in --save's folder must not cost the whole run: checked before training, as --log.
   for (const auto& [flag, path] : {std::pair{"--save", o.save}}) {
@@ -276,6 +280,9 @@ void run(TrainOptions& o) {
     stopper.emplace(o.config.earlyStopping);
   }
 
+  std::optional<TrainingFrames> frames;
+  if (!o.frames.empty())
+    frames.emplace(o.frames, o.frameEvery > 0 ? o.frameEvery : std::max<int64_t>(1, total / 100), total);
   std::ofstream log;
   if (!o.log.empty()) {
     log.open(o.log, std::ios::trunc);
@@ -352,6 +359,9 @@ void run(TrainOptions& o) {
       if (!log) throw Error(o.log + ": writing the log failed at step " + std::to_string(s) + " (" +
                             std::strerror(errno) + "); is the disk full?");
     }
+    if (frames)
+      frames->add(trainer, r.step, r.loss, eval ? std::optional(lastTest.loss) : std::nullopt,
+                  eval ? lastTest.accuracy : std::nullopt);
     if (eval && stopper && stopper->update(s, lastTest.loss, trainer.network())) break;
     const auto now = std::chrono::steady_clock::now();
     if (tty && now - lastShown > std::chrono::milliseconds(250)) {
@@ -361,6 +371,10 @@ void run(TrainOptions& o) {
     }
   }
   if (tty) std::fprintf(stderr, "\r%60s\r", "");
+  if (frames) {
+    frames->finish(trainer);
+    std::printf("wrote %d frames to %s\n", frames->frames(), o.frames.c_str());
+  }
   if (log.is_open()) {
     log.close();  // the last buffered rows reach the disk (or fail) here
     if (!log) throw Error(o.log + ": writing the log failed (" + std::strerror(errno) + "); is the disk full?");
@@ -433,6 +447,12 @@ void addTrain(CLI::App& app, int& exitCode) {
   cmd->add_option("--init", o.init, "start from these weights (safetensors)");
   cmd->add_option("--save", o.save, "save the trained weights (safetensors)");
   cmd->add_option("--log", o.log, "write a CSV log: step, train_loss, test_loss, test_acc");
+  cmd->add_option("--frames", o.frames,
+                  "draw the run into this folder as PNG frames (frame-000001.png, …): the loss "
+                  "curve so far and, for 2-D data, the decision boundary")
+      ->type_name("DIR");
+  cmd->add_option("--frame-every", o.frameEvery, "with --frames: a frame every N steps (default: 100 frames a run)")
+      ->type_name("N");
   cmd->add_option("--eval-every", o.evalEvery, "evaluate the test set every N steps (default: 20 times a run)");
   cmd->add_option("--threads", o.threads, "cpu threads")->default_val(1);
   cmd->add_option("--dtype", o.dtype, "f32 or f64 (f64: exact comparisons; cpu only)")

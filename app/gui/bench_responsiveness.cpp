@@ -5,6 +5,8 @@
 //   - the views' frame rate (snapshots shown per second, and decision-boundary replots),
 //   - training throughput with the views open vs a headless TrainingSession (no probes),
 //   - the 3-D landscape's frames drawn and surface meshes built.
+// With --bench-record FILE the whole window is recorded (View › Record…, 10 frames/s) while it
+// measures, and the recording's frames, drops and grab times are printed too.
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
@@ -20,6 +22,8 @@
 #include "panels/controls_panel.h"
 #include "panels/dataset_panel.h"
 #include "views/boundary_view.h"
+#include "record/record_control.h"
+#include "record/recorder.h"
 #include "views/landscape_3d.h"
 #include "views/landscape_view.h"
 #include "views/loss_view.h"
@@ -54,7 +58,7 @@ double headlessStepsPerSecond(const NetworkSpec& spec, std::shared_ptr<const Spl
 }
 }  // namespace
 
-int runResponsivenessBench(double seconds) {
+int runResponsivenessBench(double seconds, const QString& recordTo) {
   if (seconds <= 0) seconds = 10;
   QTemporaryDir tmp;
   MainWindowOptions o;
@@ -115,6 +119,11 @@ int runResponsivenessBench(double seconds) {
   const int64_t s1 = w.session()->snapshot()->step;
   const int64_t shown1 = w.snapshotsShown();
   w.session()->pause();
+  Recorder* recorder = w.recording()->recorder();
+  if (!recordTo.isEmpty() && !w.recording()->startRecording(nullptr, recordTo, 10)) {
+    std::fprintf(stderr, "bench: cannot record: %s\n", qPrintable(w.message()));
+    return 1;
+  }
 
   std::sort(gaps.begin(), gaps.end());
   const double longest = gaps.empty() ? 0 : gaps.back() - 1.0;
@@ -125,7 +134,12 @@ int runResponsivenessBench(double seconds) {
   std::printf("| views' frame rate (snapshots shown) | %.1f /s | >= 55 /s |\n", double(shown1 - shown0) / dt);
   std::printf("| decision-boundary replots | %.1f /s | |\n", boundaryReplots / dt);
   std::printf("| loss-plot replots | %.1f /s | |\n", lossReplots / dt);
+  const int64_t grabbed = recorder->framesGrabbed(), rendered = recorder->framesRendered();
+  const double longestGrab = recorder->longestGrabMs(), meanGrab = recorder->meanGrabMs();
+  const QSize recorded = recorder->size();
+  w.recording()->stopRecording();
   std::printf("| replot time: boundary / loss (average) | %.1f ms / %.1f ms | |\n",
+  for (int i = 0; i < 600 && recorder->finishing(); ++i) spin(50);
               w.view<BoundaryView>()->plot()->replotTime(true), w.view<LossView>()->plot()->replotTime(true));
   if (surface)
     std::printf("| landscape 3-D (%s): frames drawn, meshes built | %.1f /s, %d | |\n",
@@ -140,3 +154,9 @@ int runResponsivenessBench(double seconds) {
               w.snapshot() && !w.snapshot()->metrics.empty() ? 100 * w.snapshot()->metrics.back().testAcc : 0.0);
   return 0;
 }
+  if (!recordTo.isEmpty())
+    std::printf("| recording the window (%dx%d, 10 frames/s) to %s: grabbed, written, dropped; "
+                "grab time mean / longest | %lld (%lld rendered, not read back), %lld, %lld; %.1f ms / %.1f ms | |\n",
+                recorded.width(), recorded.height(), qPrintable(recordTo), (long long)grabbed, (long long)rendered,
+                (long long)recorder->framesWritten(), (long long)recorder->framesDropped(), meanGrab,
+                longestGrab);

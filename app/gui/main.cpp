@@ -5,6 +5,8 @@
 //   --bench-responsiveness [seconds]   train flat out with every view open and print the
 //                                      longest event-loop stall, the views' frame rate and the
 //                                      training throughput with views vs headless.
+//   --bench-record FILE                with --bench-responsiveness: record the whole window
+//                                      to FILE (.mp4, .avi, .gif or a folder) while measuring.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -15,7 +17,7 @@
 #include "main_window.h"
 #include "present/present_mode.h"
 
-int runResponsivenessBench(double seconds);  // bench_responsiveness.cpp
+int runResponsivenessBench(double seconds, const QString& recordTo);  // bench_responsiveness.cpp
 
 int main(int argc, char** argv) {
   // Before QApplication: without a display Qt would abort with a cryptic message.
@@ -40,6 +42,11 @@ int main(int argc, char** argv) {
                            "Measure responsiveness while training flat out with every view open.",
                            "seconds", "10");
   cli.addOption(bench);
+  QCommandLineOption benchRecord("bench-record",
+                                 "With --bench-responsiveness: record the whole window to FILE "
+                                 "(.mp4, .avi, .gif, or a folder for PNG frames) at 10 frames/s.",
+                                 "file");
+  cli.addOption(benchRecord);
   QCommandLineOption present("present",
                              "Classroom mode: large fonts and views, colour-blind-safe colours, "
                              "driven from the keyboard (F5 or Esc leaves it).");
@@ -52,7 +59,7 @@ int main(int argc, char** argv) {
   cli.addPositionalArgument("project", "A .gradlab project to open.", "[project]");
   cli.process(app);
 
-  if (cli.isSet(bench)) return runResponsivenessBench(cli.value(bench).toDouble());
+  if (cli.isSet(bench)) return runResponsivenessBench(cli.value(bench).toDouble(), cli.value(benchRecord));
 
   // A lesson that cannot be found or read: the reason (the bundled lessons, or FILE:LINE), exit 2.
   QString lessonFile;

@@ -6,6 +6,7 @@
 #include <QMessageBox>
 #include <QPainter>
 #include <QPdfWriter>
+#include <QSvgGenerator>
 #include <QToolBar>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
@@ -31,11 +32,11 @@ View::View(const QString& title, QWidget* parent) : QWidget(parent), title_(titl
   body_->setContentsMargins(0, 0, 0, 0);
   v->addLayout(body_, 1);
   QAction* exp = toolbar_->addAction(tr("Export…"));
-  exp->setToolTip(tr("Save this view as PNG or PDF"));
+  exp->setToolTip(tr("Save this view as PNG, PDF or SVG"));
   connect(exp, &QAction::triggered, this, [this] {
     QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(title_),
                                                 title_.toLower().replace(' ', '-') + ".png",
-                                                tr("PNG image (*.png);;PDF document (*.pdf)"));
+                                                tr("PNG image (*.png);;PDF document (*.pdf);;SVG drawing (*.svg)"));
     if (path.isEmpty()) return;
     QString error;
     if (!exportTo(path, &error)) QMessageBox::warning(this, tr("Export"), error);
@@ -66,7 +67,7 @@ bool View::exportTo(const QString& path, QString* error) {
   } else if (suffix == "png") {
     ok = plot() ? plot()->savePng(path, 0, 0, 2.0) : grab().save(path, "PNG");
   } else {
-    if (error) *error = tr("Choose a file name ending in .png or .pdf (got \"%1\").").arg(path);
+    if (error) *error = tr("Choose a file name ending in .png, .pdf or .svg (got \"%1\").").arg(path);
     return false;
   }
   if (!ok && error) *error = tr("Could not write %1 — is the folder writable?").arg(path);
@@ -75,6 +76,29 @@ bool View::exportTo(const QString& path, QString* error) {
 
 void stylePlot(QCustomPlot* plot) {
   // QCustomPlot asks for 50×50 pixels: beside a strip of thumbnails in a splitter, or in a
+  } else if (suffix == "svg") {
+    // Vector, like the PDF: the plot drawn through QCustomPlot's painter, else the widget.
+    QCustomPlot* p = plot();
+    const QSize size = p ? p->size() : this->size();
+    QSvgGenerator svg;
+    svg.setFileName(path);
+    svg.setSize(size);
+    svg.setViewBox(QRect(QPoint(0, 0), size));
+    svg.setTitle(title_);
+    svg.setDescription(tr("Gradlab: %1").arg(title_));
+    if (p) {
+      QCPPainter painter;
+      if (painter.begin(&svg)) {
+        p->toPainter(&painter, size.width(), size.height());
+        ok = painter.end();
+      }
+    } else {
+      QPainter painter;
+      if (painter.begin(&svg)) {
+        render(&painter);
+        ok = painter.end();
+      }
+    }
   // crowded dock area, that squeezes a plot to a line. Ask for room to read it.
   plot->setMinimumSize(220, 170);
   plot->setNoAntialiasingOnDrag(true);

@@ -7,7 +7,7 @@
 // To add a view: derive from View, draw in showSnapshot(), ask for your probe in addProbes(),
 // and list the view in viewTypes() (views/view_types.cpp). The window (views/view_docks.h) docks
 // it, tells it about the network, the canvas selection and the data through the hooks below,
-// and keeps it up to date; export to PNG/PDF comes with the base class.
+// and keeps it up to date; export to PNG/PDF/SVG comes with the base class.
 #include <QWidget>
 #include <memory>
 
@@ -51,9 +51,9 @@ class View : public QWidget {
   // The session the view may send commands to (the landscape's race) and the snapshot shown last.
   void attach(TrainingSession* session) { session_ = session; }
   void setLatest(std::shared_ptr<const Snapshot> snap) { latest_ = std::move(snap); }
-  // The plot exported as vector PDF; views without one export a rendering of themselves.
+  // The plot exported as vector PDF or SVG; views without one export a rendering of themselves.
   virtual QCustomPlot* plot() const { return nullptr; }
-  // Writes the view to a .png or .pdf file; false (and a message) when it could not.
+  // Writes the view to a .png, .pdf or .svg file; false (and a message) when it could not.
   bool exportTo(const QString& path, QString* error = nullptr);
   int frames() const { return frames_; }
   // On screen: its dock shown and, among tabbed docks, the tab in front. (isVisible() stays
