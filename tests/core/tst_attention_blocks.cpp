@@ -3,7 +3,8 @@
 // block and the fix (never a crash); the example networks analyse to the shapes the README
 // gives; Attention's weights are an internal — each row a distribution over the keys — and
 // `gradlab-cli forward --dump` writes them as "<id>.weights"; the networks follow the length
-// of their data (RepeatVector takes T from a sequence, PositionEncoding's table from its input).
+// of their data (RepeatVector takes T from a sequence, PositionEncoding's table from its input);
+// the Attention probe gives a sample's weights and symbols, or says why it has none.
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
@@ -14,6 +15,8 @@
 #include "network/network.h"
 #include "spec/analysis.h"
 #include "spec/fit_to_data.h"
+#include "train/probes/attention.h"
+#include "train/trainer.h"
 #include "data/catalog.h"
 #include "support/cli_runner.h"
 #include "util/rng.h"
@@ -168,6 +171,30 @@ class TstAttentionBlocks : public QObject {
     // t = 2: [sin 2, cos 2, sin(2/100), cos(2/100)]
     QVERIFY(std::abs(p[8] - std::sin(2.0)) < 1e-15 && std::abs(p[9] - std::cos(2.0)) < 1e-15);
     QVERIFY(std::abs(p[10] - std::sin(0.02)) < 1e-15 && std::abs(p[11] - std::cos(0.02)) < 1e-15);
+  }
+
+  // The Attention probe: a test sample's weights [T, T] with its symbols; without an Attention
+  // block, a note saying what to open.
+  void probe() {
+    const Split s = loadBuiltin("reverse", {.points = 50, .length = 6, .symbols = 4});
+    TrainConfig c;
+    c.batch = 8;
+    const json none = json::object(), third = {{"sample", 3}};
+    Trainer plain(fitSpecToData(example("reverse-no-attention"), s.train).spec, s, c, cpuBackend(), DType::F32);
+    auto r = std::dynamic_pointer_cast<const AttentionProbe>(measureAttention(ProbeContext{plain, none, nullptr, nullptr, nullptr, PlotRange{}, false}));
+    QVERIFY(r && r->why.find("no Attention block") != std::string::npos && r->weights.empty());
+    Trainer att(fitSpecToData(example("reverse-attention"), s.train).spec, s, c, cpuBackend(), DType::F32);
+    r = std::dynamic_pointer_cast<const AttentionProbe>(measureAttention(ProbeContext{att, third, nullptr, nullptr, nullptr, PlotRange{}, false}));
+    QVERIFY(r && r->why.empty());
+    QCOMPARE(r->blocks, std::vector<std::string>{"att"});
+    QCOMPARE(r->sample, int64_t(3));
+    QCOMPARE(r->queries, int64_t(6));
+    QCOMPARE(r->keys, int64_t(6));
+    QCOMPARE(r->weights.size(), size_t(36));
+    QCOMPARE(r->inputs.size(), size_t(6));
+    QCOMPARE(r->targets.size(), size_t(6));
+    QCOMPARE(r->predicted.size(), size_t(6));
+    for (int k = 0; k < 6; ++k) QCOMPARE(r->targets[size_t(k)], r->inputs[size_t(5 - k)]);
   }
 
   // gradlab-cli forward --dump: the attention weights beside every block's output.
