@@ -10,6 +10,8 @@ void addTrain(CLI::App& app, int& exitCode);
 void addBench(CLI::App& app, int& exitCode);
 void addDevices(CLI::App& app, int& exitCode);
 void addForward(CLI::App& app, int& exitCode);
+// `export onnx` under the parent command `export` (created in main.cpp).
+void addExportOnnx(CLI::App& exportCommand, int& exitCode);
 void addLesson(CLI::App& app, int& exitCode);
 void addCompare(CLI::App& app, int& exitCode);
 void addLandscape(CLI::App& app, int& exitCode);

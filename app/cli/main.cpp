@@ -15,6 +15,10 @@ int main(int argc, char** argv) {
   gradlab::cli::addBench(app, exitCode);
   gradlab::cli::addDevices(app, exitCode);
   gradlab::cli::addForward(app, exitCode);
+  // export onnx, …: the network for other tools, one subcommand each.
+  CLI::App* exportCommand = app.add_subcommand("export", "Export a network for other tools");
+  exportCommand->require_subcommand(1);
+  gradlab::cli::addExportOnnx(*exportCommand, exitCode);
   gradlab::cli::addLesson(app, exitCode);
   gradlab::cli::addCompare(app, exitCode);
   gradlab::cli::addLandscape(app, exitCode);
