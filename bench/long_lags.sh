@@ -6,10 +6,10 @@
 # symbols (one of 4 others), a query marker at the end; name the cue (chance 0.25).
 #
 #   bench/long_lags.sh [--cli PATH] [--lags "5 10 20 50 100"] [--seeds "1 2 3"] [--steps 1000]
-#                      [--forget-biases "2 1"]
+#                      [--forget-biases "2 0"] [--lr 0.001]
 #
 # Every run: gradlab-cli train NET --dataset recall --lag L --points 1000 --steps S --batch 32
-#   --lr 0.003 --seed SEED --threads 1 --backend cpu, with NET's Input shape set to [L + 2, 9].
+#   --lr LR --seed SEED --threads 1 --backend cpu, with NET's Input shape set to [L + 2, 9].
 # (1000 sequences: 800 train, 200 test; Adam.) The LSTM runs once per forget bias given (the
 # example's is 2; 0 is PyTorch's init, 1 what Jozefowicz et al. 2015 recommend), to show what
 # the bias does. One process at a time.
@@ -20,7 +20,8 @@ CLI="${GRADLAB_CLI:-}"
 LAGS="5 10 20 50 100"
 SEEDS="1 2 3"
 STEPS=1000
-BIASES="2 1"
+BIASES="2 0"
+LR=0.001
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --cli) CLI="$2"; shift 2 ;;
@@ -28,6 +29,7 @@ while [[ $# -gt 0 ]]; do
     --seeds) SEEDS="$2"; shift 2 ;;
     --steps) STEPS="$2"; shift 2 ;;
     --forget-biases) BIASES="$2"; shift 2 ;;
+    --lr) LR="$2"; shift 2 ;;
     -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "long_lags.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -55,7 +57,7 @@ net() {
 # accuracy NET LAG SEED: the test accuracy gradlab-cli train reports.
 accuracy() {
   "$CLI" train "$1" --dataset recall --lag "$2" --points 1000 --steps "$STEPS" --batch 32 \
-    --lr 0.003 --seed "$3" --threads 1 --backend cpu |
+    --lr "$LR" --seed "$3" --threads 1 --backend cpu |
     sed -n 's/.*test accuracy \([0-9.e-]*\).*/\1/p'
 }
 
@@ -64,7 +66,7 @@ mean() { awk '{s += $1; n++} END {printf "%.2f", s / n}'; }
 LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "### $(date -u +%F) — recall task: SimpleRNN vs LSTM of 32 units against the lag"
 echo
-echo "\`bench/long_lags.sh --lags \"$LAGS\" --seeds \"$SEEDS\" --steps $STEPS --forget-biases \"$BIASES\"\`"
+echo "\`bench/long_lags.sh --lags \"$LAGS\" --seeds \"$SEEDS\" --steps $STEPS --forget-biases \"$BIASES\" --lr $LR\`"
 echo "($CLI; load average $LOAD)."
 echo "Test accuracy per seed ($SEEDS), then the mean; chance 0.25."
 echo

@@ -11,8 +11,9 @@
 // data, batch and lr, the LSTM of examples/recall-lstm.net.json (forget_bias 2) names the cue
 // after 300 steps, the SimpleRNN of recall-rnn.net.json stays at chance after 1000 —
 //   gradlab-cli train examples/recall-lstm.net.json --dataset recall --lag 100 --points 1000
-//       --steps 300 --batch 32 --lr 0.003 --seed 1        (and recall-rnn.net.json, --steps 1000)
-// bench/long_lags.sh runs it over lags and seeds (bench/RESULTS.md).
+//       --steps 300 --batch 32 --lr 0.001 --seed 1        (and recall-rnn.net.json, --steps 1000)
+// bench/long_lags.sh runs it over lags and seeds (bench/RESULTS.md: with 1000 steps the LSTM
+// reaches 1.00 on seeds 1, 2 and 3, the SimpleRNN stays at chance).
 #include <QtTest>
 
 #include "backend/backend.h"
@@ -60,7 +61,7 @@ class TstLongLag : public QObject {
 
  private:
   // The test accuracy of `network` after `steps` steps on recall at lag 100, seed 1, as
-  // gradlab-cli train --points 1000 --batch 32 --lr 0.003 --seed 1 --threads 1.
+  // gradlab-cli train --points 1000 --batch 32 --lr 0.001 --seed 1 --threads 1.
   static double recallAccuracy(const char* network, int steps) {
     const NetworkSpec spec = loadNetwork(gradlab::test::sourcePath(network).toStdString());
     DatasetOptions d;
@@ -69,7 +70,7 @@ class TstLongLag : public QObject {
     d.testFraction = 0.2;
     TrainConfig c;
     c.batch = 32;
-    c.lr = 0.003;
+    c.lr = 0.001;
     c.seed = 1;
     Backend& be = cpuBackend();
     be.setThreads(1);
