@@ -22,12 +22,13 @@ static_assert(std::endian::native == std::endian::little, "Frame's byte order as
 
 // What `w` shows now. Read back from its window where the platform can (xcb, offscreen,
 // Windows, macOS): no widget paints again. Rendered afresh (`rendered` set) where it cannot
-// (Wayland) or where the read-back is cut short (a window partly off the screen).
+// (Wayland) or where the read-back would miss pixels (a window partly off the screen).
 QImage grabPixels(QWidget* w, bool* rendered) {
   QWidget* top = w->window();
   QWindow* handle = top->windowHandle();
   *rendered = false;
-  if (handle && handle->screen() && w->isVisible()) {
+  const QRect global(w->mapToGlobal(QPoint(0, 0)), w->size());
+  if (handle && handle->screen() && w->isVisible() && handle->screen()->virtualGeometry().contains(global)) {
     const QPoint at = w->mapTo(top, QPoint(0, 0));
     const QPixmap shot = handle->screen()->grabWindow(top->winId(), at.x(), at.y(), w->width(), w->height());
     if (!shot.isNull() && shot.deviceIndependentSize().toSize() == w->size()) return shot.toImage();
