@@ -6,9 +6,11 @@
 #include <QDockWidget>
 #include <QScrollArea>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMessageBox>
 #include <QMenuBar>
 #include <QPushButton>
 #include <QSettings>
@@ -21,6 +23,7 @@
 #include <tuple>
 
 #include "blocks/registry.h"
+#include "export/onnx_export.h"
 #include "editor/canvas.h"
 #include "editor/category_style.h"
 #include "editor/inspector.h"
@@ -34,6 +37,7 @@
 #include "panels/dataset_panel.h"
 #include "panels/problems_panel.h"
 #include "present/present_mode.h"
+#include "project/export_onnx.h"
 #include "project/project_files.h"
 #include "spec/fit_to_data.h"
 #include "train/probes/gradients.h"
@@ -288,6 +292,15 @@ void MainWindow::createDocks() {
 void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   files_->addMenuActions(file);  // New … Save As, Import/Export Network
+  QMenu* exportMenu = file->addMenu(tr("E&xport"));  // the network for other tools
+  exportMenu->setObjectName("exportMenu");
+  exportMenu->addAction(tr("&ONNX…"), this, [this] {
+    const std::string name = model_->spec().name;
+    const QString p = QFileDialog::getSaveFileName(
+        this, tr("Export ONNX model"), QString::fromStdString(name.empty() ? "network" : name) + ".onnx",
+        tr("ONNX models (*.onnx)"));
+    if (!p.isEmpty()) exportOnnxTo(p);
+  });
   file->addAction(tr("Open &Data File…"), this, [this] {
     const QString p = QFileDialog::getOpenFileName(this, tr("Open data file"), {},
                                                    tr("Data (*.csv *.safetensors);;All files (*)"));
@@ -343,6 +356,9 @@ void MainWindow::createMenus() {
                               .controls = controls_, .session = session_.get(), .play = play_, .step = step_},
                              this);
   present_->addMenuActions(view);
+  view->addSeparator();
+  record_ = new RecordControl(this, views_, [this](const QString& m, bool error) { showMessage(m, error); }, this);
+  record_->addMenuActions(view);
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(lessons_->historyAction());
@@ -354,16 +370,8 @@ void MainWindow::createMenus() {
 void MainWindow::createProjectFiles() {
   ProjectFiles::Hooks hooks;
   hooks.current = [this] { return currentProject(); };
-  hooks.weights = [this] {  // an opened project's weights wait for its data: until then, those
-    if (!pendingWeights_) return session_->weights();
-    std::promise<TensorMap> ready;
-    ready.set_value(pendingWeights_->first);
-    return ready.get_future();
-  };
+  hooks.weights = [this] { return currentWeights(); };
   hooks.apply = [this](const Project& p, const QString&) { applyProject(p); };
-  view->addSeparator();
-  record_ = new RecordControl(this, views_, [this](const QString& m, bool error) { showMessage(m, error); }, this);
-  record_->addMenuActions(view);
   hooks.importNetwork = [this](const NetworkSpec& spec, const QString& label) {
     model_->importSpec(spec, label);
     canvas_->zoomToFit();
@@ -484,6 +492,32 @@ void MainWindow::raiseLessonViews() {
       d->raise();
     }
   lessonViews_.clear();
+}
+
+std::future<TensorMap> MainWindow::currentWeights() {
+  // An opened project's weights wait for its data: until then, those.
+  if (!pendingWeights_) return session_->weights();
+  std::promise<TensorMap> ready;
+  ready.set_value(pendingWeights_->first);
+  return ready.get_future();
+}
+
+void MainWindow::exportOnnxTo(const QString& path) {
+  const QString file = QFileInfo(path).fileName();
+  statusBar()->showMessage(tr("Exporting %1…").arg(file));
+  exportOnnxInBackground(this, model_->spec(), currentWeights(), path, [this, file](const QString& error) {
+    if (error.isEmpty()) {
+      statusBar()->showMessage(tr("Exported %1 (ONNX opset %2)").arg(file).arg(kOnnxOpset), 8000);
+      return;
+    }
+    statusBar()->clearMessage();
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("ONNX export"),
+                                tr("Could not export %1 — nothing was written.\n\n%2").arg(file, error),
+                                QMessageBox::Ok, this);
+    box->setObjectName("onnxExportError");
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+  });
 }
 
 Project MainWindow::currentProject() const {

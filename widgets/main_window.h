@@ -64,8 +64,15 @@ class MainWindow : public QMainWindow {
   // and the current network out to one. Errors show a message and change nothing.
   bool importNetworkFrom(const QString& path) { return files_->importNetwork(path); }
   bool exportNetworkTo(const QString& path) { return files_->exportNetwork(path); }
+  // File › Export › ONNX…: the network with the trainer's current weights as an ONNX model,
+  // built and written on a worker thread (project/export_onnx.h); the outcome in the status bar,
+  // an error in a message box.
+  void exportOnnxTo(const QString& path);
   QString currentPath() const { return files_->path(); }
   Project currentProject() const;  // everything but the weights
+  // The weights as a save writes them: the trainer's (answered between two steps), or an opened
+  // project's that still wait for their data.
+  std::future<TensorMap> currentWeights();
   // A lesson (id, folder or lesson.md) in the lesson player beside the canvas (lesson/*);
   // false, with the error in the banner, when it cannot be read.
   bool openLesson(const QString& nameOrPath);
@@ -103,6 +110,8 @@ class MainWindow : public QMainWindow {
   TrainingSession* session() const { return session_.get(); }
   // Classroom mode (View › Present, F5; present/present_mode.h).
   PresentMode* present() const { return present_; }
+  // View › Record…: the window or a view to a video, GIF or PNG frames (record/record_control.h).
+  RecordControl* recording() const { return record_; }
   QAction* playAction() const { return play_; }
   QAction* stepAction() const { return step_; }
   QAction* epochAction() const { return epoch_; }
@@ -113,8 +122,6 @@ class MainWindow : public QMainWindow {
  protected:
   void closeEvent(QCloseEvent* e) override;
 
-  // View › Record…: the window or a view to a video, GIF or PNG frames (record/record_control.h).
-  RecordControl* recording() const { return record_; }
  private:
   void createActions();
   void createDocks();
@@ -164,7 +171,7 @@ class MainWindow : public QMainWindow {
   LessonDock* lessons_ = nullptr;  // a child: the lesson player, Lessons…, History
   std::vector<std::string> lessonViews_;  // to bring to the front once the step's data loads
   PresentMode* present_ = nullptr;  // a child: classroom mode
+  RecordControl* record_ = nullptr;  // a child: View › Record… and its indicator
 };
 
 }  // namespace gradlab::widgets
-  RecordControl* record_ = nullptr;  // a child: View › Record… and its indicator
