@@ -7,6 +7,7 @@
 #include "blocks/batchnorm.h"
 #include "blocks/conv1d.h"
 #include "blocks/conv2d.h"
+#include "blocks/conv_transpose2d.h"
 #include "blocks/dense.h"
 #include "blocks/dropout.h"
 #include "blocks/flatten.h"
@@ -19,6 +20,7 @@
 #include "blocks/position_encoding.h"
 #include "blocks/repeat_vector.h"
 #include "blocks/simple_rnn.h"
+#include "blocks/upsample.h"
 #include "util/json.h"
 
 namespace gradlab {
@@ -29,6 +31,7 @@ const std::vector<BlockInfo>& blockTypes() {
   static const std::vector<BlockInfo> types{
       inputInfo(), denseInfo(), activationInfo(), addInfo(), concatInfo(),
       conv2dInfo(), maxPool2dInfo(), avgPool2dInfo(), flattenInfo(), reshapeInfo(),
+      convTranspose2dInfo(), upsample2dInfo(),
       conv1dInfo(), maxPool1dInfo(),
       dropoutInfo(), batchNormInfo(),
       simpleRnnInfo(), lstmInfo(), gruInfo(),

@@ -5,7 +5,8 @@
   conv_ref.py IN.safetensors OUT.safetensors
 
 IN holds one or more cases; its metadata "cases" is a JSON list of
-  {"name": N, "type": "Conv2D" | "MaxPool2D" | "AvgPool2D" | "BatchNorm",
+  {"name": N, "type": "Conv2D" | "ConvTranspose2D" | "Upsample2D" | "MaxPool2D" | "AvgPool2D"
+            | "BatchNorm",
    "params": {the block's parameters as in a *.net.json file}, "dtype": "F32" | "F64"}
 and for each case the tensors (in the case's dtype)
   N.x   the input [B, C, H, W] (BatchNorm also [B, F])
@@ -19,6 +20,8 @@ For each case OUT gets (same dtype):
   N.y_eval = the evaluation-mode output for x2.
 
 Modules: Conv2d(C, O, k, stride, padding, bias) then the activation (torch.nn.functional),
+ConvTranspose2d(C, O, k, stride, padding, output_padding, bias) then the activation,
+Upsample(scale_factor=factor, mode="nearest"),
 MaxPool2d(size, stride), AvgPool2d(size, stride), BatchNorm1d/2d(C, eps, momentum).
 Conv1D and MaxPool1D take sequences x [B, T, F]: Conv1d(F, O, k, stride, padding, bias) and
 MaxPool1d(size, stride) on x.transpose(1, 2), the result transposed back to [B, T', ·].
@@ -63,6 +66,17 @@ def build(torch, case, x):
                            padding=pad, bias=bool(p.get("use_bias", True)))
         act = ACTIVATIONS[p.get("activation", "identity")]
         return module, lambda inp: act(F, module(inp))
+    if kind == "ConvTranspose2D":
+        module = nn.ConvTranspose2d(x.shape[1], int(p["filters"]), int(p.get("kernel", 3)),
+                                    stride=int(p.get("stride", 1)),
+                                    padding=int(p.get("padding", 0)),
+                                    output_padding=int(p.get("output_padding", 0)),
+                                    bias=bool(p.get("use_bias", True)))
+        act = ACTIVATIONS[p.get("activation", "identity")]
+        return module, lambda inp: act(F, module(inp))
+    if kind == "Upsample2D":
+        module = nn.Upsample(scale_factor=int(p.get("factor", 2)), mode="nearest")
+        return module, module
     if kind == "Conv1D":  # x [B, T, F]: nn.Conv1d takes [B, F, T]
         k = int(p.get("kernel", 3))
         padding = p.get("padding", "valid")

@@ -42,6 +42,8 @@ struct Case {
 // BatchNorm 1d and 2d (train forward and backward, running statistics, eval forward).
 // Conv1D and MaxPool1D on sequences [T, F] (nn.Conv1d/MaxPool1d on the transposed [F, T]):
 // stride, padding (valid, same, numeric), one and several features, activations, no bias.
+// ConvTranspose2D with stride, padding, output_padding, activations, no bias; Upsample2D
+// (nn.Upsample, mode "nearest") by 2 and 3.
 const std::vector<Case>& cases() {
   static const std::vector<Case> all{
       {"conv-same-s1",
@@ -147,6 +149,44 @@ const std::vector<Case>& cases() {
       {"maxpool1d-2", {{"type", "MaxPool1D"}, {"size", 2}}, {9, 3}, 2, DType::F64},
       {"maxpool1d-3-s2", {{"type", "MaxPool1D"}, {"size", 3}, {"stride", 2}}, {10, 2}, 2, DType::F64},
       {"maxpool1d-4-f32", {{"type", "MaxPool1D"}, {"size", 4}}, {64, 8}, 3, DType::F32},
+      {"convtranspose-s1",
+       {{"type", "ConvTranspose2D"}, {"filters", 3}, {"kernel", 3}},
+       {2, 5, 6},
+       2,
+       DType::F64},
+      {"convtranspose-s2-pad1-outpad1-relu",
+       {{"type", "ConvTranspose2D"},
+        {"filters", 4},
+        {"kernel", 3},
+        {"stride", 2},
+        {"padding", 1},
+        {"output_padding", 1},
+        {"activation", "relu"}},
+       {3, 7, 7},
+       2,
+       DType::F64},
+      {"convtranspose-k4-s3-pad2-nobias",
+       {{"type", "ConvTranspose2D"},
+        {"filters", 2},
+        {"kernel", 4},
+        {"stride", 3},
+        {"padding", 2},
+        {"output_padding", 2},
+        {"use_bias", false}},
+       {2, 4, 5},
+       2,
+       DType::F64},
+      {"convtranspose-s2-sigmoid-f32",
+       {{"type", "ConvTranspose2D"},
+        {"filters", 1},
+        {"kernel", 2},
+        {"stride", 2},
+        {"activation", "sigmoid"}},
+       {8, 7, 7},
+       3,
+       DType::F32},
+      {"upsample-2", {{"type", "Upsample2D"}, {"factor", 2}}, {3, 4, 5}, 2, DType::F64},
+      {"upsample-3-f32", {{"type", "Upsample2D"}, {"factor", 3}}, {2, 5, 4}, 3, DType::F32},
   };
   return all;
 }
