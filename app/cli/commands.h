@@ -16,5 +16,6 @@ void addLesson(CLI::App& app, int& exitCode);
 void addCompare(CLI::App& app, int& exitCode);
 void addLandscape(CLI::App& app, int& exitCode);
 void addExplain(CLI::App& app, int& exitCode);
+void addPcaAngles(CLI::App& app, int& exitCode);
 
 }  // namespace gradlab::cli

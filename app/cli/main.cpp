@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   gradlab::cli::addCompare(app, exitCode);
   gradlab::cli::addLandscape(app, exitCode);
   gradlab::cli::addExplain(app, exitCode);
+  gradlab::cli::addPcaAngles(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
