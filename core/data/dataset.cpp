@@ -16,6 +16,7 @@ Dataset Dataset::subset(const std::vector<int64_t>& indices) const {
   out.yShape = yShape;
   out.numClasses = numClasses;
   out.classNames = classNames;
+  out.labelNames = labelNames;
   const int64_t n = size();
   const int64_t xs = xStride(), ys = yStride();
   out.x.reserve(size_t(int64_t(indices.size()) * xs));
@@ -26,6 +27,7 @@ Dataset Dataset::subset(const std::vector<int64_t>& indices) const {
                   std::to_string(n) + " samples)");
     out.x.insert(out.x.end(), x.begin() + i * xs, x.begin() + (i + 1) * xs);
     out.y.insert(out.y.end(), y.begin() + i * ys, y.begin() + (i + 1) * ys);
+    if (!labels.empty()) out.labels.push_back(labels[size_t(i)]);
   }
   return out;
 }
@@ -54,6 +56,10 @@ Split splitDataset(const Dataset& all, double testFraction, uint64_t seed) {
 
 void makeReconstruction(Split& split) {
   for (Dataset* d : {&split.train, &split.test}) {
+    if (d->isClassification()) {
+      d->labels.assign(d->y.begin(), d->y.end());
+      d->labelNames = d->classNames;
+    }
     d->y = d->x;
     d->yShape = d->xShape;
     d->numClasses = 0;

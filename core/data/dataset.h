@@ -20,6 +20,10 @@ struct Dataset {
   std::vector<float> y;
   int numClasses = 0;                   // 0 = regression
   std::vector<std::string> classNames;  // optional
+  // The class of each sample where the targets are no longer classes (makeReconstruction keeps
+  // them for views that colour samples by class); empty otherwise.
+  std::vector<int> labels;
+  std::vector<std::string> labelNames;
 
   int64_t size() const { return xShape.empty() ? 0 : int64_t(x.size()) / numel(xShape); }
   int64_t xStride() const { return numel(xShape); }
@@ -43,7 +47,8 @@ struct Split {
 Split splitDataset(const Dataset& all, double testFraction, uint64_t seed);
 
 // Autoencoders: every sample's target becomes the sample itself (y = x, yShape = xShape, no
-// classes), in both sets — `gradlab-cli train --reconstruct` and the data panel's switch.
+// classes; the classes stay in labels/labelNames), in both sets — `gradlab-cli train
+// --reconstruct` and the data panel's switch.
 void makeReconstruction(Split& split);
 
 }  // namespace gradlab

@@ -9,6 +9,7 @@
 #include "spec/fit_to_data.h"
 #include "train/compare.h"
 #include "train/probes/adversarial.h"
+#include "train/probes/code.h"
 #include "train/probes/explain_metrics.h"
 #include "train/probes/gradients.h"
 #include "train/probes/inside.h"
@@ -32,7 +33,7 @@ std::string firstLstm(const NetworkSpec& spec) {
 
 // What a variant has measured at the end of the step, kept alive for the checks.
 struct Measured {
-  std::shared_ptr<const ProbeResult> gradients, inside, attack, saliency, classImages;
+  std::shared_ptr<const ProbeResult> gradients, inside, attack, saliency, classImages, code;
 };
 
 // Whether a check of the step reads a metric starting with `prefix` ("saliency.").
@@ -59,6 +60,9 @@ Measured measure(Trainer& trainer, const LessonSetup& setup, const LessonStep& s
     m.saliency = measureSaliencyFlip(ProbeContext{trainer, none, nullptr, nullptr, nullptr, {}, false});
   if (reads(step, "visualize."))
     m.classImages = measureClassImages(ProbeContext{trainer, none, nullptr, nullptr, nullptr, {}, false});
+  // Lesson 19's decoder against PCA (train/probes/code.h), when read.
+  if (reads(step, "pca."))
+    m.code = measureCode(ProbeContext{trainer, none, nullptr, nullptr, nullptr, {}, false});
   return m;
 }
 
@@ -157,6 +161,7 @@ StepRun LessonRunner::run(const Lesson& lesson, const LessonStep& step) {
     m.attack = dynamic_cast<const AttackProbe*>(measured[i].attack.get());
     m.saliency = dynamic_cast<const SaliencyFlipProbe*>(measured[i].saliency.get());
     m.classImages = dynamic_cast<const ClassImagesProbe*>(measured[i].classImages.get());
+    m.code = dynamic_cast<const CodeProbe*>(measured[i].code.get());
     m.steps = r.steps;
     m.classes = classes;
     m.diverged = r.diverged;

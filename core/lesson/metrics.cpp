@@ -6,6 +6,7 @@
 #include <map>
 
 #include "train/probes/adversarial.h"
+#include "train/probes/code.h"
 #include "train/probes/explain_metrics.h"
 #include "train/probes/gradients.h"
 #include "train/probes/inside.h"
@@ -125,6 +126,12 @@ const std::map<std::string, Measure>& measures() {
       {"saliency.random.accuracy",
        [](const RunMeasures& m) {
          return m.saliency ? Value(m.saliency->randomFlipAccuracy) : Value();
+       }},
+      // Lesson 19: the mean cos² of the principal angles between the decoder's columns and the
+      // training data's top principal components (explain/pca.h); 1 = PCA's subspace.
+      {"pca.cos2",
+       [](const RunMeasures& m) {
+         return m.code && m.code->hasAngles ? Value(m.code->decoder.meanCos2) : Value();
        }},
       {"visualize.probability",
        [](const RunMeasures& m) {

@@ -16,6 +16,7 @@ namespace gradlab {
 
 struct AttackProbe;
 struct ClassImagesProbe;
+struct CodeProbe;
 struct GradientProbe;
 struct InsideProbe;
 struct SaliencyFlipProbe;
@@ -33,6 +34,9 @@ struct RunMeasures {
   // images, and the images optimised for each class; measured when a check reads them.
   const SaliencyFlipProbe* saliency = nullptr;
   const ClassImagesProbe* classImages = nullptr;
+  // Lesson 19 (train/probes/code.h): the autoencoder's code, with its decoder's principal
+  // angles to the training data's PCA (pca.cos2); measured when a check reads it.
+  const CodeProbe* code = nullptr;
   int64_t steps = 0;
   int classes = 0;                    // 0: not classification
   bool diverged = false;

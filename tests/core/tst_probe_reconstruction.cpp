@@ -1,7 +1,8 @@
 // The reconstruction probe (an autoencoder's samples beside their reconstructions): pictures of
 // the right shape, each sample's error agreeing with the trainer's mse loss, errors falling as it
-// trains, and a plain message for a network that is no autoencoder. Added with the view recipe
-// of CONTRIBUTING.md (a probe file, a view file, a line in the view table).
+// trains, samples from a chosen one on, and a plain message for a network that is no
+// autoencoder. Added with the view recipe of CONTRIBUTING.md (a probe file, a view file, a line
+// in the view table).
 #include <QTest>
 
 #include "data/catalog.h"
@@ -77,6 +78,20 @@ class TestProbeReconstruction : public QObject {
     for (double e : later->errors) meanLater += e / 6;
     qInfo("mean squared error on 6 test squares: %.4f untrained, %.4f after 600 steps", mean, meanLater);
     QVERIFY(meanLater < mean / 2);
+  }
+
+  void chosenSamples() {
+    const Split data = squares();
+    Trainer t(autoencoder8x8(), data, TrainConfig{}, cpuBackend(), DType::F32);
+    auto r = measure(t, {{"count", 4}, {"first", 10}});
+    QVERIFY(r && r->why.empty());
+    QCOMPARE(r->first, int64_t(10));
+    QCOMPARE(r->inputs.shape, (Shape{4, 8, 8}));
+    for (int j = 0; j < 4 * 64; ++j)
+      QCOMPARE(r->inputs.values[size_t(j)], data.test.x[size_t(10 * 64 + j)]);
+    // Past the end: the set's last samples (60 test squares).
+    auto last = measure(t, {{"count", 4}, {"first", 1000}});
+    QCOMPARE(last->first, int64_t(data.test.size() - 4));
   }
 
   void notAnAutoencoder() {

@@ -12,6 +12,7 @@
 #include "lesson/live_checks.h"
 #include "lesson/show_me.h"
 #include "train/probes/adversarial.h"
+#include "train/probes/code.h"
 #include "train/probes/explain_metrics.h"
 #include "train/probes/gradients.h"
 #include "train/probes/inside.h"
@@ -207,6 +208,9 @@ void LessonPlayer::addProbes(ProbeRequest& request) const {
       request.ask<AttackProbe>(s->setup.attack);
     if (c.text.find("saliency.") != std::string::npos) request.ask<SaliencyFlipProbe>();
     if (c.text.find("visualize.") != std::string::npos) request.ask<ClassImagesProbe>();
+    // pca.cos2: the code probe with the Code view's options (the narrowest block).
+    if (c.text.find("pca.") != std::string::npos && !request.asks().count(CodeProbe::kName))
+      request.ask<CodeProbe>({{"block", ""}, {"count", 1000}});
   }
 }
 

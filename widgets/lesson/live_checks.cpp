@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "train/probes/adversarial.h"
+#include "train/probes/code.h"
 #include "train/probes/explain_metrics.h"
 #include "train/probes/gradients.h"
 #include "train/probes/inside.h"
@@ -19,6 +20,7 @@ RunMeasures liveMeasures(const Snapshot& snap) {
   m.attack = snap.probe<AttackProbe>();  // the player asks for the step's attack
   m.saliency = snap.probe<SaliencyFlipProbe>();
   m.classImages = snap.probe<ClassImagesProbe>();
+  m.code = snap.probe<CodeProbe>();
   m.steps = snap.step;
   m.classes = snap.data ? snap.data->train.numClasses : 0;
   // A step whose loss was NaN/Inf pauses the session; its last batch loss stays non-finite.

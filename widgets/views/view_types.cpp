@@ -3,6 +3,7 @@
 #include "views/adversarial_view.h"
 #include "views/attention_view.h"
 #include "views/boundary_view.h"
+#include "views/code_view.h"
 #include "views/compare_view.h"
 #include "views/confusion_view.h"
 #include "views/conv_explainer_view.h"
@@ -41,6 +42,7 @@ const std::vector<ViewType>& viewTypes() {
       {"saliency", make<SaliencyView>},
       {"visualize", make<VisualizeView>},
       {"adversarial", make<AdversarialView>},
+      {"code", make<CodeView>},
       {"attention", make<AttentionView>},
   };
   return types;
