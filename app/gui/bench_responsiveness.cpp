@@ -21,9 +21,9 @@
 #include "main_window.h"
 #include "panels/controls_panel.h"
 #include "panels/dataset_panel.h"
-#include "views/boundary_view.h"
 #include "record/record_control.h"
 #include "record/recorder.h"
+#include "views/boundary_view.h"
 #include "views/landscape_3d.h"
 #include "views/landscape_view.h"
 #include "views/loss_view.h"
@@ -110,6 +110,11 @@ int runResponsivenessBench(double seconds, const QString& recordTo) {
   boundaryReplots = lossReplots = 0;
   Landscape3D* surface = landscape->showing3D() ? landscape->surface3D() : nullptr;
   const int glFrames0 = surface ? surface->framesDrawn() : 0, meshes0 = surface ? surface->meshBuilds() : 0;
+  Recorder* recorder = w.recording()->recorder();
+  if (!recordTo.isEmpty() && !w.recording()->startRecording(nullptr, recordTo, 10)) {
+    std::fprintf(stderr, "bench: cannot record: %s\n", qPrintable(w.message()));
+    return 1;
+  }
   probe.start();
   QElapsedTimer t;
   t.start();
@@ -118,12 +123,12 @@ int runResponsivenessBench(double seconds, const QString& recordTo) {
   probe.stop();
   const int64_t s1 = w.session()->snapshot()->step;
   const int64_t shown1 = w.snapshotsShown();
+  const int64_t grabbed = recorder->framesGrabbed(), rendered = recorder->framesRendered();
+  const double longestGrab = recorder->longestGrabMs(), meanGrab = recorder->meanGrabMs();
+  const QSize recorded = recorder->size();
+  w.recording()->stopRecording();
   w.session()->pause();
-  Recorder* recorder = w.recording()->recorder();
-  if (!recordTo.isEmpty() && !w.recording()->startRecording(nullptr, recordTo, 10)) {
-    std::fprintf(stderr, "bench: cannot record: %s\n", qPrintable(w.message()));
-    return 1;
-  }
+  for (int i = 0; i < 600 && recorder->finishing(); ++i) spin(50);
 
   std::sort(gaps.begin(), gaps.end());
   const double longest = gaps.empty() ? 0 : gaps.back() - 1.0;
@@ -134,12 +139,7 @@ int runResponsivenessBench(double seconds, const QString& recordTo) {
   std::printf("| views' frame rate (snapshots shown) | %.1f /s | >= 55 /s |\n", double(shown1 - shown0) / dt);
   std::printf("| decision-boundary replots | %.1f /s | |\n", boundaryReplots / dt);
   std::printf("| loss-plot replots | %.1f /s | |\n", lossReplots / dt);
-  const int64_t grabbed = recorder->framesGrabbed(), rendered = recorder->framesRendered();
-  const double longestGrab = recorder->longestGrabMs(), meanGrab = recorder->meanGrabMs();
-  const QSize recorded = recorder->size();
-  w.recording()->stopRecording();
   std::printf("| replot time: boundary / loss (average) | %.1f ms / %.1f ms | |\n",
-  for (int i = 0; i < 600 && recorder->finishing(); ++i) spin(50);
               w.view<BoundaryView>()->plot()->replotTime(true), w.view<LossView>()->plot()->replotTime(true));
   if (surface)
     std::printf("| landscape 3-D (%s): frames drawn, meshes built | %.1f /s, %d | |\n",
@@ -147,6 +147,12 @@ int runResponsivenessBench(double seconds, const QString& recordTo) {
                 surface->meshBuilds() - meshes0);
   else
     std::printf("| landscape | 2-D map: %s | |\n", qPrintable(landscape->fallbackReason()));
+  if (!recordTo.isEmpty())
+    std::printf("| recording the window (%dx%d, 10 frames/s) to %s: grabbed, written, dropped; "
+                "grab time mean / longest | %lld (%lld rendered, not read back), %lld, %lld; %.1f ms / %.1f ms | |\n",
+                recorded.width(), recorded.height(), qPrintable(recordTo), (long long)grabbed, (long long)rendered,
+                (long long)recorder->framesWritten(), (long long)recorder->framesDropped(), meanGrab,
+                longestGrab);
   std::printf("| training, views open | %.0f steps/s | |\n", withViews);
   std::printf("| training, headless | %.0f steps/s | |\n", headless);
   std::printf("| throughput with views / headless | %.0f %% | >= 80 %% |\n", 100.0 * withViews / headless);
@@ -154,9 +160,3 @@ int runResponsivenessBench(double seconds, const QString& recordTo) {
               w.snapshot() && !w.snapshot()->metrics.empty() ? 100 * w.snapshot()->metrics.back().testAcc : 0.0);
   return 0;
 }
-  if (!recordTo.isEmpty())
-    std::printf("| recording the window (%dx%d, 10 frames/s) to %s: grabbed, written, dropped; "
-                "grab time mean / longest | %lld (%lld rendered, not read back), %lld, %lld; %.1f ms / %.1f ms | |\n",
-                recorded.width(), recorded.height(), qPrintable(recordTo), (long long)grabbed, (long long)rendered,
-                (long long)recorder->framesWritten(), (long long)recorder->framesDropped(), meanGrab,
-                longestGrab);

@@ -64,18 +64,6 @@ bool View::exportTo(const QString& path, QString* error) {
         ok = painter.end();
       }
     }
-  } else if (suffix == "png") {
-    ok = plot() ? plot()->savePng(path, 0, 0, 2.0) : grab().save(path, "PNG");
-  } else {
-    if (error) *error = tr("Choose a file name ending in .png, .pdf or .svg (got \"%1\").").arg(path);
-    return false;
-  }
-  if (!ok && error) *error = tr("Could not write %1 — is the folder writable?").arg(path);
-  return ok;
-}
-
-void stylePlot(QCustomPlot* plot) {
-  // QCustomPlot asks for 50×50 pixels: beside a strip of thumbnails in a splitter, or in a
   } else if (suffix == "svg") {
     // Vector, like the PDF: the plot drawn through QCustomPlot's painter, else the widget.
     QCustomPlot* p = plot();
@@ -99,6 +87,18 @@ void stylePlot(QCustomPlot* plot) {
         ok = painter.end();
       }
     }
+  } else if (suffix == "png") {
+    ok = plot() ? plot()->savePng(path, 0, 0, 2.0) : grab().save(path, "PNG");
+  } else {
+    if (error) *error = tr("Choose a file name ending in .png, .pdf or .svg (got \"%1\").").arg(path);
+    return false;
+  }
+  if (!ok && error) *error = tr("Could not write %1 — is the folder writable?").arg(path);
+  return ok;
+}
+
+void stylePlot(QCustomPlot* plot) {
+  // QCustomPlot asks for 50×50 pixels: beside a strip of thumbnails in a splitter, or in a
   // crowded dock area, that squeezes a plot to a line. Ask for room to read it.
   plot->setMinimumSize(220, 170);
   plot->setNoAntialiasingOnDrag(true);
