@@ -38,13 +38,14 @@
 #include "panels/problems_panel.h"
 #include "present/present_mode.h"
 #include "project/export_onnx.h"
+#include "project/export_pytorch.h"
 #include "project/project_files.h"
+#include "record/record_control.h"
 #include "spec/fit_to_data.h"
 #include "train/probes/gradients.h"
 #include "util/error.h"
 #include "views/compare_dialog.h"
 #include "views/compare_view.h"
-#include "record/record_control.h"
 #include "views/view_docks.h"
 
 namespace gradlab::widgets {
@@ -301,6 +302,10 @@ void MainWindow::createMenus() {
         tr("ONNX models (*.onnx)"));
     if (!p.isEmpty()) exportOnnxTo(p);
   });
+  exportMenu->addAction(tr("&PyTorch…"), this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export a PyTorch project into"));
+    if (!dir.isEmpty()) exportPytorchTo(dir);
+  });
   file->addAction(tr("Open &Data File…"), this, [this] {
     const QString p = QFileDialog::getOpenFileName(this, tr("Open data file"), {},
                                                    tr("Data (*.csv *.safetensors);;All files (*)"));
@@ -515,6 +520,22 @@ void MainWindow::exportOnnxTo(const QString& path) {
                                 tr("Could not export %1 — nothing was written.\n\n%2").arg(file, error),
                                 QMessageBox::Ok, this);
     box->setObjectName("onnxExportError");
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+  });
+}
+
+void MainWindow::exportPytorchTo(const QString& dir) {
+  statusBar()->showMessage(tr("Exporting a PyTorch project to %1…").arg(dir));
+  exportPytorchInBackground(this, currentProject(), currentWeights(), dir, [this, dir](const QString& error) {
+    if (error.isEmpty()) {
+      statusBar()->showMessage(tr("Exported model.py, train.py, data and init to %1").arg(dir), 8000);
+      return;
+    }
+    statusBar()->clearMessage();
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("PyTorch export"),
+                                tr("Could not export to %1.\n\n%2").arg(dir, error), QMessageBox::Ok, this);
+    box->setObjectName("pytorchExportError");
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
   });

@@ -68,6 +68,9 @@ class MainWindow : public QMainWindow {
   // built and written on a worker thread (project/export_onnx.h); the outcome in the status bar,
   // an error in a message box.
   void exportOnnxTo(const QString& path);
+  // File › Export › PyTorch…: the session's run (network, data, settings, the trainer's current
+  // weights) as a PyTorch project in `dir`, on a worker thread (project/export_pytorch.h).
+  void exportPytorchTo(const QString& dir);
   QString currentPath() const { return files_->path(); }
   Project currentProject() const;  // everything but the weights
   // The weights as a save writes them: the trainer's (answered between two steps), or an opened

@@ -12,6 +12,8 @@ void addDevices(CLI::App& app, int& exitCode);
 void addForward(CLI::App& app, int& exitCode);
 // `export onnx` under the parent command `export` (created in main.cpp).
 void addExportOnnx(CLI::App& exportCommand, int& exitCode);
+// `export pytorch`: a PyTorch project of the run (model.py, train.py for torchrun, data, init).
+void addExportPytorch(CLI::App& exportCommand, int& exitCode);
 void addLesson(CLI::App& app, int& exitCode);
 void addCompare(CLI::App& app, int& exitCode);
 void addLandscape(CLI::App& app, int& exitCode);

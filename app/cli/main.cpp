@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   CLI::App* exportCommand = app.add_subcommand("export", "Export a network for other tools");
   exportCommand->require_subcommand(1);
   gradlab::cli::addExportOnnx(*exportCommand, exitCode);
+  gradlab::cli::addExportPytorch(*exportCommand, exitCode);
   gradlab::cli::addLesson(app, exitCode);
   gradlab::cli::addCompare(app, exitCode);
   gradlab::cli::addLandscape(app, exitCode);
