@@ -4,7 +4,9 @@
 // with the same settings and data, and their per-step losses agree to a relative 1e-4:
 //   xor-mlp with Adam (Dense, BCE; the default 20 % test split exported as Gradlab splits it),
 //   spiral with RMSprop, L1, L2 and gradient clipping,
-//   long-lag-gru (lag 20) with Adam (Gradlab's GRU equations, not nn.GRU's; cross-entropy).
+//   long-lag-gru (lag 20) with Adam (Gradlab's GRU equations, not nn.GRU's; cross-entropy),
+//   every other block type in one network with Nesterov momentum, and the sequence blocks
+//   (Conv1D, PositionEncoding, Attention) on the reverse task (50 steps each).
 // Then `torchrun --nproc_per_node 2 train.py` (gloo on the loopback) completes, every rank ends
 // on rank 0's weights, its losses are the single process's, and its checkpoint opens in Gradlab.
 //
@@ -17,6 +19,7 @@
 #include <QtTest>
 #include <cmath>
 
+#include "io/safetensors.h"
 #include "support/cli_runner.h"
 #include "support/torch_reference.h"
 
@@ -82,14 +85,14 @@ class TestExportPytorch : public QObject {
   // init and compares the losses; `learns`: the last 10 losses are below the first 10. The
   // export folder is left in tmp_/name.
   void checkLossesMatch(const QString& name, const QString& net, const QStringList& run,
-                        bool learns = true) {
+                        bool learns = true, int stepCount = 200) {
     const QString dir = tmp_.filePath(name);
     const CliResult e = runCli(QStringList{"export", "pytorch", net} + run + QStringList{"-o", dir});
     QVERIFY2(!e.crashed && e.exitCode == 0, qPrintable(describe(e)));
     for (const char* f : {"model.py", "train.py", "data.safetensors", "init.safetensors"})
       QVERIFY2(QFile::exists(dir + "/" + f), f);
 
-    const QString steps = "200";
+    const QString steps = QString::number(stepCount);
     const QString gradlabLog = dir + "/gradlab.csv", torchLog = dir + "/torch.csv";
     const CliResult g = runCli(QStringList{"train", net} + run +
                                QStringList{"--steps", steps, "--no-shuffle", "--dtype", "f64",
@@ -105,11 +108,11 @@ class TestExportPytorch : public QObject {
     QVERIFY2(ours, qPrintable(error));
     const auto theirs = readStepLosses(torchLog, error);
     QVERIFY2(theirs, qPrintable(error));
-    QCOMPARE(int(theirs->size()), 200);
+    QCOMPARE(int(theirs->size()), stepCount);
     size_t at = 0;
     const double worst = largestRelDiff(*theirs, *ours, at);
-    qInfo("%s: 200 steps, largest relative loss difference %.3g (step %zu: torch %.17g, gradlab %.17g)",
-          qPrintable(name), worst, at + 1, (*theirs)[at], (*ours)[at]);
+    qInfo("%s: %d steps, largest relative loss difference %.3g (step %zu: torch %.17g, gradlab %.17g)",
+          qPrintable(name), stepCount, worst, at + 1, (*theirs)[at], (*ours)[at]);
     QVERIFY2(worst >= 0 && worst <= kRelTol, "per-step losses differ");
     auto mean = [&](size_t from) {
       double sum = 0;
@@ -142,6 +145,80 @@ class TestExportPytorch : public QObject {
     checkLossesMatch("gru", sourcePath("examples/long-lag-gru.net.json"),
                      {"--dataset", "long-lag", "--lag", "20", "--points", "200", "--seed", "2", "--optimizer",
                       "adam", "--lr", "0.01", "--batch", "8"});
+  }
+
+  // Every other block type in one network: Conv2D (same and numeric padding), BatchNorm 2-D
+  // and 1-D, MaxPool2D, AvgPool2D, Upsample2D, ConvTranspose2D, Concat of images, Flatten,
+  // Dropout (rate 0: PyTorch's and Gradlab's masks differ), Reshape, SimpleRNN, RepeatVector,
+  // GRU, Dense per step, Add; Nesterov momentum; on an 8×8 image set written here.
+  void everyBlockTypeMatchesGradlab() {
+    gradlab::TensorMap data;
+    const int n = 120;
+    std::vector<double> x(static_cast<size_t>(n) * 64), y(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      double mean = 0;
+      for (int j = 0; j < 64; ++j) {
+        const double v = 0.5 + 0.5 * std::sin(0.37 * i + 1.3 * j + 0.01 * i * j);
+        x[size_t(i * 64 + j)] = v;
+        mean += v / 64;
+      }
+      y[size_t(i)] = (mean > 0.5 ? 1 : 0) + (x[size_t(i * 64)] > 0.5 ? 1 : 0);
+    }
+    data["x"] = {{n, 1, 8, 8}, gradlab::DType::F32, x};
+    data["y"] = {{n}, gradlab::DType::F32, y};
+    const QString file = tmp_.filePath("images.safetensors");
+    gradlab::writeSafetensors(file.toStdString(), data);
+    const QString net = gradlab::test::writeFile(tmp_.filePath("blocks.net.json"), R"({
+      "format": "gradlab.network/1", "name": "every-block",
+      "blocks": [{"id": "x", "type": "Input", "shape": [1, 8, 8]},
+        {"id": "c1", "type": "Conv2D", "filters": 4, "kernel": 3, "padding": "same", "activation": "relu"},
+        {"id": "bn", "type": "BatchNorm"},
+        {"id": "p1", "type": "MaxPool2D", "size": 2},
+        {"id": "c2", "type": "Conv2D", "filters": 4, "kernel": 3, "padding": 1, "activation": "elu"},
+        {"id": "a1", "type": "AvgPool2D", "size": 2},
+        {"id": "up", "type": "Upsample2D", "factor": 2},
+        {"id": "ct", "type": "ConvTranspose2D", "filters": 2, "kernel": 3, "padding": 1, "activation": "tanh"},
+        {"id": "j", "type": "Concat"}, {"id": "f", "type": "Flatten"},
+        {"id": "d", "type": "Dropout", "rate": 0.0},
+        {"id": "h", "type": "Dense", "units": 12, "activation": "leaky_relu"},
+        {"id": "r", "type": "Reshape", "shape": [3, 4]},
+        {"id": "rnn", "type": "SimpleRNN", "units": 5},
+        {"id": "rv", "type": "RepeatVector", "times": 3},
+        {"id": "g", "type": "GRU", "units": 4},
+        {"id": "h2", "type": "Dense", "units": 5, "activation": "sigmoid"},
+        {"id": "s", "type": "Add"}, {"id": "bn2", "type": "BatchNorm"},
+        {"id": "out", "type": "Dense", "units": 3}],
+      "edges": [["x","c1"],["c1","bn"],["bn","p1"],["p1","c2"],["c2","a1"],["a1","up"],["up","ct"],
+                ["p1","j"],["ct","j"],["j","f"],["f","d"],["d","h"],["h","r"],["r","rnn"],["rnn","rv"],
+                ["rv","g"],["g","h2"],["h2","s"],["rnn","s"],["s","bn2"],["bn2","out"]],
+      "loss": {"type": "cross_entropy", "block": "out"}})");
+    checkLossesMatch("blocks", net,
+                     {"--data", file, "--seed", "1", "--optimizer", "nesterov", "--lr", "0.05",
+                      "--batch", "12"},
+                     /*learns=*/false, /*stepCount=*/50);
+  }
+
+  // The sequence blocks: Conv1D, PositionEncoding (sinusoidal and learned), LSTM with every
+  // step, Attention (cross with projections, self without), Dense per step, cross-entropy per
+  // step; on the reverse task.
+  void sequenceBlocksMatchGradlab() {
+    const QString net = gradlab::test::writeFile(tmp_.filePath("sequence.net.json"), R"({
+      "format": "gradlab.network/1", "name": "sequence-blocks",
+      "blocks": [{"id": "x", "type": "Input", "shape": [20, 4]},
+        {"id": "conv", "type": "Conv1D", "filters": 6, "kernel": 3, "padding": "same", "activation": "relu"},
+        {"id": "pe", "type": "PositionEncoding", "encoding": "sinusoidal"},
+        {"id": "pl", "type": "PositionEncoding", "encoding": "learned"},
+        {"id": "enc", "type": "LSTM", "units": 8, "return_sequences": true},
+        {"id": "att", "type": "Attention", "units": 6},
+        {"id": "self", "type": "Attention"},
+        {"id": "out", "type": "Dense", "units": 4}],
+      "edges": [["x", "conv"], ["conv", "pe"], ["pe", "pl"], ["pl", "enc"], ["enc", "att"],
+                ["pl", "att"], ["att", "self"], ["self", "out"]],
+      "loss": {"type": "cross_entropy", "block": "out"}})");
+    checkLossesMatch("sequence", net,
+                     {"--dataset", "reverse", "--points", "200", "--seed", "1", "--optimizer",
+                      "adam", "--lr", "0.01"},
+                     /*learns=*/false, /*stepCount=*/50);
   }
 
   // Two processes, gloo on 127.0.0.1: the same losses as one process, identical weights on
