@@ -9,6 +9,7 @@
 // measures, and the recording's frames, drops and grab times are printed too.
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QScreen>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <algorithm>
@@ -24,6 +25,7 @@
 #include "record/record_control.h"
 #include "record/recorder.h"
 #include "views/boundary_view.h"
+#include "views/view_docks.h"
 #include "views/landscape_3d.h"
 #include "views/landscape_view.h"
 #include "views/loss_view.h"
@@ -81,9 +83,10 @@ int runResponsivenessBench(double seconds, const QString& recordTo) {
   const TrainConfig config = w.snapshot()->config;
 
   std::printf("Gradlab responsiveness benchmark: default spiral project (%zu blocks), %.0f s, "
-              "platform %s, %u hardware threads\n",
+              "platform %s, %u hardware threads, window %dx%d on a %dx%d screen, %d views\n",
               spec.blocks.size(), seconds, qPrintable(QApplication::platformName()),
-              std::thread::hardware_concurrency());
+              std::thread::hardware_concurrency(), w.width(), w.height(),
+              w.screen()->size().width(), w.screen()->size().height(), int(w.views()->views().size()));
   std::fflush(stdout);
 
   // 1. Headless: the same network and data, no views, no probes.
