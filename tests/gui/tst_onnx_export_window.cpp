@@ -10,11 +10,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
+#include <future>
 #include <opencv2/dnn.hpp>
 
 #include "backend/backend.h"
 #include "gui_helpers.h"
 #include "network/network.h"
+#include "project/export_onnx.h"
 
 using namespace gradlab;
 using namespace gradlab::widgets;
@@ -90,6 +92,20 @@ class TestOnnxExportWindow : public QObject {
     QVERIFY(!QFile::exists(bad));
     screenshot(box, "onnx-export-error");
     box->close();
+  }
+
+  // The window closed while an export waits for the trainer's weights: the export finishes on
+  // its thread and its answer is dropped — no call into the closed window, no crash.
+  void windowClosedDuringAnExport() {
+    std::promise<TensorMap> weights;
+    bool called = false;
+    auto* window = new QObject;
+    exportOnnxInBackground(window, NetworkSpec{}, weights.get_future(), tmp_.filePath("late.onnx"),
+                           [&](const QString&) { called = true; });
+    delete window;
+    weights.set_value(TensorMap{});  // now the worker goes on (and refuses the empty weights)
+    QTest::qWait(500);
+    QVERIFY(!called);
   }
 };
 
