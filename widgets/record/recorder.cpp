@@ -1,5 +1,6 @@
 #include "record/recorder.h"
 
+#include <QBackingStore>
 #include <QFileInfo>
 #include <QImage>
 #include <QPixmap>
@@ -20,13 +21,33 @@ namespace {
 // stored little end first, as Frame wants.
 static_assert(std::endian::native == std::endian::little, "Frame's byte order assumes little-endian words");
 
-// What `w` shows now. Read back from its window where the platform can (xcb, offscreen,
-// Windows, macOS): no widget paints again. Rendered afresh (`rendered` set) where it cannot
-// (Wayland) or where the read-back would miss pixels (a window partly off the screen).
+// What `w` shows now, cheapest first:
+// 1. Copied from its window's backing store, where that is an image in memory (the raster
+//    backing stores of xcb, offscreen and Windows): the picture the widgets last painted, the
+//    whole window even where it lies beyond the screen; a copy of its rectangle and nothing
+//    painted again (about 3 ms for a 2793×1134 window; asking X for it took 60–160 ms).
+// 2. Read back from the screen (macOS, or a backing store of another kind).
+// 3. Rendered afresh (`rendered` set) where neither can (Wayland, a window partly off screen).
+QImage fromBackingStore(QWidget* w) {
+  QWidget* top = w->window();
+  QBackingStore* store = top->backingStore();
+  QPaintDevice* device = store ? store->paintDevice() : nullptr;
+  if (!device || device->devType() != QInternal::Image) return {};
+  const auto* image = static_cast<const QImage*>(device);
+  const qreal dpr = image->devicePixelRatio();
+  const QRect part(QPointF(w->mapTo(top, QPoint(0, 0))).toPoint() * dpr, w->size() * dpr);
+  if (image->isNull() || !image->rect().contains(part)) return {};
+  QImage copy = image->copy(part);
+  copy.setDevicePixelRatio(1);
+  return copy;
+}
+
 QImage grabPixels(QWidget* w, bool* rendered) {
   QWidget* top = w->window();
   QWindow* handle = top->windowHandle();
   *rendered = false;
+  if (w->isVisible())
+    if (QImage fast = fromBackingStore(w); !fast.isNull()) return fast;
   const QRect global(w->mapToGlobal(QPoint(0, 0)), w->size());
   if (handle && handle->screen() && w->isVisible() && handle->screen()->virtualGeometry().contains(global)) {
     const QPoint at = w->mapTo(top, QPoint(0, 0));
