@@ -121,6 +121,7 @@ Project projectWithFlags(const TrainOptions& o) {
   if (given("--seed")) d.seed = o.config.seed;  // as without a project: weights and data
   if (given("--length")) d.length = o.length;
   if (given("--symbols")) d.symbols = int(o.symbols);
+  if (given("--lag")) d.lag = o.lag;
   TrainConfig& c = p.training;
   if (given("--optimizer")) c.optimizer = o.config.optimizer;
   if (given("--lr")) c.lr = o.config.lr;
