@@ -14,6 +14,7 @@ packages=(
   libeigen3-dev libopencv-dev nlohmann-json3-dev libcli11-dev zlib1g-dev
   dataset-fashion-mnist python3-torch libopenblas0-pthread xvfb xauth
   qt6-svg-dev libonnx-dev libprotobuf-dev python3-onnx python3-opencv
+  clang-15 libfuzzer-15-dev libomp-15-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -142,6 +142,8 @@ struct TimelineEntry {
   int line = 0;
 };
 std::vector<TimelineEntry> loadTimeline(const std::string& path);
+// The same from text; `path` names it in errors and links are looked for beside it.
+std::vector<TimelineEntry> parseTimeline(const std::string& text, const std::string& path);
 
 // Where the bundled lessons are: $GRADLAB_LESSONS, else lessons/ beside the executable's
 // install prefix (share/gradlab/lessons) or the source tree's lessons/. Empty when none exist.

@@ -13,7 +13,10 @@ namespace gradlab {
 namespace fs = std::filesystem;
 
 std::vector<TimelineEntry> loadTimeline(const std::string& path) {
-  const std::string text = readTextFile(path);
+  return parseTimeline(readTextFile(path), path);
+}
+
+std::vector<TimelineEntry> parseTimeline(const std::string& text, const std::string& path) {
   const fs::path dir = fs::path(path).parent_path();
   std::vector<TimelineEntry> out;
   int number = 0;
