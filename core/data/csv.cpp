@@ -22,10 +22,13 @@ constexpr size_t kMaxAutoClasses = 20;
 // More columns than any table a lab trains on (Fashion-MNIST as CSV has 785); a limit keeps a
 // hostile 50 MB header line from costing minutes.
 constexpr size_t kMaxColumns = 100000;
+// Each field costs a string of its own while the text is split, about 40 bytes even when empty,
+// so without this limit and CsvOptions::maxRows a 100 MB file of commas or of short lines would
+// take gigabytes before any check.
 
 
 struct Record {
-  int line = 0;  // line the record starts on, 1-based
+  int64_t line = 0;  // line the record starts on, 1-based
   std::vector<std::string> fields;
 };
 
@@ -66,7 +69,7 @@ char detectSeparator(const std::string& text, size_t start) {
 }
 
 // Splits text into records (RFC 4180 with lenient whitespace); skips blank lines.
-std::vector<Record> splitRecords(const std::string& text, const std::string& source) {
+std::vector<Record> splitRecords(const std::string& text, const std::string& source, size_t maxRows) {
   size_t i = 0;
   const size_t n = text.size();
   if (n >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;  // UTF-8 byte order mark
@@ -77,8 +80,11 @@ std::vector<Record> splitRecords(const std::string& text, const std::string& sou
   };
 
   std::vector<Record> records;
-  int line = 1;
+  int64_t line = 1;
   while (i < n) {
+    if (records.size() > maxRows)  // the header and maxRows rows
+      throw Error(source + ":" + std::to_string(line) + ": more than " + std::to_string(maxRows) +
+                  " data rows; Gradlab reads at most that many (split the file or sample it)");
     Record r;
     r.line = line;
     bool anyQuoted = false;
@@ -87,7 +93,7 @@ std::vector<Record> splitRecords(const std::string& text, const std::string& sou
       std::string field;
       if (i < n && text[i] == '"') {
         anyQuoted = true;
-        const int quoteLine = line;
+        const int64_t quoteLine = line;
         ++i;
         while (true) {
           if (i >= n)
@@ -117,6 +123,9 @@ std::vector<Record> splitRecords(const std::string& text, const std::string& sou
         field = trim(std::string_view(text).substr(begin, i - begin));
       }
       r.fields.push_back(std::move(field));
+      if (r.fields.size() > kMaxColumns)
+        throw Error(source + ":" + std::to_string(r.line) + ": more than " + std::to_string(kMaxColumns) +
+                    " columns; Gradlab reads at most " + std::to_string(kMaxColumns) + " (is this a CSV file?)");
       if (i < n && text[i] == sep) {
         ++i;
         continue;
@@ -162,7 +171,7 @@ bool isClassIndex(double v) { return v >= 0 && v <= kMaxClassIndex && v == std::
 }  // namespace
 
 Dataset parseCsv(const std::string& text, const std::string& source, const CsvOptions& opts) {
-  const std::vector<Record> records = splitRecords(text, source);
+  const std::vector<Record> records = splitRecords(text, source, opts.maxRows);
   if (records.empty())
     throw Error(source + ": the file is empty; a CSV needs a header row naming the columns, then one row per sample");
 
@@ -173,9 +182,6 @@ Dataset parseCsv(const std::string& text, const std::string& source, const CsvOp
     throw Error(where(source, header) +
                 ": the first row holds numbers, not column names; add a header row naming the columns "
                 "(e.g. x1,x2,label)");
-  if (width > kMaxColumns)
-    throw Error(where(source, header) + ": " + std::to_string(width) + " columns; Gradlab reads at most " +
-                std::to_string(kMaxColumns) + " (is this a CSV file?)");
   std::unordered_map<std::string_view, size_t> seen;  // name -> its column
   for (size_t c = 0; c < width; ++c) {
     if (columns[c].empty()) continue;

@@ -21,6 +21,7 @@
 //
 // Errors name the file and line: "data.csv:17: row has 3 values, the header has 4 columns",
 // "data.csv:17: column 'alcohol': \"abc\" is not a number".
+#include <cstddef>
 #include <string>
 
 #include "data/dataset.h"
@@ -30,6 +31,9 @@ namespace gradlab {
 struct CsvOptions {
   std::string target{};  // the column to predict; empty: the last column
   Classify classify = Classify::Auto;
+  // Data rows read at most; more is refused with a message (against hostile files: each field
+  // costs a string while the text is split). Far more than any table a lab trains on.
+  size_t maxRows = 10'000'000;
 };
 
 Dataset loadCsv(const std::string& path, const CsvOptions& opts = {});

@@ -34,8 +34,22 @@ void appendImage(const std::string& path, const ImageFolderOptions& o, std::vect
   std::error_code ec;
   if (!fs::is_regular_file(path, ec))
     throw Error(path + ": not a regular file (a FIFO, device or socket?); remove it from the folder");
-  // The header first: a small file can announce a huge image (a decompression bomb).
-  if (const auto size = readImageSize(path)) checkImageSize(path, *size);
+  // The header first: a small file can announce a huge image (a decompression bomb). A format
+  // whose size Gradlab cannot read (OpenEXR, Radiance HDR, JPEG 2000, Sun raster, PAM, PFM) is not
+  // decoded; bytes no decoder recognises go on to imread, which says it cannot read them.
+  if (const auto size = readImageSize(path)) {
+    checkImageSize(path, *size);
+  } else {
+    bool known = false;
+    try {
+      known = cv::haveImageReader(path);
+    } catch (const cv::Exception&) {
+    }
+    if (known)
+      throw Error(path + ": Gradlab cannot read this image's size from its header (it can for PNG, JPEG, BMP, "
+                  "GIF, TIFF, WebP and PGM/PPM), and a small file may announce a huge image; save it as PNG "
+                  "or JPEG");
+  }
   cv::Mat img;
   try {
     img = cv::imread(path, o.channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);

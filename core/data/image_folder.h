@@ -14,8 +14,10 @@
 // are files whose extension is not an image format OpenCV reads (.png .jpg .jpeg .bmp .tif
 // .tiff .webp .pgm .ppm .pbm .pnm .pxm .jp2 .sr .ras .exr .hdr .pic, any case), such as a
 // README.txt. A file with an image extension that OpenCV cannot read is an Error naming it —
-// never silently dropped. Also errors: the path is not a folder, it has no class sub-folders,
-// a class sub-folder holds no images (named).
+// never silently dropped. Each image's size is read from its header before it is decoded
+// (data/image_size.h): more than kMaxImagePixels, or a format whose size Gradlab cannot read
+// there (.jp2 .sr .ras .exr .hdr .pic, PAM), is an Error too. Also errors: the path is not a
+// folder, it has no class sub-folders, a class sub-folder holds no images (named).
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -14,6 +14,7 @@ namespace {
 uint32_t be16(const unsigned char* p) { return uint32_t(p[0]) << 8 | p[1]; }
 uint32_t be32(const unsigned char* p) { return be16(p) << 16 | be16(p + 2); }
 uint32_t le16(const unsigned char* p) { return uint32_t(p[1]) << 8 | p[0]; }
+uint32_t le24(const unsigned char* p) { return uint32_t(p[2]) << 16 | le16(p); }
 uint32_t le32(const unsigned char* p) { return le16(p + 2) << 16 | le16(p); }
 
 // JPEG: the frame header (SOF0–SOF15 but DHT, JPG, DAC) after the segments before it.
@@ -54,6 +55,44 @@ std::optional<ImageSize> netpbmSize(const std::vector<unsigned char>& head) {
   return ImageSize{numbers[0], numbers[1]};
 }
 
+// TIFF: the first image file directory (the page imread decodes), tags 256 ImageWidth and 257
+// ImageLength, each a SHORT or LONG in the file's byte order ("II" little, "MM" big endian).
+std::optional<ImageSize> tiffSize(std::ifstream& in, const std::vector<unsigned char>& head) {
+  const bool little = head[0] == 'I';
+  auto u16 = [&](const unsigned char* p) { return little ? le16(p) : be16(p); };
+  auto u32 = [&](const unsigned char* p) { return little ? le32(p) : be32(p); };
+  in.seekg(std::streamoff(u32(head.data() + 4)));
+  unsigned char count[2];
+  if (!in.read(reinterpret_cast<char*>(count), 2)) return std::nullopt;
+  int64_t width = -1, height = -1;
+  unsigned char e[12];
+  for (uint32_t i = 0; i < u16(count) && in.read(reinterpret_cast<char*>(e), 12); ++i) {
+    const uint32_t tag = u16(e), type = u16(e + 2);
+    if (tag != 256 && tag != 257) continue;
+    if (type != 3 && type != 4) return std::nullopt;  // SHORT or LONG, nothing else is valid
+    (tag == 256 ? width : height) = type == 3 ? u16(e + 8) : u32(e + 8);
+  }
+  if (width < 0 || height < 0) return std::nullopt;
+  return ImageSize{width, height};
+}
+
+// WebP: RIFF "WEBP", then the first chunk — "VP8 " (lossy: 14-bit sizes after the key frame's
+// start code), "VP8L" (lossless: 14-bit sizes minus one) or "VP8X" (extended: the canvas, 24-bit
+// sizes minus one).
+std::optional<ImageSize> webpSize(const std::vector<unsigned char>& head) {
+  const unsigned char* h = head.data();
+  if (head.size() >= 30 && std::memcmp(h + 12, "VP8 ", 4) == 0 && h[23] == 0x9D && h[24] == 0x01 &&
+      h[25] == 0x2A)
+    return ImageSize{le16(h + 26) & 0x3FFF, le16(h + 28) & 0x3FFF};
+  if (head.size() >= 25 && std::memcmp(h + 12, "VP8L", 4) == 0 && h[20] == 0x2F) {
+    const uint32_t bits = le32(h + 21);
+    return ImageSize{int64_t(bits & 0x3FFF) + 1, int64_t((bits >> 14) & 0x3FFF) + 1};
+  }
+  if (head.size() >= 30 && std::memcmp(h + 12, "VP8X", 4) == 0)
+    return ImageSize{int64_t(le24(h + 24)) + 1, int64_t(le24(h + 27)) + 1};
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<ImageSize> readImageSize(const std::string& path) {
@@ -75,6 +114,8 @@ std::optional<ImageSize> readImageSize(const std::string& path) {
   if (n >= 10 && (std::memcmp(h, "GIF87a", 6) == 0 || std::memcmp(h, "GIF89a", 6) == 0))
     return ImageSize{le16(h + 6), le16(h + 8)};
   if (n >= 3 && h[0] == 'P' && h[1] >= '1' && h[1] <= '6') return netpbmSize(head);
+  if (n >= 8 && (std::memcmp(h, "II*\0", 4) == 0 || std::memcmp(h, "MM\0*", 4) == 0)) return tiffSize(in, head);
+  if (n >= 16 && std::memcmp(h, "RIFF", 4) == 0 && std::memcmp(h + 8, "WEBP", 4) == 0) return webpSize(head);
   return std::nullopt;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// An image's width and height read from its header alone — PNG, JPEG, BMP, GIF and Netpbm
-// (PGM/PPM/PBM) — so that a decompression bomb (a 125 KB PNG of 32000×32000 pixels decodes to
-// 1 GB) is refused before OpenCV decodes it. Other formats: nullopt, and OpenCV's own limit holds.
+// An image's width and height read from its header alone — PNG, JPEG, BMP, GIF, TIFF (its first
+// page), WebP and Netpbm (PGM/PPM/PBM) — so that a decompression bomb (a 125 KB PNG of
+// 32000×32000 pixels decodes to 1 GB) is refused before OpenCV decodes it. Other formats:
+// nullopt, and the loaders do not decode them (OpenCV's own limit, a billion pixels, is no guard).
 #include <cstdint>
 #include <optional>
 #include <string>
