@@ -29,6 +29,9 @@ struct Refused {
 }  // namespace
 
 json parseJson(std::string_view text, const std::string& source) {
+  if (text.size() > kMaxJsonBytes)
+    throw Error(source + ": " + std::to_string(text.size()) + " bytes of JSON; Gradlab reads at most " +
+                std::to_string(kMaxJsonBytes / 1'000'000) + " MB (no Gradlab file needs more — is this the right file?)");
   // Keys seen in each open object, innermost last: a repeated key is refused.
   std::vector<std::set<std::string>> keys;
   auto check = [&](int depth, json::parse_event_t event, json& parsed) {

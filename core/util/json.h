@@ -5,8 +5,10 @@
 //   throw Error(where + ": got " + jsonExcerpt(j["units"]));   // at most a short printable quote
 //
 // Limits (each refusal names it): nesting deeper than kMaxJsonDepth (nlohmann's dump() and
-// destructor recurse, so a value nested 100 000 deep would run the stack out), and a key given
-// twice in one object (the later one would silently win).
+// destructor recurse, so a value nested 100 000 deep would run the stack out), text longer than
+// kMaxJsonBytes (parsed, every number and string becomes a value several times its size), and a
+// key given twice in one object (the later one would silently win).
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -14,6 +16,8 @@
 namespace gradlab {
 
 inline constexpr int kMaxJsonDepth = 64;
+// The largest header safetensors allows; Gradlab's own JSON files are kilobytes.
+inline constexpr size_t kMaxJsonBytes = 100'000'000;
 
 // Throws Error naming `source`, the line and column where it can.
 nlohmann::json parseJson(std::string_view text, const std::string& source);
