@@ -7,6 +7,7 @@
 #include "backend/select.h"
 #include "cli/bench_cases.h"
 #include "cli/commands.h"
+#include "cli/option_ranges.h"
 #include "train/trainer.h"
 #include "util/error.h"
 
@@ -57,11 +58,11 @@ void addBench(CLI::App& app, int& exitCode) {
   static BenchOptions o;
   auto* cmd = app.add_subcommand("bench", "Measure training throughput of the benchmark cases");
   cmd->add_option("--case", o.cases, "case(s) to run (default: all)");
-  cmd->add_option("--threads", o.threads, "cpu threads")->default_val(1);
+  addNumber(cmd, "--threads", o.threads, kThreads, "cpu threads")->default_val(1);
   cmd->add_option("--backend", o.backend,
                   "auto (the GPU when usable, else the CPU), cpu, cuda or cuda:N")
       ->default_val("auto");
-  cmd->add_option("--seconds", o.seconds, "time per case")->default_val(2.0);
+  addNumber(cmd, "--seconds", o.seconds, Range{0.01, 3600}, "time per case")->default_val(2.0);
   cmd->add_flag("--json", o.json, "one JSON object per case");
   cmd->callback([&exitCode] {
     const BackendChoice choice = selectBackend(o.backend);

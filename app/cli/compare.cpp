@@ -14,6 +14,8 @@
 
 #include "backend/select.h"
 #include "cli/commands.h"
+#include "cli/option_ranges.h"
+#include "cli/run_flags.h"
 #include "data/data_source.h"
 #include "lesson/lesson_setup.h"
 #include "spec/fit_to_data.h"
@@ -28,10 +30,11 @@ struct CompareOptions {
   std::string network, dataset, data;
   std::vector<std::string> vary, variants;
   int64_t steps = 2000, points = 0;
-  double noise = -1, testSplit = 0.5;
+  double noise = 0, testSplit = 0.5;
   int threads = 1;
   std::string backend = "cpu";
   TrainConfig config;
+  CLI::App* cmd = nullptr;
 };
 
 struct Named {
@@ -43,16 +46,16 @@ struct Named {
 std::vector<Named> variantsFrom(const CompareOptions& o) {
   std::vector<Named> out;
   if (!o.vary.empty() && !o.variants.empty())
-    throw Error("give --vary or --variant, not both");
-  if (o.vary.size() > 1) throw Error("give one --vary KEY=V1,V2,...; for more, use --variant");
+    throw UsageError("give --vary or --variant, not both");
+  if (o.vary.size() > 1) throw UsageError("give one --vary KEY=V1,V2,...; for more, use --variant");
   if (o.vary.size() == 1) {
     const std::string& v = o.vary[0];
     const size_t eq = v.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw Error("--vary " + v + ": write KEY=V1,V2,... (e.g. --vary lr=0.001,0.03,3)");
+      throw UsageError("--vary " + v + ": write KEY=V1,V2,... (e.g. --vary lr=0.001,0.03,3)");
     const std::string key = v.substr(0, eq);
     for (const std::string& value : splitTopLevel(v.substr(eq + 1), ',')) {
-      if (value.empty()) throw Error("--vary " + v + ": an empty value");
+      if (value.empty()) throw UsageError("--vary " + v + ": an empty value");
       out.push_back({key + "=" + value, {{key, value, 0}}});
     }
   }
@@ -60,18 +63,18 @@ std::vector<Named> variantsFrom(const CompareOptions& o) {
     const size_t colon = v.find(':');
     Named n{v.substr(0, colon), {}};
     if (n.name.empty() || colon == std::string::npos)
-      throw Error("--variant " + v + ": write NAME:KEY=VALUE,... (e.g. --variant relu:h1.activation=relu)");
+      throw UsageError("--variant " + v + ": write NAME:KEY=VALUE,... (e.g. --variant relu:h1.activation=relu)");
     for (const std::string& kv : splitTopLevel(v.substr(colon + 1), ',')) {
       if (kv.empty()) continue;
       const size_t eq = kv.find('=');
       if (eq == std::string::npos || eq == 0 || eq + 1 == kv.size())
-        throw Error("--variant " + v + ": \"" + kv + "\" is not KEY=VALUE");
+        throw UsageError("--variant " + v + ": \"" + kv + "\" is not KEY=VALUE");
       n.settings.push_back({kv.substr(0, eq), kv.substr(eq + 1), 0});
     }
     out.push_back(std::move(n));
   }
   if (out.size() < 2 || out.size() > 4)
-    throw Error("compare runs 2 to 4 variants, got " + std::to_string(out.size()) +
+    throw UsageError("compare runs 2 to 4 variants, got " + std::to_string(out.size()) +
                 " (--vary lr=0.001,0.03,3 or --variant NAME:KEY=VALUE,... repeated)");
   return out;
 }
@@ -85,8 +88,7 @@ std::string cell(double v) {
 
 void run(const CompareOptions& o) {
   if (o.dataset.empty() == o.data.empty())
-    throw Error("give exactly one of --dataset NAME (a built-in set) or --data FILE");
-  if (o.steps < 1) throw Error("--steps must be at least 1");
+    throw UsageError("give exactly one of --dataset NAME (a built-in set) or --data FILE");
   LessonSetup base;
   base.networkPath = o.network;
   base.network = loadNetwork(o.network);
@@ -95,7 +97,7 @@ void run(const CompareOptions& o) {
   if (!o.dataset.empty()) d.builtin = o.dataset;
   else d.builtin.clear(), d.path = o.data;
   if (o.points > 0) d.points = int(o.points);
-  if (o.noise >= 0) d.noise = o.noise;
+  if (given(*o.cmd, "--noise")) d.noise = o.noise;
   d.testFraction = o.testSplit;
   d.seed = o.config.seed;
   auto data = std::make_shared<const Split>(loadSource(d));
@@ -165,6 +167,7 @@ void addCompare(CLI::App& app, int& exitCode) {
   auto* cmd = app.add_subcommand(
       "compare", "Train 2 to 4 variants side by side (same data, initial weights and batches) "
                  "and print each one's final metrics");
+  o.cmd = cmd;
   cmd->add_option("network", o.network, "network file (*.net.json)")->required();
   cmd->add_option("--dataset", o.dataset, "built-in dataset: circle, xor, gauss, spiral, ...");
   cmd->add_option("--data", o.data, "your data: a CSV file, a safetensors file or a folder of images");
@@ -172,19 +175,15 @@ void addCompare(CLI::App& app, int& exitCode) {
                   "KEY=V1,V2,...: one variant per value (lr=0.001,0.03,3, h1.activation=sigmoid,relu)");
   cmd->add_option("--variant", o.variants,
                   "NAME:KEY=VALUE,...: one variant (repeat; keys as in lessons/README.md)");
-  cmd->add_option("--steps", o.steps, "training steps of every variant")->default_val(2000);
-  cmd->add_option("--optimizer", o.config.optimizer, "sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam")
-      ->default_val("adam");
-  cmd->add_option("--lr", o.config.lr, "learning rate (default: the optimizer's)");
-  cmd->add_option("--batch", o.config.batch, "batch size")->default_val(10);
-  cmd->add_option("--seed", o.config.seed, "random seed: weights, shuffling, data")->default_val(0);
-  cmd->add_option("--l2", o.config.l2, "L2 penalty on weights");
-  cmd->add_option("--early-stopping", o.config.earlyStopping,
-                  "stop a variant when its test loss has not improved for this many evaluations");
-  cmd->add_option("--points", o.points, "built-in sets: number of points");
-  cmd->add_option("--noise", o.noise, "built-in sets: noise level");
-  cmd->add_option("--test-split", o.testSplit, "fraction held out for testing")->default_val(0.5);
-  cmd->add_option("--threads", o.threads, "cpu threads")->default_val(1);
+  addNumber(cmd, "--steps", o.steps, kSteps, "training steps of every variant")->default_val(2000);
+  addTrainingFlags(cmd, o.config);
+  cmd->get_option("--optimizer")->default_val("adam");
+  cmd->get_option("--batch")->default_val(10);
+  cmd->get_option("--seed")->default_val(0);
+  addNumber(cmd, "--points", o.points, kPoints, "built-in sets: number of points");
+  addNumber(cmd, "--noise", o.noise, kNoise, "built-in sets: noise level");
+  addNumber(cmd, "--test-split", o.testSplit, kFraction, "fraction held out for testing")->default_val(0.5);
+  addNumber(cmd, "--threads", o.threads, kThreads, "cpu threads")->default_val(1);
   cmd->add_option("--backend", o.backend, "cpu, auto, cuda or cuda:N")->default_val("cpu");
   cmd->callback([&exitCode] {
     run(o);

@@ -18,6 +18,7 @@
 
 #include "backend/select.h"
 #include "cli/commands.h"
+#include "cli/option_ranges.h"
 #include "data/catalog.h"
 #include "explain/adversarial.h"
 #include "explain/saliency.h"
@@ -120,7 +121,6 @@ void runSaliency(const SaliencyArgs& o) {
   auto net = openNetwork(o);
   const int64_t classes = classesOf(*net);
   checkClass(o.cls, classes);
-  if (o.smooth < 0) throw Error("--smooth must be ≥ 0 (0: the plain gradient)");
   const HostTensor in = readBatch(o.input, *net);
   Tensor x = cpuBackend().empty(in.shape, DType::F32);
   x.fromHost(std::span<const double>(in.values));
@@ -160,8 +160,6 @@ void runAdversarial(const AdversarialArgs& o) {
     throw Error("give exactly one of --dataset NAME (a built-in set, e.g. fashion-mnist) or "
                 "--data FILE");
   if (o.eps.empty()) throw Error("--eps needs at least one value, e.g. --eps 0,0.05,0.1");
-  if (o.samples < 0) throw Error("--samples must be ≥ 0 (0: the whole test set)");
-  if (o.dumpSamples < 1) throw Error("--dump-samples must be ≥ 1");
   auto net = openNetwork(o);
   classesOf(*net);
   AttackOptions a;
@@ -253,7 +251,7 @@ void addCommon(CLI::App* cmd, Common& o) {
   cmd->add_option("--weights", o.weights, "the trained weights (safetensors)")->required();
   cmd->add_option("--backend", o.backend, "cpu, auto (the GPU when usable), cuda or cuda:N")
       ->default_val("auto");
-  cmd->add_option("--threads", o.threads, "cpu threads")->default_val(1);
+  addNumber(cmd, "--threads", o.threads, kThreads, "cpu threads")->default_val(1);
 }
 }  // namespace
 
@@ -269,13 +267,13 @@ void addExplain(CLI::App& app, int& exitCode) {
   addCommon(sal, s);
   sal->add_option("--input", s.input, "safetensors file with the batch as tensor \"x\"")->required();
   sal->add_option("--dump", s.dump, "where to write saliency, class, probabilities")->required();
-  sal->add_option("--class", s.cls, "the class whose score to differentiate (-1: the predicted one)")
+  addNumber(sal, "--class", s.cls, Range{-1, 1e6, true}, "the class whose score to differentiate (-1: the predicted one)")
       ->default_val(-1);
-  sal->add_option("--smooth", s.smooth, "SmoothGrad: average over this many noisy copies (0: off)")
+  addNumber(sal, "--smooth", s.smooth, Range{0, 10000, true}, "SmoothGrad: average over this many noisy copies (0: off)")
       ->default_val(0);
-  sal->add_option("--noise", s.noise, "SmoothGrad noise σ as a share of the input's range")
+  addNumber(sal, "--noise", s.noise, Range{0, 10}, "SmoothGrad noise σ as a share of the input's range")
       ->default_val(0.15);
-  sal->add_option("--seed", s.seed, "SmoothGrad noise seed")->default_val(1);
+  addNumber(sal, "--seed", s.seed, kSeed, "SmoothGrad noise seed")->default_val(1);
   sal->callback([&exitCode] {
     runSaliency(s);
     exitCode = 0;
@@ -287,17 +285,17 @@ void addExplain(CLI::App& app, int& exitCode) {
   addCommon(adv, a);
   adv->add_option("--dataset", a.dataset, "built-in dataset (e.g. fashion-mnist): its test set");
   adv->add_option("--data", a.data, "your data file: its held-out test set");
-  adv->add_option("--eps", a.eps, "L∞ budgets, comma-separated (pixels in [0, 1])")
+  addNumber(adv, "--eps", a.eps, Range{0, 1}, "L∞ budgets, comma-separated (pixels in [0, 1])")
       ->delimiter(',')
       ->default_str("0,0.05,0.1");
-  adv->add_option("--samples", a.samples, "the first N test samples (0: all)")->default_val(0);
+  addNumber(adv, "--samples", a.samples, kSamples, "the first N test samples (0: all)")->default_val(0);
   adv->add_option("--method", a.method, "fgsm or pgd")->default_val("fgsm");
-  adv->add_option("--steps", a.steps, "PGD iterations")->default_val(10);
-  adv->add_option("--step-size", a.stepSize, "PGD step (0: 2.5·ε/steps)")->default_val(0);
+  addNumber(adv, "--steps", a.steps, Range{1, 1e6, true}, "PGD iterations")->default_val(10);
+  addNumber(adv, "--step-size", a.stepSize, Range{0, 1}, "PGD step (0: 2.5·ε/steps)")->default_val(0);
   adv->add_flag("--random-start", a.randomStart, "PGD: start at a random point of the ε-ball");
-  adv->add_option("--seed", a.seed, "PGD random start seed")->default_val(1);
+  addNumber(adv, "--seed", a.seed, kSeed, "PGD random start seed")->default_val(1);
   adv->add_option("--dump", a.dump, "write the first samples' adversarial images (safetensors)");
-  adv->add_option("--dump-samples", a.dumpSamples, "how many samples --dump writes")
+  addNumber(adv, "--dump-samples", a.dumpSamples, Range{1, 1e6, true}, "how many samples --dump writes")
       ->default_val(16);
   adv->callback([&exitCode] {
     runAdversarial(a);
@@ -308,17 +306,17 @@ void addExplain(CLI::App& app, int& exitCode) {
   auto* vis = explain->add_subcommand(
       "visualize", "The input that maximises a class score or a channel (Olah et al. 2017)");
   addCommon(vis, v);
-  vis->add_option("--class", v.cls, "maximise this class's pre-softmax score");
+  addNumber(vis, "--class", v.cls, Range{0, 1e6, true}, "maximise this class's pre-softmax score");
   vis->add_option("--unit", v.unit, "maximise the mean of this block's channel, BLOCK:CHANNEL");
   vis->add_option("--dump", v.dump, "where to write the image (safetensors)")->required();
-  vis->add_option("--steps", v.steps, "gradient-ascent steps")->default_val(200);
-  vis->add_option("--lr", v.lr, "mean change per value and step")->default_val(0.05);
-  vis->add_option("--jitter", v.jitter, "random shift of up to ± this many pixels per step")
+  addNumber(vis, "--steps", v.steps, Range{1, 1e6, true}, "gradient-ascent steps")->default_val(200);
+  addNumber(vis, "--lr", v.lr, Range{1e-12, 1e6}, "mean change per value and step")->default_val(0.05);
+  addNumber(vis, "--jitter", v.jitter, Range{0, 1000, true}, "random shift of up to ± this many pixels per step")
       ->default_val(2);
-  vis->add_option("--l2", v.l2, "L2 decay of the image")->default_val(1e-3);
-  vis->add_option("--blur", v.blur, "Gaussian blur σ in pixels (0: none)")->default_val(0.5);
-  vis->add_option("--blur-every", v.blurEvery, "blur every N steps")->default_val(4);
-  vis->add_option("--seed", v.seed, "the starting noise and the jitter")->default_val(1);
+  addNumber(vis, "--l2", v.l2, Range{0, 1e6}, "L2 decay of the image")->default_val(1e-3);
+  addNumber(vis, "--blur", v.blur, Range{0, 100}, "Gaussian blur σ in pixels (0: none)")->default_val(0.5);
+  addNumber(vis, "--blur-every", v.blurEvery, Range{1, 1e6, true}, "blur every N steps")->default_val(4);
+  addNumber(vis, "--seed", v.seed, kSeed, "the starting noise and the jitter")->default_val(1);
   vis->callback([&exitCode] {
     runVisualize(v);
     exitCode = 0;

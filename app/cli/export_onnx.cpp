@@ -7,6 +7,7 @@
 
 #include "backend/backend.h"
 #include "cli/commands.h"
+#include "cli/option_ranges.h"
 #include "export/onnx_export.h"
 #include "io/safetensors.h"
 #include "network/network.h"
@@ -50,12 +51,11 @@ void addExportOnnx(CLI::App& exportCommand, int& exitCode) {
   cmd->add_option("network", o.network, "network file (*.net.json)")->required();
   cmd->add_option("-o,--output", o.output, "the ONNX file to write")->required();
   cmd->add_option("--weights", o.weights, "the network's weights (default: fresh ones from --seed)");
-  cmd->add_option("--batch", o.batch,
-                  "fix the batch size (default 0: dynamic; OpenCV 4.6 needs a fixed one for LSTM "
-                  "and GRU)")
-      ->default_val(0)
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--seed", o.seed, "seed for fresh weights")->default_val(0);
+  addNumber(cmd, "--batch", o.batch, Range{0, 1e6, true},
+            "fix the batch size (default 0: dynamic; OpenCV 4.6 needs a fixed one for LSTM "
+            "and GRU)")
+      ->default_val(0);
+  addNumber(cmd, "--seed", o.seed, kSeed, "seed for fresh weights")->default_val(0);
   cmd->callback([&exitCode] {
     run(o);
     exitCode = 0;

@@ -9,6 +9,7 @@
 
 #include "backend/backend.h"
 #include "cli/commands.h"
+#include "cli/option_ranges.h"
 #include "io/safetensors.h"
 #include "network/network.h"
 #include "spec/network_spec.h"
@@ -49,7 +50,7 @@ Shape batchShape(const HostTensor& x, const Shape& want, const std::string& inpu
 HostTensor toHost(const Tensor& t) { return HostTensor{t.shape(), t.dtype(), t.toHost()}; }
 
 void run(const ForwardOptions& o) {
-  if (o.dtype != "f32" && o.dtype != "f64") throw Error("--dtype must be f32 or f64");
+  if (o.dtype != "f32" && o.dtype != "f64") throw UsageError("--dtype must be f32 or f64");
   const DType dtype = o.dtype == "f64" ? DType::F64 : DType::F32;
   const NetworkSpec spec = loadNetwork(o.network);
   Backend& be = cpuBackend();
@@ -102,9 +103,9 @@ void addForward(CLI::App& app, int& exitCode) {
   cmd->add_option("--weights", o.weights, "the network's weights (default: fresh ones from --seed)");
   cmd->add_flag("--train-mode", o.trainMode,
                 "run as in training (dropout masks, batch statistics) instead of evaluation");
-  cmd->add_option("--seed", o.seed, "seed for fresh weights and dropout")->default_val(0);
+  addNumber(cmd, "--seed", o.seed, kSeed, "seed for fresh weights and dropout")->default_val(0);
   cmd->add_option("--dtype", o.dtype, "f32 or f64")->default_val("f32");
-  cmd->add_option("--threads", o.threads, "cpu threads")->default_val(1);
+  addNumber(cmd, "--threads", o.threads, kThreads, "cpu threads")->default_val(1);
   cmd->callback([&exitCode] {
     run(o);
     exitCode = 0;

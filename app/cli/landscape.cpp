@@ -21,6 +21,7 @@
 
 #include "backend/backend.h"
 #include "cli/commands.h"
+#include "cli/option_ranges.h"
 #include "data/catalog.h"
 #include "data/dataset.h"
 #include "io/safetensors.h"
@@ -53,11 +54,6 @@ std::string fmt(double v) {
 
 void checkOptions(const LandscapeCliOptions& o) {
   auto given = [&](const char* flag) { return o.cmd && o.cmd->count(flag) > 0; };
-  auto range = [](const char* flag, double v, double lo, double hi) {
-    if (!(v >= lo && v <= hi))
-      throw Error(std::string(flag) + " must be between " + fmt(lo) + " and " + fmt(hi) +
-                  ", got " + fmt(v));
-  };
   if (o.dataset.empty() == o.data.empty())
     throw Error("give exactly one of --dataset NAME (a built-in set) or --data FILE: the data "
                 "the loss is measured on");
@@ -67,14 +63,6 @@ void checkOptions(const LandscapeCliOptions& o) {
                 quoteText(o.directions) + "\"");
   if (o.set != "auto" && o.set != "test" && o.set != "train")
     throw Error("--set must be auto, test or train, got \"" + quoteText(o.set) + "\"");
-  range("--grid", o.grid, 5, 101);
-  if (given("--span")) range("--span", o.span, 1e-9, 1e6);
-  if (given("--samples")) range("--samples", double(o.samples), 1, 1e7);
-  if (given("--test-split") && !(o.testSplit >= 0 && o.testSplit < 1))
-    throw Error("--test-split must be a fraction in [0, 1), got " + fmt(o.testSplit));
-  if (given("--points")) range("--points", double(o.points), 1, 1e7);
-  if (given("--noise")) range("--noise", o.noise, 0, 10);
-  range("--threads", o.threads, 1, 256);
   if (o.path.size() > LandscapeTracker::kMaxPoints - 1)
     throw Error("--path takes at most " + std::to_string(LandscapeTracker::kMaxPoints - 1) +
                 " weights files, got " + std::to_string(o.path.size()));
@@ -221,29 +209,29 @@ void addLandscape(CLI::App& app, int& exitCode) {
                   "path or pca (the path's principal directions), filter (filter-normalised random, Li et al. "
                   "2018) or checkpoints (the plane through the start, the weights and --through)")
       ->default_val("path");
-  cmd->add_option("--grid", o.grid, "points per side, 5 to 101")->default_val(51);
-  cmd->add_option("--span", o.span,
+  addNumber(cmd, "--grid", o.grid, Range{5, 101, true}, "points per side")->default_val(51);
+  addNumber(cmd, "--span", o.span, Range{1e-9, 1e6},
                   "the grid covers [-S, S] on both axes around the weights (default: filter 1, "
                   "else the path with a margin)")
       ->type_name("S");
-  cmd->add_option("--samples", o.samples, "measure on the first N samples of the set (default: all)");
+  addNumber(cmd, "--samples", o.samples, Range{1, 1e7, true}, "measure on the first N samples of the set (default: all)");
   cmd->add_option("--set", o.set,
                   "auto (the test set, as train's \"test loss\"; the training set when there is "
                   "none), test or train")
       ->default_val("auto");
   cmd->add_option("--path", o.path, "earlier weights files, oldest first: the path to the weights")
       ->delimiter(',');
-  cmd->add_option("--through", o.through,
+  addNumber(cmd, "--through", o.through, Range{0, double(LandscapeTracker::kMaxPoints), true},
                   "checkpoints: the index of the --path file the plane passes through, 1 to the "
                   "number of files − 1 (default: the middle of the path)");
-  cmd->add_option("--seed", o.seed,
+  addNumber(cmd, "--seed", o.seed, kSeed,
                   "the data's seed, as train's (default: the network file's, else 0), and the "
                   "random directions' draw")
       ->default_val(0);
-  cmd->add_option("--test-split", o.testSplit, "fraction held out for testing, as train's");
-  cmd->add_option("--points", o.points, "built-in 2-D/1-D sets: number of points, as train's");
-  cmd->add_option("--noise", o.noise, "built-in sets: noise level, as train's");
-  cmd->add_option("--threads", o.threads, "cpu threads")->default_val(1);
+  addNumber(cmd, "--test-split", o.testSplit, kFraction, "fraction held out for testing, as train's");
+  addNumber(cmd, "--points", o.points, kPoints, "built-in 2-D/1-D sets: number of points, as train's");
+  addNumber(cmd, "--noise", o.noise, kNoise, "built-in sets: noise level, as train's");
+  addNumber(cmd, "--threads", o.threads, kThreads, "cpu threads")->default_val(1);
   cmd->add_option("--dump-directions", o.dumpDirections,
                   "also write the filter directions' raw draw, the normalised directions and the "
                   "weights, per tensor (raw1.<name>, raw2.<name>, d1.<name>, d2.<name>, theta.<name>)");

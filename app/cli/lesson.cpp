@@ -11,6 +11,7 @@
 
 #include "backend/select.h"
 #include "cli/commands.h"
+#include "cli/option_ranges.h"
 #include "lesson/check_expr.h"
 #include "lesson/lesson.h"
 #include "lesson/lesson_run.h"
@@ -173,7 +174,7 @@ void addLesson(CLI::App& app, int& exitCode) {
   checkCmd->add_option("--backend", o.backend, "cpu (default: the numbers lessons were written "
                                                "for), auto, cuda or cuda:N")
       ->default_val("cpu");
-  checkCmd->add_option("--threads", o.threads, "cpu threads")->default_val(1);
+  addNumber(checkCmd, "--threads", o.threads, kThreads, "cpu threads")->default_val(1);
   checkCmd->callback([&exitCode] { exitCode = check(o); });
   listCmd->callback([&exitCode] { exitCode = list(o); });
 }

@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "cli/commands.h"
+#include "cli/option_ranges.h"
 #include "util/error.h"
 
 int main(int argc, char** argv) {
@@ -28,7 +29,13 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help exits 0; any other mistake on the command line (a missing argument, an unknown
+    // flag, a value that is no number) exits with the one usage code, as an option out of range.
+    const int code = app.exit(e);
+    return code == 0 ? 0 : gradlab::cli::kUsageExitCode;
+  } catch (const gradlab::cli::UsageError& e) {
+    std::fprintf(stderr, "error: %s\nRun with --help for the options and their ranges.\n", e.what());
+    return gradlab::cli::kUsageExitCode;
   } catch (const gradlab::Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;

@@ -15,6 +15,7 @@
 
 #include "backend/backend.h"
 #include "cli/commands.h"
+#include "cli/option_ranges.h"
 #include "data/catalog.h"
 #include "explain/pca.h"
 #include "io/safetensors.h"
@@ -37,10 +38,8 @@ constexpr double kDegrees = 180.0 / 3.14159265358979323846;
 
 void run(const PcaAnglesOptions& o) {
   if (o.dataset.empty() == o.data.empty())
-    throw Error("give exactly one of --dataset NAME (a built-in set, e.g. fashion-mnist) or "
+    throw UsageError("give exactly one of --dataset NAME (a built-in set, e.g. fashion-mnist) or "
                 "--data FILE");
-  if (o.k < 0) throw Error("--k must be ≥ 1 (or 0: the decoder's width)");
-  if (o.samples < 0) throw Error("--samples must be ≥ 0 (0: every training sample)");
   const NetworkSpec spec = loadNetwork(o.network);
   Backend& be = cpuBackend();
   be.setThreads(o.threads);
@@ -84,13 +83,14 @@ void addPcaAngles(CLI::App& app, int& exitCode) {
   cmd->add_option("--weights", o.weights, "the trained weights (safetensors)")->required();
   cmd->add_option("--dataset", o.dataset, "built-in dataset (e.g. fashion-mnist): its training set");
   cmd->add_option("--data", o.data, "your data file: its training part");
-  cmd->add_option("--k", o.k, "principal components to compare with (0: the decoder's width)")
+  addNumber(cmd, "--k", o.k, Range{0, 1e6, true},
+            "principal components to compare with (0: the decoder's width)")
       ->default_val(0);
-  cmd->add_option("--samples", o.samples, "the first N training samples (0: all)")->default_val(0);
-  cmd->add_option("--test-split", o.testSplit, "--data: the fraction held out (as train's)")
+  addNumber(cmd, "--samples", o.samples, kSamples, "the first N training samples (0: all)")->default_val(0);
+  addNumber(cmd, "--test-split", o.testSplit, kFraction, "--data: the fraction held out (as train's)")
       ->default_val(0.2);
-  cmd->add_option("--seed", o.seed, "--data: the split's seed (as train's)")->default_val(0);
-  cmd->add_option("--threads", o.threads, "cpu threads")->default_val(1);
+  addNumber(cmd, "--seed", o.seed, kSeed, "--data: the split's seed (as train's)")->default_val(0);
+  addNumber(cmd, "--threads", o.threads, kThreads, "cpu threads")->default_val(1);
   cmd->callback([&exitCode] {
     run(o);
     exitCode = 0;

@@ -22,6 +22,8 @@
 #include "backend/device_error.h"
 #include "backend/select.h"
 #include "cli/commands.h"
+#include "cli/option_ranges.h"
+#include "cli/run_flags.h"
 #include "data/catalog.h"
 #include "data/data_source.h"
 #include "data/dataset.h"
@@ -41,13 +43,12 @@ namespace gradlab::cli {
 
 namespace {
 struct TrainOptions {
-  std::string network, dataset, data, target, init, save, log, dtype = "f32", backend = "auto";
-  double testSplit = 0.2, epochs = 0, noise = 0;
-  int64_t steps = 0, points = 0, lag = 0, evalEvery = 0;
-  int64_t length = 0, symbols = 0;  // sequences: steps T, symbols K (0: the set's default)
+  std::string network, init, save, log, dtype = "f32", backend = "auto";
+  DataFlags d;  // --dataset, --data, --test-split, --points, ... (cli/run_flags.h)
+  double epochs = 0;
+  int64_t steps = 0, evalEvery = 0;
   int threads = 1;
   bool noShuffle = false;
-  bool reconstruct = false;  // --reconstruct: targets = inputs (autoencoders)
   std::string frames;        // --frames DIR: PNG frames of the loss curve and boundary
   int64_t frameEvery = 0;    // --frame-every N (0: 100 frames a run)
   TrainConfig config;
@@ -98,8 +99,8 @@ std::vector<std::string> lastGoodPaths(const TrainOptions& o) {
   if (path.empty())
     throw Error(msg + "The last good weights (step " + std::to_string(keeper.step()) +
                 ") could not be saved:" + failures);
-  const std::string data = !o.dataset.empty() ? " --dataset " + o.dataset
-                           : !o.data.empty()   ? " --data " + o.data
+  const std::string data = !o.d.dataset.empty() ? " --dataset " + o.d.dataset
+                           : !o.d.data.empty()   ? " --data " + o.d.data
                                                : "";  // a project names its data
   throw Error(msg + "The weights of step " + std::to_string(keeper.step()) + " are saved in " +
               path + ". To continue on the CPU from them:\n  gradlab-cli train " + o.network +
@@ -108,39 +109,20 @@ std::vector<std::string> lastGoodPaths(const TrainOptions& o) {
 
 // A project (*.gradlab) with the flags given on the command line applied over it.
 Project projectWithFlags(const TrainOptions& o) {
-  if (!o.dataset.empty() && !o.data.empty())
-    throw Error("give at most one of --dataset NAME or --data FILE (the project names its data)");
+  if (!o.d.dataset.empty() && !o.d.data.empty())
+    throw UsageError("give at most one of --dataset NAME or --data FILE (the project names its data)");
   Project p = loadProject(o.network);
-  auto given = [&](const char* flag) { return o.cmd && o.cmd->count(flag) > 0; };
-  DataSource& d = p.data;
-  if (!o.dataset.empty()) d.builtin = o.dataset, d.path.clear();
-  if (!o.data.empty()) d.builtin.clear(), d.path = o.data;
-  if (given("--points")) d.points = int(o.points);
-  if (given("--noise")) d.noise = o.noise;
-  if (given("--test-split")) d.testFraction = o.testSplit;
-  if (given("--seed")) d.seed = o.config.seed;  // as without a project: weights and data
-  if (given("--length")) d.length = o.length;
-  if (given("--symbols")) d.symbols = int(o.symbols);
-  if (given("--lag")) d.lag = o.lag;
-  TrainConfig& c = p.training;
-  if (given("--optimizer")) c.optimizer = o.config.optimizer;
-  if (given("--lr")) c.lr = o.config.lr;
-  if (given("--l1")) c.l1 = o.config.l1;
-  if (given("--l2")) c.l2 = o.config.l2;
-  if (given("--clip")) c.clipNorm = o.config.clipNorm;
-  if (given("--batch")) c.batch = o.config.batch;
-  if (given("--seed")) c.seed = o.config.seed;
-  if (given("--random-labels")) c.randomLabels = o.config.randomLabels;
-  if (given("--early-stopping")) c.earlyStopping = o.config.earlyStopping;
+  // --seed draws the data too, as without a project.
+  p.data = givenDataFlags(*o.cmd, o.d, o.config, p.data);
+  p.training = givenTrainingFlags(*o.cmd, o.config, p.training);
   if (!o.init.empty()) p.weights.reset();  // --init's weights replace the project's
   return p;
 }
 
-// The project's data, with the flags that DataSource does not hold (--target, --lag).
+// The project's data, with the flag that DataSource does not hold (--target).
 Split loadProjectData(const Project& p, const TrainOptions& o) {
   DatasetOptions dopt = p.data.options();
-  if (o.lag > 0) dopt.lag = o.lag;
-  dopt.target = o.target;
+  dopt.target = o.d.target;
   Split split = p.data.builtin.empty() ? loadDataFile(p.data.path, dopt)
                                        : loadBuiltin(p.data.builtin, dopt);
   if (p.data.reconstruct) makeReconstruction(split);
@@ -160,29 +142,13 @@ std::string projectStart(const Project& p, const NetworkSpec& spec, const TrainO
   return line + "fresh weights drawn with the seed";
 }
 
-// Every numeric option in range before anything runs (issue 16: --steps 0 and --epochs nan
-// trained 1000 steps, --threads 2000 died in libgomp, --l2 nan gave the wrong advice).
+// What the ranges checked while parsing (cli/option_ranges.h) cannot: the settings a project or
+// a network file brings, and --save's folder.
 void checkOptions(const TrainOptions& o) {
-  auto given = [&](const char* flag) { return o.cmd && o.cmd->count(flag) > 0; };
   const std::map<std::string, std::string> flags = {
       {"lr", "--lr"},       {"l1", "--l1"},       {"l2", "--l2"},     {"clipNorm", "--clip"},
       {"batch", "--batch"}, {"seed", "--seed"},   {"earlyStopping", "--early-stopping"}};
   checkTrainConfig(o.config, [&](const std::string& key) { return flags.at(key); });
-  auto range = [](const char* flag, double v, double lo, double hi) {
-    if (!(v >= lo && v <= hi))
-      throw Error(std::string(flag) + " must be between " + fmt(lo) + " and " + fmt(hi) + ", got " + fmt(v));
-  };
-  if (given("--steps")) range("--steps", double(o.steps), 1, 1e9);
-  if (given("--epochs")) range("--epochs", o.epochs, 1e-6, 1e6);
-  if (given("--steps") && given("--epochs")) throw Error("give --steps or --epochs, not both");
-  if (given("--points")) range("--points", double(o.points), 1, 1e7);
-  if (given("--noise")) range("--noise", o.noise, 0, 10);
-  if (given("--lag")) range("--lag", double(o.lag), 1, 10000);
-  if (given("--length")) range("--length", double(o.length), 1, 100000);
-  if (given("--symbols")) range("--symbols", double(o.symbols), 2, 26);
-  if (given("--eval-every")) range("--eval-every", double(o.evalEvery), 1, 1e9);
-  if (given("--frame-every")) range("--frame-every", double(o.frameEvery), 1, 1e9);
-  range("--threads", o.threads, 1, 256);
   // A typo in --save's folder must not cost the whole run: checked before training, as --log.
   for (const auto& [flag, path] : {std::pair{"--save", o.save}}) {
     if (path.empty()) continue;
@@ -202,40 +168,31 @@ void run(TrainOptions& o) {
   if (isProjectPath(o.network)) {
     project = projectWithFlags(o);
     o.config = project->training;  // shuffle stays the command line's (--no-shuffle)
-  } else if (o.dataset.empty() == o.data.empty()) {
-    throw Error("give exactly one of --dataset NAME (a built-in set) or --data FILE, or train a "
-                "project (*.gradlab) that names its data");
+  } else if (o.d.dataset.empty() == o.d.data.empty()) {
+    throw UsageError("give exactly one of --dataset NAME (a built-in set) or --data FILE, or "
+                     "train a project (*.gradlab) that names its data");
   } else if (auto file = loadNetworkTraining(o.network)) {
     // The network file's own "training" settings, for the options not given here.
-    TrainingSettings t = *file;
-    for (const auto& [key, flag] : {std::pair{"optimizer", "--optimizer"}, {"lr", "--lr"},
-                                    {"l1", "--l1"}, {"l2", "--l2"}, {"clipNorm", "--clip"},
-                                    {"batch", "--batch"}, {"seed", "--seed"},
-                                    {"randomLabels", "--random-labels"},
-                                    {"earlyStopping", "--early-stopping"}})
-      if (o.cmd && o.cmd->count(flag) > 0) t.keys.erase(key);
-    o.config = t.over(o.config);
+    o.config = givenTrainingFlags(*o.cmd, o.config, file->over(o.config));
   }
   checkOptions(o);
-  if (!(o.testSplit >= 0 && o.testSplit < 1))
-    throw Error("--test-split must be a fraction in [0, 1), got " + fmt(o.testSplit));
   const DType dtype = o.dtype == "f64" ? DType::F64 : DType::F32;
-  if (o.dtype != "f32" && o.dtype != "f64") throw Error("--dtype must be f32 or f64");
+  if (o.dtype != "f32" && o.dtype != "f64") throw UsageError("--dtype must be f32 or f64");
 
   NetworkSpec spec = project ? project->network : loadNetwork(o.network);
   DatasetOptions dopt;
-  dopt.testFraction = o.testSplit;
+  dopt.testFraction = o.d.testSplit;
   dopt.seed = o.config.seed;
-  if (o.points > 0) dopt.points = o.points;
-  dopt.noise = o.noise;
-  if (o.lag > 0) dopt.lag = o.lag;
-  if (o.length > 0) dopt.length = o.length;
-  if (o.symbols > 0) dopt.symbols = int(o.symbols);
-  dopt.target = o.target;
-  Split split = project             ? loadProjectData(*project, o)
-                : o.dataset.empty() ? loadDataFile(o.data, dopt)
-                                    : loadBuiltin(o.dataset, dopt);
-  if (o.reconstruct) makeReconstruction(split);
+  if (o.d.points > 0) dopt.points = o.d.points;
+  dopt.noise = o.d.noise;
+  if (o.d.lag > 0) dopt.lag = o.d.lag;
+  if (o.d.length > 0) dopt.length = o.d.length;
+  if (o.d.symbols > 0) dopt.symbols = int(o.d.symbols);
+  dopt.target = o.d.target;
+  Split split = project               ? loadProjectData(*project, o)  // reconstructs when asked
+                : o.d.dataset.empty() ? loadDataFile(o.d.data, dopt)
+                                      : loadBuiltin(o.d.dataset, dopt);
+  if (o.d.reconstruct && !project) makeReconstruction(split);
   if (project && !project->weights && o.init.empty()) {
     // As the window does: a network without weights is fitted to its data first.
     FitToData fit = fitSpecToData(spec, split.train);
@@ -421,30 +378,15 @@ void addTrain(CLI::App& app, int& exitCode) {
                   "network file (*.net.json), or a project (*.gradlab): its network, data, "
                   "settings and weights; flags override them")
       ->required();
-  cmd->add_option("--dataset", o.dataset, "built-in dataset: circle, xor, gauss, spiral, ...");
-  cmd->add_option("--data", o.data, "your data: a CSV file, a safetensors file (x, y) or a folder of images");
-  cmd->add_option("--target", o.target, "CSV: the column to predict");
-  cmd->add_option("--test-split", o.testSplit, "fraction held out for testing (0: train on every row)");
-  cmd->add_option("--steps", o.steps, "number of training steps (batches)");
-  cmd->add_option("--epochs", o.epochs, "number of passes over the training set");
-  cmd->add_option("--batch", o.config.batch, "batch size")->default_val(10);
-  cmd->add_option("--optimizer", o.config.optimizer, "sgd, momentum, nesterov, adagrad, adadelta, rmsprop, adam")
-      ->default_val("adam");
-  cmd->add_option("--lr", o.config.lr, "learning rate (default: the optimizer's)");
-  cmd->add_option("--l1", o.config.l1, "L1 penalty on weights");
-  cmd->add_option("--l2", o.config.l2, "L2 penalty on weights (½·l2·Σw²)");
-  cmd->add_option("--clip", o.config.clipNorm, "clip the gradient norm to this (0: off)");
-  cmd->add_option("--seed", o.config.seed, "random seed: weights, shuffling, data")->default_val(0);
+  addDataFlags(cmd, o.d);
+  addNumber(cmd, "--steps", o.steps, kSteps, "number of training steps (batches)")
+      ->excludes(addNumber(cmd, "--epochs", o.epochs, Range{1e-6, 1e6},
+                           "number of passes over the training set"));
+  addTrainingFlags(cmd, o.config);
+  cmd->get_option("--batch")->default_val(10);
+  cmd->get_option("--optimizer")->default_val("adam");
+  cmd->get_option("--seed")->default_val(0);
   cmd->add_flag("--no-shuffle", o.noShuffle, "take batches in data order, cycling");
-  cmd->add_flag("--random-labels", o.config.randomLabels,
-                "replace the training labels by classes drawn at random from the seed (test "
-                "labels kept): memorisation, Zhang et al. 2017");
-  cmd->add_option("--early-stopping", o.config.earlyStopping,
-                  "stop when the test loss has not improved for PATIENCE evaluations (see "
-                  "--eval-every) and keep the best weights; 0: off")
-      ->type_name("PATIENCE");
-  cmd->add_flag("--reconstruct", o.reconstruct,
-                "autoencoder: every sample's target is the sample itself (any dataset)");
   cmd->add_option("--init", o.init, "start from these weights (safetensors)");
   cmd->add_option("--save", o.save, "save the trained weights (safetensors)");
   cmd->add_option("--log", o.log, "write a CSV log: step, train_loss, test_loss, test_acc");
@@ -452,20 +394,17 @@ void addTrain(CLI::App& app, int& exitCode) {
                   "draw the run into this folder as PNG frames (frame-000001.png, …): the loss "
                   "curve so far and, for 2-D data, the decision boundary")
       ->type_name("DIR");
-  cmd->add_option("--frame-every", o.frameEvery, "with --frames: a frame every N steps (default: 100 frames a run)")
+  addNumber(cmd, "--frame-every", o.frameEvery, kSteps,
+            "with --frames: a frame every N steps (default: 100 frames a run)")
       ->type_name("N");
-  cmd->add_option("--eval-every", o.evalEvery, "evaluate the test set every N steps (default: 20 times a run)");
-  cmd->add_option("--threads", o.threads, "cpu threads")->default_val(1);
+  addNumber(cmd, "--eval-every", o.evalEvery, kSteps,
+            "evaluate the test set every N steps (default: 20 times a run)");
+  addNumber(cmd, "--threads", o.threads, kThreads, "cpu threads")->default_val(1);
   cmd->add_option("--dtype", o.dtype, "f32 or f64 (f64: exact comparisons; cpu only)")
       ->default_val("f32");
   cmd->add_option("--backend", o.backend,
                   "auto (the GPU when usable, else the CPU), cpu, cuda or cuda:N")
       ->default_val("auto");
-  cmd->add_option("--points", o.points, "built-in 2-D/1-D sets: number of points");
-  cmd->add_option("--noise", o.noise, "built-in sets: noise level");
-  cmd->add_option("--lag", o.lag, "long-lag task: steps between symbol and recall");
-  cmd->add_option("--length", o.length, "sequence sets: steps per sequence (sine, adding, reverse: 20; waveforms: 64)");
-  cmd->add_option("--symbols", o.symbols, "long-lag and reverse: symbols, i.e. classes (4)");
   cmd->callback([&exitCode] {
     run(o);
     exitCode = 0;

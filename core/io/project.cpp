@@ -179,11 +179,15 @@ Project loadProject(const std::string& path) {
 // removed: a crash at any moment leaves a project whose weights file is complete and its own.
 // A file of either name that a project did not save (the user's data) is never replaced.
 void saveProject(const std::string& path, const Project& p) {
+  std::error_code ec;
+  // A folder at `path` is refused before anything is written (not after the weights beside it).
+  if (fs::is_directory(path, ec))
+    throw Error(path + ": is a folder, not a file; choose a file name such as " +
+                (fs::path(path) / "project.gradlab").string() + ". Nothing was written");
   const bool withWeights = p.weights && !p.weights->empty();
   const std::string current = currentWeights(path);
   std::string weights;
   if (withWeights) {
-    std::error_code ec;
     for (const std::string& candidate : weightsPathsFor(path))
       if (candidate != current && (!fs::exists(candidate, ec) || isProjectWeights(candidate))) {
         weights = candidate;
@@ -199,10 +203,22 @@ void saveProject(const std::string& path, const Project& p) {
     }
     const std::vector<char> bytes =
         serializeSafetensors(*p.weights, {{"gradlab.step", std::to_string(p.step)}});
-    writeFileAtomically(weights, std::string(bytes.data(), bytes.size()));
+    try {
+      writeFileAtomically(weights, std::string(bytes.data(), bytes.size()));
+    } catch (const Error& e) {
+      // Named by the project the user saved: the weights file is a name they did not choose.
+      throw Error(path + ": the weights could not be saved, so " +
+                  (fs::exists(path, ec) ? "the project file is unchanged" : "the project was not saved") +
+                  " — " + e.what());
+    }
   }
-  writeFileAtomically(path, serializeProject(p, withWeights ? fileName(weights) : std::string()));
-  std::error_code ec;
+  try {
+    writeFileAtomically(path, serializeProject(p, withWeights ? fileName(weights) : std::string()));
+  } catch (const Error&) {
+    // The project file names the old weights still: the new ones would only be left over.
+    if (!weights.empty()) fs::remove(weights, ec);
+    throw;
+  }
   if (!current.empty() && current != weights && isProjectWeights(current)) fs::remove(current, ec);
 }
 

@@ -63,6 +63,11 @@ std::string rangeProblem(const Limit& l, double v) {
 }
 }  // namespace
 
+SettingRange trainingRange(const std::string& key) {
+  const Limit& l = limitOf(key);
+  return {l.lo, l.hi, l.whole, l.what};
+}
+
 void checkTrainConfig(const TrainConfig& c,
                       const std::function<std::string(const std::string& key)>& name) {
   auto check = [&](const char* key, double v) {

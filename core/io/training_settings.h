@@ -36,6 +36,15 @@ struct TrainingSettings {
 TrainingSettings parseTrainingSettings(const nlohmann::json& training, const std::string& source);
 // Every key of `config`, and "speed" (a project writes them all).
 nlohmann::json trainingJson(const TrainConfig& config, double speed);
+// The range of a numeric key of the "training" object ("lr", "l1", "l2", "clipNorm", "batch",
+// "seed", "speed", "earlyStopping"): what the file, gradlab-cli's flags and the window's fields
+// accept. `what` says what the setting is, for messages ("the learning rate").
+struct SettingRange {
+  double lo, hi;
+  bool whole;
+  const char* what;
+};
+SettingRange trainingRange(const std::string& key);
 // Checks a TrainConfig against the limits the "training" object has (lr 1e-12 to 1e6, batch 1 to
 // 1e6, …; NaN is out of every range), naming each setting by `name(key)` — the CLI's flag
 // ("--lr") or the file's key. Throws Error on the first value out of range.

@@ -17,6 +17,42 @@ namespace gradlab {
 namespace {
 std::string why() { return std::strerror(errno); }
 
+// Why a file could not be created in `dir`, and what to do: the reason the system gives, in
+// the words of someone saving a file.
+std::string cannotCreate(const std::filesystem::path& dir, int err) {
+  const std::string folder = dir.empty() ? std::string(".") : dir.string();
+  const std::string reason = std::strerror(err);
+  switch (err) {
+    case ENOENT:
+      return "the folder " + folder + " does not exist (" + reason + "); create it or choose another";
+    case ENOTDIR:
+      return folder + " is not a folder (" + reason + "); choose a file in a folder";
+    case EACCES:
+    case EPERM:
+      return "the folder " + folder + " is not writable (" + reason + "); choose another folder "
+             "or change its permissions";
+    case EROFS:
+      return "the folder " + folder + " is on a read-only file system (" + reason + "); choose "
+             "another folder";
+    case ENOSPC:
+    case EDQUOT:
+      return "the disk is full (" + reason + "); free some space or choose another disk";
+    default:
+      return "cannot write (" + reason + ")";
+  }
+}
+
+// Why writing the bytes failed: a full disk says so.
+std::string writeFailed(int err) {
+  const std::string reason = std::strerror(err);
+  if (err == ENOSPC || err == EDQUOT)
+    return "the disk is full (" + reason + "); free some space or choose another disk";
+  if (err == EFBIG)
+    return "the file is larger than this file system or the process's file size limit (ulimit -f) "
+           "allows (" + reason + "); choose another disk or raise the limit";
+  return "write failed (" + reason + ")";
+}
+
 std::string kindOf(mode_t mode) {
   if (S_ISDIR(mode)) return "a folder";
   if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
@@ -89,6 +125,8 @@ void writeFileAtomically(const std::string& requested, const std::string& bytes)
   // there), with the default mode (0666 less the umask) unless the old file's mode is kept.
   const fs::path dir = fs::path(path).parent_path();
   const std::string base = fs::path(path).filename().string();
+  // On any failure the temporary file goes; the file at `path`, when there was one, is as it was.
+  const std::string kept = exists ? ". The previous file is unchanged" : ". Nothing was written";
   std::random_device rd;
   std::string tmp;
   Fd f;
@@ -97,33 +135,34 @@ void writeFileAtomically(const std::string& requested, const std::string& bytes)
     std::snprintf(suffix, sizeof suffix, "%08x%08x", rd(), rd());
     tmp = (dir / ("." + base + ".tmp-" + suffix)).string();
     f.fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-    if (f.fd < 0 && errno != EEXIST) throw Error(requested + ": cannot write (" + why() + ")");
+    if (f.fd < 0 && errno != EEXIST)
+      throw Error(requested + ": " + cannotCreate(dir, errno) + kept);
   }
   if (f.fd < 0) throw Error(requested + ": cannot write (no free temporary name in its folder)");
   auto fail = [&](const std::string& what) {
-    const std::string reason = why();
     ::unlink(tmp.c_str());
-    throw Error(requested + ": " + what + " (" + reason + ")");
+    throw Error(requested + ": " + what + kept);
   };
   for (size_t done = 0; done < bytes.size();) {
     const ssize_t n = ::write(f.fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail("write failed");
+    if (n < 0) fail(writeFailed(errno));
     done += size_t(n);
   }
   if (exists) {
-    if (::fchmod(f.fd, old.st_mode & 07777) != 0) fail("cannot keep the file's permissions");
+    if (::fchmod(f.fd, old.st_mode & 07777) != 0)
+      fail("cannot keep the file's permissions (" + why() + ")");
     if (::fchown(f.fd, old.st_uid, old.st_gid) != 0) {
       // Not the owner (a file of someone else's we may write): it becomes ours, as any editor's save.
     }
   }
-  if (::fsync(f.fd) != 0) fail("write failed");
+  if (::fsync(f.fd) != 0) fail(writeFailed(errno));
   if (::close(f.fd) != 0) {
     f.fd = -1;
-    fail("write failed");
+    fail(writeFailed(errno));
   }
   f.fd = -1;
-  if (::rename(tmp.c_str(), path.c_str()) != 0) fail("cannot replace");
+  if (::rename(tmp.c_str(), path.c_str()) != 0) fail("cannot replace it (" + why() + ")");
   // The rename itself reaches the disk with the folder's entry.
   Fd d{::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
   if (d.fd >= 0) ::fsync(d.fd);

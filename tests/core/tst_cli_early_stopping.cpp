@@ -81,7 +81,7 @@ class TestCliEarlyStopping : public QObject {
 
   void badPatienceIsRefused() {
     EXPECT_CLEAN_FAILURE(runCli(overfitting() << "--early-stopping" << "-2"),
-                         "--early-stopping (the patience in evaluations; 0 = off) is out of range (0 to 1e+06), got -2");
+                         "--early-stopping must be between 0 and 1000000, got -2");
     EXPECT_CLEAN_FAILURE(runCli(overfitting() << "--early-stopping" << "many"), "--early-stopping");
   }
 

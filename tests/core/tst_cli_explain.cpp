@@ -162,7 +162,7 @@ class TstCliExplain : public QObject {
                        "deepfool"} << "deepfool";
     QTest::newRow("negative eps")
         << QStringList{"explain", "adversarial", n, "--weights", w, "--data", data_, "--eps",
-                       "0,-0.1"} << "ε = -0.1";
+                       "0,-0.1"} << "--eps must be between 0 and 1, got -0.1";
     QTest::newRow("no data")
         << QStringList{"explain", "adversarial", n, "--weights", w} << "--dataset";
   }

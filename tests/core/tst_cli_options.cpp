@@ -36,28 +36,32 @@ class TstCliOptions : public QObject {
     QTest::newRow("epochs 0") << QStringList{"--epochs", "0"} << "--epochs must be between";
     QTest::newRow("points 0") << QStringList{"--points", "0"} << "--points must be between 1 and 10000000, got 0";
     QTest::newRow("points -5") << QStringList{"--points", "-5"} << "--points must be between";
-    QTest::newRow("batch 0") << QStringList{"--batch", "0"} << "--batch (the batch size) is out of range (1 to 1e+06), got 0";
-    QTest::newRow("lr 0") << QStringList{"--lr", "0"} << "--lr (the learning rate) is out of range (1e-12 to 1e+06), got 0";
-    QTest::newRow("lr -1") << QStringList{"--lr", "-1"} << "--lr (the learning rate) is out of range";
-    QTest::newRow("lr nan") << QStringList{"--lr", "nan"} << "--lr (the learning rate) is out of range";
-    QTest::newRow("l2 nan") << QStringList{"--l2", "nan"} << "--l2 (the L2 penalty) is out of range (0 to 1e+06), got nan";
-    QTest::newRow("l1 -1") << QStringList{"--l1", "-1"} << "--l1 (the L1 penalty) is out of range";
-    QTest::newRow("clip -1") << QStringList{"--clip", "-1"} << "--clip (the gradient-norm clip; 0 = off) is out of range (0 to 1e+12), got -1";
-    QTest::newRow("clip nan") << QStringList{"--clip", "nan"} << "--clip (the gradient-norm clip; 0 = off) is out of range";
-    QTest::newRow("seed beyond 64 bits") << QStringList{"--seed", "18446744073709551616"} << "--seed";
-    QTest::newRow("seed 1e16") << QStringList{"--seed", "10000000000000000"} << "--seed (the random seed) is out of range (0 to 1e+15)";
+    QTest::newRow("batch 0") << QStringList{"--batch", "0"} << "--batch must be between 1 and 1000000, got 0";
+    QTest::newRow("batch 2.5") << QStringList{"--batch", "2.5"} << "--batch must be a whole number between 1 and 1000000, got 2.5";
+    QTest::newRow("lr 0") << QStringList{"--lr", "0"} << "--lr must be between 1e-12 and 1000000, got 0";
+    QTest::newRow("lr -1") << QStringList{"--lr", "-1"} << "--lr must be between";
+    QTest::newRow("lr nan") << QStringList{"--lr", "nan"} << "--lr must be between 1e-12 and 1000000, got nan";
+    QTest::newRow("lr text") << QStringList{"--lr", "fast"} << "--lr must be a number (between 1e-12 and 1000000), got \"fast\"";
+    QTest::newRow("l2 nan") << QStringList{"--l2", "nan"} << "--l2 must be between 0 and 1000000, got nan";
+    QTest::newRow("l1 -1") << QStringList{"--l1", "-1"} << "--l1 must be between";
+    QTest::newRow("clip -1") << QStringList{"--clip", "-1"} << "--clip must be between 0 and 1000000000000, got -1";
+    QTest::newRow("clip nan") << QStringList{"--clip", "nan"} << "--clip must be between";
+    QTest::newRow("seed beyond 64 bits") << QStringList{"--seed", "18446744073709551616"} << "--seed must be between 0 and 1000000000000000, got 18446744073709551616";
+    QTest::newRow("seed 1e16") << QStringList{"--seed", "10000000000000000"} << "--seed must be between 0 and 1000000000000000";
     QTest::newRow("threads 0") << QStringList{"--threads", "0"} << "--threads must be between 1 and 256, got 0";
     QTest::newRow("threads -1") << QStringList{"--threads", "-1"} << "--threads must be between";
     QTest::newRow("threads 100000") << QStringList{"--threads", "100000"} << "--threads must be between";
     QTest::newRow("noise inf") << QStringList{"--noise", "inf"} << "--noise must be between 0 and 10, got inf";
-    QTest::newRow("test split 1") << QStringList{"--test-split", "1"} << "--test-split must be a fraction in [0, 1)";
+    QTest::newRow("test split 1") << QStringList{"--test-split", "1"} << "--test-split must be a fraction in [0, 1), got 1";
     QTest::newRow("eval every 0") << QStringList{"--eval-every", "0"} << "--eval-every must be between";
-    QTest::newRow("patience -3") << QStringList{"--early-stopping", "-3"} << "--early-stopping (the patience in evaluations; 0 = off) is out of range";
+    QTest::newRow("patience -3") << QStringList{"--early-stopping", "-3"} << "--early-stopping must be between 0 and 1000000, got -3";
   }
   void outOfRangeValuesAreRefused() {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
-    EXPECT_CLEAN_FAILURE(runCli(train(args + QStringList{"--log", dir_.filePath("never.csv")})), message);
+    const auto r = runCli(train(args + QStringList{"--log", dir_.filePath("never.csv")}));
+    QVERIFY2(!r.crashed && r.exitCode == 2, qPrintable(describe(r)));  // a usage error
+    EXPECT_CLEAN_FAILURE(r, message);
     QVERIFY2(!QFile::exists(dir_.filePath("never.csv")), "training started before the check");
   }
 

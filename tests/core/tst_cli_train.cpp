@@ -220,7 +220,7 @@ class TestCliTrain : public QObject {
     EXPECT_CLEAN_FAILURE(runCli({"train", example("xor-mlp.net.json"), "--dataset", "xor", "--optimizer", "adamw"}),
                          "unknown optimizer \"adamw\"");
     EXPECT_CLEAN_FAILURE(runCli({"train", example("xor-mlp.net.json"), "--dataset", "xor", "--lr", "-1"}),
-                         "learning rate");
+                         "--lr must be between 1e-12 and 1000000, got -1");
     EXPECT_CLEAN_FAILURE(runCli({"train", example("xor-mlp.net.json"), "--dataset", "xor", "--test-split", "1.5"}),
                          "--test-split");
   }

@@ -4,6 +4,12 @@
 // file stays byte for byte, and the window stays modified. A normal save from the window writes
 // weights that reload bit for bit and that gradlab-cli trains as the window does, and a window
 // destroyed during an autosave waits for it. The data panel's reconstruct switch is saved.
+// Save As onto a full disk (this process's file size limit, support/file_size_limit.h) or into a
+// read-only folder fails with the path and the reason in the window's message, the earlier file
+// intact and the window still modified.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <QApplication>
 #include <QCheckBox>
 #include <QElapsedTimer>
@@ -21,6 +27,7 @@
 #include "panels/dataset_panel.h"
 #include "project/project_files.h"
 #include "support/cli_runner.h"
+#include "support/file_size_limit.h"
 
 using namespace gradlab;
 using namespace gradlab::widgets;
@@ -184,6 +191,57 @@ class TestProjectSave : public QObject {
     QVERIFY2(w->message().contains("x.gradlab"), qPrintable(w->message()));
     QVERIFY(w->isWindowModified());
     QCOMPARE(w->currentPath(), path);
+  }
+
+  void saveAsOntoAFullDiskKeepsTheWorkUnsaved() {
+    MainWindowOptions o = testOptions(tmp("recovery-h"));
+    auto w = std::make_unique<MainWindow>(o);
+    w->show();
+    QVERIFY(waitFor([&] { return w->snapshot() && w->snapshot()->ready; }));
+    const QString path = tmp("full.gradlab");
+    QVERIFY(w->saveProjectTo(path));
+    const QByteArray before = bytesOf(path);
+    const int64_t units = paramInt(*w->model()->spec().find("h1"), "units");
+    w->model()->setParam("h1", "units", units + 1);
+    QVERIFY(w->isWindowModified());
+    bool saved = true;
+    {
+      test::FileSizeLimit full(256);  // smaller than the weights and the project file
+      saved = w->saveProjectTo(path);
+    }
+    QVERIFY(!saved);
+    QVERIFY2(w->message().contains(path) && w->message().contains("File too large") &&
+                 w->message().contains("the project file is unchanged"),
+             qPrintable(w->message()));
+    QVERIFY(w->isWindowModified());
+    QCOMPARE(bytesOf(path), before);
+    QCOMPARE(paramInt(*loadProject(path.toStdString()).network.find("h1"), "units"), units);
+    // With room again, the same save goes through.
+    QVERIFY(w->saveProjectTo(path));
+    QVERIFY(!w->isWindowModified());
+  }
+
+  void saveAsIntoAReadOnlyFolderKeepsTheWorkUnsaved() {
+    if (::geteuid() == 0)
+      QSKIP("running as root, for whom a read-only folder is writable; the full-disk case covers "
+            "the same path through the window, and tst_failing_saves the read-only folder as nobody");
+    MainWindowOptions o = testOptions(tmp("recovery-i"));
+    auto w = std::make_unique<MainWindow>(o);
+    w->show();
+    QVERIFY(waitFor([&] { return w->snapshot() && w->snapshot()->ready; }));
+    w->model()->setParam("h1", "units", 7);
+    const QString folder = tmp("readonly");
+    QVERIFY(QDir().mkpath(folder));
+    QVERIFY(::chmod(folder.toUtf8().constData(), 0555) == 0);
+    const bool saved = w->saveProjectTo(folder + "/x.gradlab");
+    ::chmod(folder.toUtf8().constData(), 0755);
+    QVERIFY(!saved);
+    QVERIFY2(w->message().contains(folder + "/x.gradlab") &&
+                 w->message().contains("the folder " + folder + " is not writable (Permission denied)"),
+             qPrintable(w->message()));
+    QVERIFY(w->isWindowModified());
+    QVERIFY(w->currentPath() != folder + "/x.gradlab");
+    QVERIFY(QDir(folder).isEmpty(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot));
   }
 
   // An opened project's weights wait for its data; if the data never comes (a missing file),

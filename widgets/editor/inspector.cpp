@@ -67,6 +67,10 @@ Inspector::Inspector(NetworkModel* model, QWidget* parent) : QWidget(parent), mo
   rebuild();
 }
 
+Inspector::~Inspector() {
+  for (QObject* child : findChildren<QObject*>()) child->disconnect(this);
+}
+
 void Inspector::setSelection(const QStringList& ids) {
   multi_ = int(ids.size());
   block_ = ids.size() == 1 ? ids.first() : QString();
@@ -170,7 +174,11 @@ void Inspector::rebuild() {
   if (info) {
     for (const auto& p : info->params) {
       const QString key = QString::fromStdString(p.key);
-      const QString help = QString::fromStdString(p.help);
+      QString help = QString::fromStdString(p.help);
+      // The range the field checks against (the registry's), said before a value is refused.
+      if (p.kind == ParamInfo::Kind::Int || p.kind == ParamInfo::Kind::Float ||
+          p.kind == ParamInfo::Kind::IntOrChoice)
+        help += tr(" (%1 to %2)").arg(QString::number(p.min, 'g', 12), QString::number(p.max, 'g', 12));
       QWidget* editor = nullptr;
       switch (p.kind) {
         case ParamInfo::Kind::Bool: {

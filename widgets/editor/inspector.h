@@ -23,6 +23,9 @@ class Inspector : public QWidget {
   Q_OBJECT
  public:
   explicit Inspector(NetworkModel* model, QWidget* parent = nullptr);
+  // Disconnects the fields: closing a window while a field has the focus makes it finish editing
+  // after this object's members are gone (a commit then would read freed memory).
+  ~Inspector() override;
 
   void setSelection(const QStringList& blockIds);
   QString block() const { return block_; }

@@ -13,6 +13,7 @@
 #include <QToolButton>
 #include <cmath>
 
+#include "io/training_settings.h"
 #include "optim/optimizer.h"
 #include "panels/backends.h"
 
@@ -132,7 +133,19 @@ ControlsPanel::ControlsPanel(QAction* play, QAction* step, QAction* epoch, QActi
   lr_->setCurrentText("0.03");
   lr_->setMinimumWidth(80);
   lr_->setToolTip(tr("Learning rate: the size of each update step"));
-  addLabelled(tr("Learning rate"), lr_);
+  // A rate the engine would refuse is said under the field (not only in a tooltip).
+  auto* lrBox = new QWidget(this);
+  auto* lrRows = new QVBoxLayout(lrBox);
+  lrRows->setContentsMargins(0, 0, 0, 0);
+  lrRows->setSpacing(0);
+  lrRows->addWidget(lr_);
+  lrError_ = new QLabel(lrBox);
+  lrError_->setObjectName("learningRateError");
+  lrError_->setStyleSheet("color: #c62828;");
+  lrError_->setWordWrap(true);
+  lrError_->hide();
+  lrRows->addWidget(lrError_);
+  addLabelled(tr("Learning rate"), lrBox);
   connect(lr_, &QComboBox::activated, this, &ControlsPanel::commitLr);
   connect(lr_->lineEdit(), &QLineEdit::editingFinished, this, &ControlsPanel::commitLr);
 
@@ -193,17 +206,31 @@ ControlsPanel::ControlsPanel(QAction* play, QAction* step, QAction* epoch, QActi
   grid->addStretch(1);
 }
 
+ControlsPanel::~ControlsPanel() {
+  for (QObject* child : findChildren<QObject*>()) child->disconnect(this);
+}
+
 void ControlsPanel::commitLr() {
   bool ok = false;
   const double v = lr_->currentText().trimmed().toDouble(&ok);
-  if (!ok || !(v > 0) || !std::isfinite(v)) {
+  // The range a project's "training" object allows (NaN fails both comparisons).
+  const SettingRange range = trainingRange("lr");
+  if (!ok || !(v >= range.lo && v <= range.hi)) {
+    const QString message = tr("\"%1\" is not a learning rate: type a number from %2 to %3, such "
+                               "as 0.03 (training goes on at %4)")
+                                .arg(lr_->currentText())
+                                .arg(QString::number(range.lo, 'g', 12))
+                                .arg(QString::number(range.hi, 'g', 12))
+                                .arg(lastLr_);
     lr_->setStyleSheet("QComboBox { border: 2px solid #d62c1a; }");
-    lr_->setToolTip(tr("\"%1\" is not a learning rate: type a positive number such as 0.03")
-                        .arg(lr_->currentText()));
+    lr_->setToolTip(message);
+    lrError_->setText(message);
+    lrError_->show();
     return;
   }
   lr_->setStyleSheet({});
   lr_->setToolTip(tr("Learning rate: the size of each update step"));
+  lrError_->hide();
   if (v == lastLr_) return;
   lastLr_ = v;
   emit configChanged();
@@ -227,6 +254,8 @@ void ControlsPanel::setConfig(const TrainConfig& c) {
   optimizer_->setCurrentText(QString::fromStdString(c.optimizer));
   lastLr_ = c.lr.value_or(defaultHyper(parseOptimKind(c.optimizer)).lr);
   lr_->setCurrentText(QString::number(lastLr_, 'g', 6));
+  lr_->setStyleSheet({});  // a config applied replaces a refused typed rate
+  lrError_->hide();
   reg_->setCurrentIndex(c.l1 > 0 ? 1 : c.l2 > 0 ? 2 : 0);
   const double rate = c.l1 > 0 ? c.l1 : c.l2;
   regRate_->setCurrentText(QString::number(rate, 'g', 6));

@@ -23,6 +23,9 @@ class ControlsPanel : public QWidget {
  public:
   ControlsPanel(QAction* play, QAction* step, QAction* epoch, QAction* reset,
                 QWidget* parent = nullptr);
+  // Disconnects the fields: a field that loses the focus as the window closes must not commit
+  // into a panel whose members are gone.
+  ~ControlsPanel() override;
 
   // Optimizer, lr, l1/l2, seed, random labels, early stopping from the fields into `config`
   // (batch etc. untouched).
@@ -54,6 +57,7 @@ class ControlsPanel : public QWidget {
   QToolButton* flatOut_;
   int paceBefore_ = -1;  // the slider's position before "Flat out" was pressed
   QLabel *speedLabel_, *counter_, *rate_;
+  QLabel* lrError_;  // what is wrong with a typed learning rate, under the field
   double lastLr_ = 0.03;
 };
 
