@@ -1,8 +1,8 @@
 // gradlab --bench-responsiveness [seconds]: a benchmark, not a test. Opens the window with the
 // default spiral project and every view visible (the landscape as its 3-D surface where OpenGL
 // 3.3 is there), then measures while training runs flat out:
-//   - the longest event-loop stall (gap between ticks of a 1 ms timer, minus 1 ms),
-//   - the views' frame rate (snapshots shown per second, and decision-boundary replots),
+//   - the longest event-loop stall and the views' frame rate (frame_meter.h), with the
+//     decision-boundary and loss-plot replots,
 //   - training throughput with the views open vs a headless TrainingSession (no probes),
 //   - the 3-D landscape's frames drawn and surface meshes built.
 // With --bench-record FILE the whole window is recorded (View › Record…, 10 frames/s) while it
@@ -11,14 +11,12 @@
 #include <QElapsedTimer>
 #include <QScreen>
 #include <QTemporaryDir>
-#include <QTimer>
-#include <algorithm>
 #include <cstdio>
 #include <qcustomplot.h>
 #include <thread>
-#include <vector>
 
 #include "editor/network_model.h"
+#include "frame_meter.h"
 #include "main_window.h"
 #include "panels/controls_panel.h"
 #include "panels/dataset_panel.h"
@@ -34,12 +32,6 @@ using namespace gradlab;
 using namespace gradlab::widgets;
 
 namespace {
-void spin(int ms) {
-  QElapsedTimer t;
-  t.start();
-  while (t.elapsed() < ms) QApplication::processEvents(QEventLoop::AllEvents, 5);
-}
-
 double headlessStepsPerSecond(const NetworkSpec& spec, std::shared_ptr<const Split> data,
                               const TrainConfig& config, double seconds) {
   TrainingSession s;
@@ -73,7 +65,7 @@ int runResponsivenessBench(double seconds, const QString& recordTo) {
   w.showAllViews();
   LandscapeView* landscape = w.view<LandscapeView>();
   landscape->set3D(true);
-  for (int i = 0; i < 600 && !(w.snapshot() && w.snapshot()->ready); ++i) spin(50);
+  for (int i = 0; i < 600 && !(w.snapshot() && w.snapshot()->ready); ++i) spinEventLoop(50);
   if (!(w.snapshot() && w.snapshot()->ready)) {
     std::fprintf(stderr, "bench: the default project did not become ready\n");
     return 1;
@@ -96,20 +88,11 @@ int runResponsivenessBench(double seconds, const QString& recordTo) {
   int boundaryReplots = 0, lossReplots = 0;
   QObject::connect(w.view<BoundaryView>()->plot(), &QCustomPlot::afterReplot, [&] { ++boundaryReplots; });
   QObject::connect(w.view<LossView>()->plot(), &QCustomPlot::afterReplot, [&] { ++lossReplots; });
-  std::vector<double> gaps;
-  QElapsedTimer tick;
-  QTimer probe;
-  probe.setTimerType(Qt::PreciseTimer);
-  probe.setInterval(1);
-  QObject::connect(&probe, &QTimer::timeout, [&] {
-    if (tick.isValid()) gaps.push_back(tick.nsecsElapsed() / 1e6);
-    tick.start();
-  });
+  FrameMeter meter(w);
   w.controls()->setSpeed(0);  // flat out: the default project trains at 300 steps/s
   w.session()->play();
-  spin(300);  // warm up
+  spinEventLoop(300);  // warm up
   const int64_t s0 = w.session()->snapshot()->step;
-  const int64_t shown0 = w.snapshotsShown();
   boundaryReplots = lossReplots = 0;
   Landscape3D* surface = landscape->showing3D() ? landscape->surface3D() : nullptr;
   const int glFrames0 = surface ? surface->framesDrawn() : 0, meshes0 = surface ? surface->meshBuilds() : 0;
@@ -118,28 +101,24 @@ int runResponsivenessBench(double seconds, const QString& recordTo) {
     std::fprintf(stderr, "bench: cannot record: %s\n", qPrintable(w.message()));
     return 1;
   }
-  probe.start();
-  QElapsedTimer t;
-  t.start();
-  spin(int(seconds * 1000));
-  const double dt = t.nsecsElapsed() / 1e9;
-  probe.stop();
+  meter.start();
+  spinEventLoop(int(seconds * 1000));
+  const FrameMeter::Interval measured = meter.take();
+  meter.stop();
+  const double dt = measured.seconds;
   const int64_t s1 = w.session()->snapshot()->step;
-  const int64_t shown1 = w.snapshotsShown();
   const int64_t grabbed = recorder->framesGrabbed(), rendered = recorder->framesRendered();
   const double longestGrab = recorder->longestGrabMs(), meanGrab = recorder->meanGrabMs();
   const QSize recorded = recorder->size();
   w.recording()->stopRecording();
   w.session()->pause();
-  for (int i = 0; i < 600 && recorder->finishing(); ++i) spin(50);
+  for (int i = 0; i < 600 && recorder->finishing(); ++i) spinEventLoop(50);
 
-  std::sort(gaps.begin(), gaps.end());
-  const double longest = gaps.empty() ? 0 : gaps.back() - 1.0;
-  const double p99 = gaps.empty() ? 0 : gaps[size_t(double(gaps.size() - 1) * 0.99)] - 1.0;
   const double withViews = double(s1 - s0) / dt;
   std::printf("| measure | result | target |\n|---|---|---|\n");
-  std::printf("| longest event-loop stall | %.1f ms (99th percentile %.1f ms) | <= 50 ms |\n", longest, p99);
-  std::printf("| views' frame rate (snapshots shown) | %.1f /s | >= 55 /s |\n", double(shown1 - shown0) / dt);
+  std::printf("| longest event-loop stall | %.1f ms (99th percentile %.1f ms) | <= 50 ms |\n",
+              measured.longestStallMs, measured.p99StallMs);
+  std::printf("| views' frame rate (snapshots shown) | %.1f /s | >= 55 /s |\n", measured.framesPerSecond);
   std::printf("| decision-boundary replots | %.1f /s | |\n", boundaryReplots / dt);
   std::printf("| loss-plot replots | %.1f /s | |\n", lossReplots / dt);
   std::printf("| replot time: boundary / loss (average) | %.1f ms / %.1f ms | |\n",

@@ -7,6 +7,10 @@
 //                                      training throughput with views vs headless.
 //   --bench-record FILE                with --bench-responsiveness: record the whole window
 //                                      to FILE (.mp4, .avi, .gif or a folder) while measuring.
+//   --soak MINUTES [--soak-switch S]   train flat out with every view open for MINUTES,
+//                                      switching network, data or lesson every S seconds; one
+//                                      row per minute (RSS, frame rate, stalls) and a summary
+//                                      (soak.cpp; bench/soak.sh runs it under Xvfb).
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -18,6 +22,7 @@
 #include "present/present_mode.h"
 
 int runResponsivenessBench(double seconds, const QString& recordTo);  // bench_responsiveness.cpp
+int runSoak(double minutes, double switchSeconds);                    // soak.cpp
 
 int main(int argc, char** argv) {
   // Before QApplication: without a display Qt would abort with a cryptic message.
@@ -47,6 +52,14 @@ int main(int argc, char** argv) {
                                  "(.mp4, .avi, .gif, or a folder for PNG frames) at 10 frames/s.",
                                  "file");
   cli.addOption(benchRecord);
+  QCommandLineOption soak("soak",
+                          "Soak: train flat out with every view open for MINUTES, switching network, "
+                          "data or lesson on a timer; prints RSS, frame rate and stalls per minute.",
+                          "minutes", "60");
+  cli.addOption(soak);
+  QCommandLineOption soakSwitch("soak-switch", "With --soak: seconds between switches (default 20).",
+                                "seconds", "20");
+  cli.addOption(soakSwitch);
   QCommandLineOption present("present",
                              "Classroom mode: large fonts and views, colour-blind-safe colours, "
                              "driven from the keyboard (F5 or Esc leaves it).");
@@ -60,6 +73,19 @@ int main(int argc, char** argv) {
   cli.process(app);
 
   if (cli.isSet(bench)) return runResponsivenessBench(cli.value(bench).toDouble(), cli.value(benchRecord));
+  if (cli.isSet(soak)) {
+    bool minutesOk = false, switchOk = false;
+    const double minutes = cli.value(soak).toDouble(&minutesOk);
+    const double switchSeconds = cli.value(soakSwitch).toDouble(&switchOk);
+    if (!minutesOk || !(minutes >= 1 && minutes <= 24 * 60) || !switchOk ||
+        !(switchSeconds >= 1 && switchSeconds <= 3600)) {
+      std::fprintf(stderr, "gradlab: --soak takes minutes from 1 to 1440 (got \"%s\") and --soak-switch "
+                           "seconds from 1 to 3600 (got \"%s\"); e.g. --soak 60 --soak-switch 20\n",
+                   qPrintable(cli.value(soak)), qPrintable(cli.value(soakSwitch)));
+      return 2;
+    }
+    return runSoak(minutes, switchSeconds);
+  }
 
   // A lesson that cannot be found or read: the reason (the bundled lessons, or FILE:LINE), exit 2.
   QString lessonFile;
