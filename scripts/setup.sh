@@ -2,6 +2,7 @@
 # Installs what Gradlab needs (Debian 12 packages; sudo when not root), then configures and
 # builds incrementally. Used by scripts/run.sh and scripts/test.sh; safe to run again.
 #   GRADLAB_SANITIZE=1  build with AddressSanitizer + UBSan into build-asan/
+#   GRADLAB_SANITIZE=thread  build with ThreadSanitizer into build-tsan/ (cpu backend only)
 #   GRADLAB_CUDA=0      build the cpu backend only
 set -euo pipefail
 # Everything but the final build path goes to stderr, so callers can capture the path.
@@ -30,10 +31,22 @@ fi
 
 build="$root/build"
 args=(-G Ninja -DCMAKE_BUILD_TYPE=Release)
-if [ "${GRADLAB_SANITIZE:-0}" = 1 ]; then
-  build="$root/build-asan"
-  args=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRADLAB_SANITIZE=ON)
-fi
+case "${GRADLAB_SANITIZE:-0}" in
+  0 | "") ;;
+  1)
+    build="$root/build-asan"
+    args=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRADLAB_SANITIZE=ON)
+    ;;
+  thread)
+    # The CUDA runtime cannot run under TSan either; the cpu backend is what is checked.
+    build="$root/build-tsan"
+    args=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRADLAB_SANITIZE=thread -DGRADLAB_CUDA=OFF)
+    ;;
+  *)
+    echo "GRADLAB_SANITIZE=$GRADLAB_SANITIZE is not a sanitizer build: use 1 (ASan + UBSan, build-asan/), thread (TSan, build-tsan/) or 0 (none)"
+    exit 2
+    ;;
+esac
 [ "${GRADLAB_CUDA:-1}" = 0 ] && args+=(-DGRADLAB_CUDA=OFF)
 [ -f "$build/build.ninja" ] || cmake -S "$root" -B "$build" "${args[@]}"
 cmake --build "$build" -j "$(nproc)"
