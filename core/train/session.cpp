@@ -19,13 +19,16 @@ TrainingSession::TrainingSession(Backend& backend, DType dtype)
 }
 
 TrainingSession::~TrainingSession() {
-  race_.cancel();  // its thread posts to the queue: stop it while the queue exists
   {
     std::lock_guard lk(mu_);
     quit_ = true;
   }
   cv_.notify_all();
   worker_.join();
+  // Only after the worker: its commands start and cancel the race, and two threads in race_ at
+  // once (a race command running as the session is destroyed) raced on its std::thread — a
+  // join of a thread being replaced. The race's thread posts to the queue: it still exists here.
+  race_.cancel();
 }
 
 void TrainingSession::post(std::function<void()> command) {
