@@ -52,7 +52,7 @@ for t in "${targets[@]}"; do
     result="FAILED (exit $rc): $(grep -m1 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error|SUMMARY' "$log" || echo 'see log')"
     failed=1
   fi
-  summary+=("$(printf '%-12s %12s execs %8s exec/s %6s s  %s' "fuzz_$t" "${execs:-?}" "${rate:-?}" "$took" "$result")")
+  summary+=("$(printf '%-17s %10s execs %8s exec/s %6s s  %s' "fuzz_$t" "${execs:-?}" "${rate:-?}" "$took" "$result")")
 done
 printf '%s\n' "${summary[@]}"
 exit $failed
