@@ -32,6 +32,7 @@
 #include "lesson/compare_runs.h"
 #include "lesson/lesson_dock.h"
 #include "lesson/lesson_player.h"
+#include "live_box.h"
 #include "panels/backends.h"
 #include "panels/controls_panel.h"
 #include "panels/dataset_panel.h"
@@ -97,7 +98,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   createMenus();
 
   statusSteps_ = new QLabel(this);
-  statusBar()->addPermanentWidget(statusSteps_);
+  statusBar()->addPermanentWidget(new LiveBox(statusSteps_, this));  // changes at every frame
   connect(canvas_, &Canvas::status, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
 
   // Model -> views, inspector, problems, session.

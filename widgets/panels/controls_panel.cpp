@@ -14,6 +14,7 @@
 #include <cmath>
 
 #include "io/training_settings.h"
+#include "live_box.h"
 #include "optim/optimizer.h"
 #include "panels/backends.h"
 
@@ -63,8 +64,8 @@ ControlsPanel::ControlsPanel(QAction* play, QAction* step, QAction* epoch, QActi
   counter_->setFont(f);
   counter_->setMinimumWidth(150);
   rate_ = caption(tr("epoch 0"), counters);
-  cv->addWidget(counter_);
-  cv->addWidget(rate_);
+  cv->addWidget(new LiveBox(counter_, counters));  // they change at every frame
+  cv->addWidget(new LiveBox(rate_, counters));
   grid->addWidget(counters);
 
   auto* speedBox = new QWidget(this);

@@ -7,6 +7,8 @@
 #include <QSignalBlocker>
 #include <cmath>
 
+#include "live_box.h"
+
 namespace gradlab::widgets {
 
 PresentBar::PresentBar(QWidget* parent) : QWidget(parent) {
@@ -36,8 +38,8 @@ PresentBar::PresentBar(QWidget* parent) : QWidget(parent) {
   scale_->setToolTip(tr("Presentation scale: fonts, lines and points (+ and − keys)"));
   leave_ = new QPushButton(tr("Leave (Esc)"), this);
   leave_->setFocusPolicy(Qt::NoFocus);
-  h->addWidget(counter_);
-  h->addWidget(detail_);
+  h->addWidget(new LiveBox(counter_, this));  // they change at every frame
+  h->addWidget(new LiveBox(detail_, this));
   h->addWidget(keys_, 1);
   h->addWidget(scale_);
   h->addWidget(leave_);

@@ -364,7 +364,7 @@ void AdversarialView::setNetwork(const NetworkSpec& spec, const Analysis& analys
 void AdversarialView::showSnapshot(const Snapshot& s) {
   if (s.data) {
     const Dataset& d = s.data->test.size() > 0 ? s.data->test : s.data->train;
-    sample_->setMaximum(int(std::max<int64_t>(0, d.size() - 1)));
+    setMaximum(sample_, int(std::max<int64_t>(0, d.size() - 1)));
   }
   auto r = s.shared<AdversarialProbe>();
   if (r == shown_) return;

@@ -81,7 +81,7 @@ void AttentionView::showSnapshot(const Snapshot& s) {
   shown_ = r;
   if (s.data) {
     const Dataset& d = r->onTest ? s.data->test : s.data->train;
-    sample_->setMaximum(int(std::max<int64_t>(0, d.size() - 1)));
+    setMaximum(sample_, int(std::max<int64_t>(0, d.size() - 1)));
   }
   QStringList names;
   for (const auto& b : r->blocks) names << QString::fromStdString(b);

@@ -103,7 +103,7 @@ void InsideView::setSample(int index) { sample_->setValue(index); }
 void InsideView::showSnapshot(const Snapshot& s) {
   if (s.data) {
     const Dataset& d = s.data->test.size() > 0 ? s.data->test : s.data->train;
-    sample_->setMaximum(int(std::max<int64_t>(0, d.size() - 1)));
+    setMaximum(sample_, int(std::max<int64_t>(0, d.size() - 1)));
   }
   if (s.shared<InsideProbe>() == shown_) return;
   shown_ = s.shared<InsideProbe>();

@@ -352,7 +352,7 @@ void SaliencyView::setClassNames(const std::vector<std::string>& names, int clas
 void SaliencyView::showSnapshot(const Snapshot& s) {
   if (s.data) {
     const Dataset& d = s.data->test.size() > 0 ? s.data->test : s.data->train;
-    sample_->setMaximum(int(std::max<int64_t>(0, d.size() - 1)));
+    setMaximum(sample_, int(std::max<int64_t>(0, d.size() - 1)));
     if (d.numClasses + 1 != class_->count()) setClassNames(d.classNames, d.numClasses);
   }
   auto r = s.shared<SaliencyProbe>();

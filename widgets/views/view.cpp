@@ -6,10 +6,13 @@
 #include <QMessageBox>
 #include <QPainter>
 #include <QPdfWriter>
+#include <QSpinBox>
 #include <QSvgGenerator>
 #include <QToolBar>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
+
+#include "live_box.h"
 
 namespace gradlab::widgets {
 
@@ -25,7 +28,7 @@ View::View(const QString& title, QWidget* parent) : QWidget(parent), title_(titl
   toolbar_ = new QToolBar(this);
   toolbar_->setIconSize(QSize(16, 16));
   toolbar_->setToolButtonStyle(Qt::ToolButtonTextOnly);
-  top->addWidget(note_, 1);
+  top->addWidget(new LiveBox(note_, this), 1);  // a new note re-lays out the box, not the window
   top->addWidget(toolbar_);
   v->addLayout(top);
   body_ = new QVBoxLayout;
@@ -95,6 +98,10 @@ bool View::exportTo(const QString& path, QString* error) {
   }
   if (!ok && error) *error = tr("Could not write %1 — is the folder writable?").arg(path);
   return ok;
+}
+
+void setMaximum(QSpinBox* box, int maximum) {
+  if (box->maximum() != maximum) box->setMaximum(maximum);
 }
 
 void stylePlot(QCustomPlot* plot) {

@@ -18,6 +18,7 @@
 
 class QCustomPlot;
 class QLabel;
+class QSpinBox;
 class QToolBar;
 class QVBoxLayout;
 
@@ -84,6 +85,10 @@ class View : public QWidget {
   TrainingSession* session_ = nullptr;
   std::shared_ptr<const Snapshot> latest_;
 };
+
+// Sets a spin box's maximum when it differs. Views call it at every frame (the data's sample
+// count), and QSpinBox::setMaximum lays out the spin box's window again even for the same value.
+void setMaximum(QSpinBox* box, int maximum);
 
 // Shared look for QCustomPlot in every view: light grid, no antialiasing on fast layers.
 void stylePlot(QCustomPlot* plot);
