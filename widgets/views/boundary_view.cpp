@@ -21,7 +21,11 @@ BoundaryView::BoundaryView(QWidget* parent) : View(tr("Decision boundary"), pare
   map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
   map_->setInterpolate(true);
   map_->setTightBoundary(true);
-  map_->setLayer("background");
+  // The map on a layer with a buffer of its own: a new map redraws that layer alone, not the
+  // points, axes and colour scale around it, which stay as they were (layerOnlyReplot below).
+  plot_->addLayer("boundaryMap", plot_->layer("background"), QCustomPlot::limAbove);
+  plot_->layer("boundaryMap")->setMode(QCPLayer::lmBuffered);
+  map_->setLayer("boundaryMap");
   scale_ = new QCPColorScale(plot_);
   plot_->plotLayout()->addElement(0, 1, scale_);
   scale_->setBarWidth(8);
@@ -128,17 +132,22 @@ void BoundaryView::showSnapshot(const Snapshot& s) {
   if (!s.data || s.data->train.xShape != Shape{2}) {
     setNote(tr("The decision boundary needs a 2-D dataset (two input features): choose circle, "
                "xor, gauss or spiral in the Data panel."));
-    map_->setVisible(false);
-    for (QCPGraph* g : points_) g->setVisible(false);
-    maps_->setMaps({}, nullptr);
-    plot_->replot(QCustomPlot::rpQueuedReplot);
+    if (map_->visible() || !points_.empty()) {  // drawn once, not at every frame
+      map_->setVisible(false);
+      for (QCPGraph* g : points_) plot_->removeGraph(g);
+      points_.clear();
+      maps_->setMaps({}, nullptr);
+      plot_->replot(QCustomPlot::rpQueuedReplot);
+    }
     data_ = nullptr;
     return;
   }
+  bool whole = !map_->visible();  // more than the map changed: replot all of it
   map_->setVisible(true);
   if (s.data.get() != data_) {
     data_ = s.data.get();
     setPoints(*s.data);
+    whole = true;
   }
   const BoundaryProbe* probe = s.probe<BoundaryProbe>();
   if (probe && probe == probe_) return;  // nothing new to draw
@@ -156,7 +165,9 @@ void BoundaryView::showSnapshot(const Snapshot& s) {
                          QCPRange(g.y0 + (g.y1 - g.y0) * 0.5 / g.h, g.y1 - (g.y1 - g.y0) * 0.5 / g.h));
   for (int r = 0; r < g.h; ++r)
     for (int c = 0; c < g.w; ++c) map_->data()->setCell(c, r, g.values[size_t(r * g.w + c)]);
+  const QCPRange xRange = plot_->xAxis->range(), yRange = plot_->yAxis->range(), zRange = map_->dataRange();
   if (classes_ != b.numClasses) {
+    whole = true;
     classes_ = b.numClasses;
     QCPColorGradient grad;
     grad.clearColorStops();
@@ -184,7 +195,11 @@ void BoundaryView::showSnapshot(const Snapshot& s) {
   plot_->yAxis->setRange(g.y0, g.y1);
   setNote(tr("Step %L1: colour = the network's output; dots = training data, outlined = test data.").arg(s.step));
   showNeurons(s);
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  whole = whole || xRange != plot_->xAxis->range() || yRange != plot_->yAxis->range() || zRange != map_->dataRange();
+  if (whole)
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+  else
+    plot_->layer("boundaryMap")->replot();  // the whole plot again when its buffers are not ready
   countFrame();
 }
 
