@@ -60,16 +60,11 @@ int runResponsivenessBench(double seconds, const QString& recordTo) {
   o.autosaveMs = 3600 * 1000;
   o.useSettings = false;
   MainWindow w(o);
-  w.resize(1600, 1000);
-  w.show();
-  w.showAllViews();
-  LandscapeView* landscape = w.view<LandscapeView>();
-  landscape->set3D(true);
-  for (int i = 0; i < 600 && !(w.snapshot() && w.snapshot()->ready); ++i) spinEventLoop(50);
-  if (!(w.snapshot() && w.snapshot()->ready)) {
+  if (!showEveryView(w)) {
     std::fprintf(stderr, "bench: the default project did not become ready\n");
     return 1;
   }
+  LandscapeView* landscape = w.view<LandscapeView>();
   const NetworkSpec spec = w.model()->spec();
   const auto data = w.datasetPanel()->data();
   const TrainConfig config = w.snapshot()->config;

@@ -4,11 +4,21 @@
 #include <algorithm>
 
 #include "main_window.h"
+#include "views/landscape_view.h"
 
 void spinEventLoop(int ms) {
   QElapsedTimer t;
   t.start();
   while (t.elapsed() < ms) QApplication::processEvents(QEventLoop::AllEvents, 5);
+}
+
+bool showEveryView(gradlab::widgets::MainWindow& w) {
+  w.resize(1600, 1000);
+  w.show();
+  w.showAllViews();
+  w.view<gradlab::widgets::LandscapeView>()->set3D(true);
+  for (int i = 0; i < 600 && !(w.snapshot() && w.snapshot()->ready); ++i) spinEventLoop(50);
+  return w.snapshot() && w.snapshot()->ready;
 }
 
 FrameMeter::FrameMeter(const gradlab::widgets::MainWindow& window) : window_(window) {

@@ -23,6 +23,10 @@ class MainWindow;
 // Runs the event loop for `ms` milliseconds, processing events at most 5 ms at a time.
 void spinEventLoop(int ms);
 
+// What both benchmarks measure in: the window at 1600×1000 with every view tiled and the
+// landscape as its 3-D surface; waits up to 30 s for the project to be ready (false if not).
+bool showEveryView(gradlab::widgets::MainWindow& window);
+
 class FrameMeter {
  public:
   struct Interval {

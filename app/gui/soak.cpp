@@ -217,16 +217,11 @@ int runSoak(double minutes, double switchSeconds) {
   o.useSettings = false;
   o.welcomeLesson = false;
   MainWindow w(o);
-  w.resize(1600, 1000);
-  w.show();
-  w.showAllViews();
-  LandscapeView* landscape = w.view<LandscapeView>();
-  landscape->set3D(true);
-  for (int i = 0; i < 600 && !(w.snapshot() && w.snapshot()->ready); ++i) spinEventLoop(50);
-  if (!(w.snapshot() && w.snapshot()->ready)) {
+  if (!showEveryView(w)) {
     std::fprintf(stderr, "soak: the default project did not become ready: %s\n", qPrintable(w.message()));
     return 1;
   }
+  LandscapeView* landscape = w.view<LandscapeView>();
   const int totalMinutes = std::max(1, int(minutes + 0.5));
   std::printf("Gradlab soak: %d min, a switch every %.0f s through %zu cases (%zu examples on their "
               "data, %zu lesson steps), platform %s, %u hardware threads, window %dx%d on a %dx%d "
