@@ -14,8 +14,8 @@
 #include <QThreadPool>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <QCoreApplication>
 
+#include "handoff.h"
 #include "panels/data_preview.h"
 
 namespace gradlab::widgets {
@@ -200,8 +200,8 @@ void DatasetPanel::load(const DataSource& s) {
   progress_->show();
   info_->setText(tr("Loading %1…").arg(QString::fromStdString(s.label())));
   emit loadingChanged(true);
-  QPointer<DatasetPanel> self(this);
-  QThreadPool::globalInstance()->start([self, gen, s] {
+  const QPointer<QObject> guard(this);
+  runInPool(*QThreadPool::globalInstance(), [this, guard, gen, s] {
     std::shared_ptr<const Split> data;
     QString error;
     try {
@@ -209,9 +209,7 @@ void DatasetPanel::load(const DataSource& s) {
     } catch (const std::exception& e) {
       error = QString::fromUtf8(e.what());
     }
-    QMetaObject::invokeMethod(qApp, [self, gen, data, s, error] {
-      if (self) self->finish(gen, data, s, error);
-    }, Qt::QueuedConnection);
+    postToGui(guard, [this, gen, data, s, error] { finish(gen, data, s, error); });
   });
 }
 

@@ -13,6 +13,7 @@
 #include <QUndoStack>
 #include <chrono>
 
+#include "handoff.h"
 #include "project/recovery.h"
 #include "util/error.h"
 
@@ -153,7 +154,8 @@ bool ProjectFiles::save(const QString& requested) {
   const int timeout = options_.weightsTimeoutMs;
   hooks_.status(tr("Saving %1…").arg(QFileInfo(target).fileName()));
   // Off the GUI thread: waiting for the weights, then writing the weights and the project.
-  writers_.start([this, target, p, weights, timeout, undoIndex, generation]() mutable {
+  const QPointer<QObject> guard(this);
+  runInPool(writers_, [this, guard, target, p, weights, timeout, undoIndex, generation]() mutable {
     QString error;
     bool withWeights = false;
     try {
@@ -164,10 +166,8 @@ bool ProjectFiles::save(const QString& requested) {
     } catch (const std::exception& e) {
       error = QString::fromUtf8(e.what());
     }
-    // Queued to this object: dropped if it is gone (it waits for this task before dying).
-    QMetaObject::invokeMethod(this, [=, this] {
-      finishSave(target, undoIndex, generation, withWeights, error);
-    }, Qt::QueuedConnection);
+    // Dropped if this object is gone by then (it waits for this task before dying).
+    postToGui(guard, [=, this] { finishSave(target, undoIndex, generation, withWeights, error); });
   });
   return true;
 }
@@ -328,7 +328,8 @@ void ProjectFiles::autosaveNow(bool wait) {
   Recovery* recovery = recovery_.get();
   const QString origin = path_;
   const int timeout = options_.weightsTimeoutMs;
-  writers_.start([this, recovery, p, weights, origin, timeout, step, undoIndex]() mutable {
+  const QPointer<QObject> guard(this);
+  runInPool(writers_, [this, guard, recovery, p, weights, origin, timeout, step, undoIndex]() mutable {
     QString error;
     try {
       TensorMap w = awaitWeights(*weights, timeout);  // the last autosave stays otherwise
@@ -337,7 +338,7 @@ void ProjectFiles::autosaveNow(bool wait) {
     } catch (const std::exception& e) {
       error = QString::fromUtf8(e.what());
     }
-    QMetaObject::invokeMethod(this, [=, this] {
+    postToGui(guard, [=, this] {
       autosaving_ = false;
       if (!error.isEmpty()) {
         hooks_.status(tr("Autosave failed: %1").arg(error));
@@ -345,11 +346,11 @@ void ProjectFiles::autosaveNow(bool wait) {
       }
       autosavedStep_ = step;
       autosavedUndoIndex_ = undoIndex;
-    }, Qt::QueuedConnection);
+    });
   });
   if (wait) {
     writers_.waitForDone();
-    QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
+    runPostedToGui();
   }
 }
 
@@ -358,7 +359,7 @@ void ProjectFiles::waitForWrites() { writers_.waitForDone(); }
 void ProjectFiles::closing() {
   autosaveTimer_->stop();
   waitForWrites();
-  QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
+  runPostedToGui();
   if (recovery_ && !recovery_->recoverable()) recovery_->discard();  // a clean exit
 }
 

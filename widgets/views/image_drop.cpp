@@ -6,9 +6,12 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMimeData>
+#include <QPointer>
 #include <QToolBar>
 #include <QUrl>
 #include <QWidget>
+
+#include "handoff.h"
 
 namespace gradlab::widgets {
 
@@ -116,7 +119,7 @@ void ImageDrop::decode(Invert invert) {
       [path = path_.toStdString(), shape = shape_, invert](const auto&) {
         return loadOwnImage(path, shape, {.invert = invert});
       },
-      [this] { QMetaObject::invokeMethod(this, [this] { finished(); }, Qt::QueuedConnection); });
+      [this, guard = QPointer<QObject>(this)] { postToGui(guard, [this] { finished(); }); });
 }
 
 void ImageDrop::finished() {
