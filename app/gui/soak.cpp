@@ -3,9 +3,9 @@
 // and visible (the landscape as its 3-D surface where OpenGL 3.3 is there), training flat out,
 // autosave every 30 s (into a temporary folder), and every SECONDS (default 20) a switch to the
 // next case — an example network (examples/*.net.json) on a built-in data set that fits it,
-// opened as a project would be, or a lesson's step. Before every fourth switch the views go back
-// to their tabs and each is brought to the front in turn (views leave and come back on screen,
-// their probes stop and start), then they are tiled again.
+// opened as a project would be, or a lesson's step. Every fourth time, instead, the views go
+// back to their tabs and each is brought to the front in turn (views leave and come back on
+// screen, their probes stop and start), then they are tiled again.
 //
 // One row per minute: the resident set (/proc/self/statm), the heap in use (glibc's mallinfo2:
 // a resident set that grows while the heap does not is the allocator keeping freed pages, not a
@@ -312,7 +312,8 @@ int runSoak(double minutes, double switchSeconds) {
     shownThisMinute << c.label;
   };
 
-  // The views as tabs, each brought to the front in turn (150 ms apiece), then tiled again.
+  // The views as tabs, each brought to the front in turn (150 ms apiece), then tiled again; the
+  // next case opens at the next tick, as a user's next click would come.
   // `guard` is the pending steps' receiver: destroyed before what they refer to, it drops them.
   std::function<void(size_t)> raiseNext;
   QObject guard;
@@ -321,7 +322,6 @@ int runSoak(double minutes, double switchSeconds) {
     if (i >= views.size()) {
       w.showAllViews();
       shuffling = false;
-      switchCase();
       return;
     }
     if (QDockWidget* d = w.views()->dockOf(views[i])) d->raise();
@@ -330,9 +330,10 @@ int runSoak(double minutes, double switchSeconds) {
 
   QTimer switcher;
   switcher.setInterval(int(switchSeconds * 1000));
+  int ticks = 0;
   QObject::connect(&switcher, &QTimer::timeout, [&] {
     if (shuffling) return;
-    if ((switches + 1) % 4 == 0) {
+    if (++ticks % 4 == 0) {
       shuffling = true;
       timeline.emplace_back(meter.elapsed(), "the views as tabs, one by one");
       w.views()->placeDefault();

@@ -19,6 +19,7 @@
 #include "theme.h"
 #include "views/image_drop.h"
 #include "train/session.h"
+#include "views/live_plot.h"
 
 namespace gradlab::widgets {
 
@@ -261,7 +262,7 @@ AdversarialView::AdversarialView(QWidget* parent) : View(tr("Adversarial"), pare
   curveRow->addWidget(curveInfo_, 1);
   body()->addLayout(curveRow);
 
-  plot_ = new QCustomPlot(this);
+  plot_ = new LivePlot(this);
   stylePlot(plot_);
   plot_->setMinimumHeight(140);
   plot_->xAxis->setLabel(tr("ε (largest change of a pixel)"));

@@ -8,6 +8,7 @@
 #include <qcustomplot.h>
 
 #include "theme.h"
+#include "views/live_plot.h"
 
 namespace gradlab::widgets {
 
@@ -25,7 +26,7 @@ AttentionView::AttentionView(QWidget* parent) : View(tr("Attention"), parent) {
   connect(sample_, &QSpinBox::valueChanged, this, &View::probesChanged);
   connect(block_, &QComboBox::currentTextChanged, this, &View::probesChanged);
 
-  plot_ = new QCustomPlot(this);
+  plot_ = new LivePlot(this);
   stylePlot(plot_);
   plot_->xAxis->setLabel(tr("input step (key) — its symbol"));
   plot_->yAxis->setLabel(tr("output step (query) — its target"));

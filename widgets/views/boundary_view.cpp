@@ -7,6 +7,7 @@
 
 #include "panels/data_preview.h"
 #include "theme.h"
+#include "views/live_plot.h"
 #include "views/neuron_maps.h"
 
 namespace gradlab::widgets {
@@ -14,7 +15,7 @@ namespace gradlab::widgets {
 BoundaryView::BoundaryView(QWidget* parent) : View(tr("Decision boundary"), parent) {
   setObjectName("boundaryView");
   auto* split = new QSplitter(Qt::Vertical, this);
-  plot_ = new QCustomPlot(split);
+  plot_ = new LivePlot(split);
   stylePlot(plot_);
   plot_->xAxis->setLabel("x₁");
   plot_->yAxis->setLabel("x₂");

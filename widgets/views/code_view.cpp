@@ -7,6 +7,7 @@
 #include <qcustomplot.h>
 
 #include "theme.h"
+#include "views/live_plot.h"
 
 namespace gradlab::widgets {
 
@@ -19,7 +20,7 @@ CodeView::CodeView(QWidget* parent) : View(tr("Code"), parent) {
   blocks_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   blocks_->addItem(tr("the narrowest block"), QString());
   toolbar()->addWidget(blocks_);
-  plot_ = new QCustomPlot(this);
+  plot_ = new LivePlot(this);
   stylePlot(plot_);
   plot_->legend->setVisible(true);
   plot_->legend->setFont(QFont(font().family(), 8));

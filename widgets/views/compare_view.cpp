@@ -10,6 +10,7 @@
 #include <qcustomplot.h>
 
 #include "theme.h"
+#include "views/live_plot.h"
 
 namespace gradlab::widgets {
 
@@ -32,7 +33,7 @@ QString numbers(const CompareSeries& r) {
 
 CompareView::CompareView(QWidget* parent) : View(tr("Compare"), parent) {
   setObjectName("compareView");
-  curves_ = new QCustomPlot(this);
+  curves_ = new LivePlot(this);
   curves_->setProperty("themeScaled", true);  // sizes its fonts itself (restyle)
   stylePlot(curves_);
   curves_->xAxis->setLabel(tr("step"));
@@ -124,7 +125,7 @@ void CompareView::build(const CompareSnapshot& s) {
     c.header->setWordWrap(true);
     v->addWidget(c.header);
     if (plane) {
-      c.boundary = new QCustomPlot(c.box);
+      c.boundary = new LivePlot(c.box);
       c.boundary->setProperty("themeScaled", true);
       stylePlot(c.boundary);
       c.boundary->setMinimumSize(120, 100);
@@ -136,7 +137,7 @@ void CompareView::build(const CompareSnapshot& s) {
       c.boundary->yAxis->setTickLabels(false);
       v->addWidget(c.boundary, 3);
     }
-    c.grads = new QCustomPlot(c.box);
+    c.grads = new LivePlot(c.box);
     c.grads->setProperty("themeScaled", true);
     stylePlot(c.grads);
     c.grads->setMinimumSize(120, 90);

@@ -6,6 +6,7 @@
 #include <qcustomplot.h>
 
 #include "panels/data_preview.h"
+#include "views/live_plot.h"
 
 namespace gradlab::widgets {
 
@@ -74,7 +75,7 @@ class MissGrid : public QWidget {
 ConfusionView::ConfusionView(QWidget* parent) : View(tr("Confusion"), parent) {
   setObjectName("confusionView");
   auto* split = new QSplitter(Qt::Vertical, this);
-  plot_ = new QCustomPlot(split);
+  plot_ = new LivePlot(split);
   stylePlot(plot_);
   plot_->xAxis->setLabel(tr("predicted class"));
   plot_->yAxis->setLabel(tr("true class"));

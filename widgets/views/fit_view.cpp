@@ -5,12 +5,13 @@
 
 #include "data/functions1d.h"
 #include "theme.h"
+#include "views/live_plot.h"
 
 namespace gradlab::widgets {
 
 FitView::FitView(QWidget* parent) : View(tr("Fit"), parent) {
   setObjectName("fitView");
-  plot_ = new QCustomPlot(this);
+  plot_ = new LivePlot(this);
   stylePlot(plot_);
   body()->addWidget(plot_);
   plot_->xAxis->setLabel("x");

@@ -7,6 +7,7 @@
 #include <qcustomplot.h>
 
 #include "theme.h"
+#include "views/live_plot.h"
 
 namespace gradlab::widgets {
 
@@ -48,7 +49,7 @@ void setValueRange(QCPAxis* axis, const std::vector<double>& vs, bool log) {
 
 GradientView::GradientView(QWidget* parent) : View(tr("Gradients"), parent) {
   setObjectName("gradientView");
-  plot_ = new QCustomPlot(this);
+  plot_ = new LivePlot(this);
   barsRect_ = plot_->axisRect();
   historyRect_ = new QCPAxisRect(plot_);
   plot_->plotLayout()->addElement(1, 0, historyRect_);

@@ -16,6 +16,7 @@
 #include "views/landscape_3d.h"
 #include "views/landscape_colors.h"
 #include "views/landscape_map.h"
+#include "views/live_plot.h"
 
 namespace gradlab::widgets {
 
@@ -86,7 +87,7 @@ LandscapeView::LandscapeView(QWidget* parent) : View(tr("Landscape"), parent) {
   stack_->addWidget(map_);
   body()->addWidget(stack_, 1);
 
-  slice_ = new QCustomPlot(this);
+  slice_ = new LivePlot(this);
   slice_->setObjectName("slice");
   stylePlot(slice_);
   slice_->setMinimumSize(160, 90);

@@ -6,6 +6,7 @@
 #include <qcustomplot.h>
 
 #include "theme.h"
+#include "views/live_plot.h"
 
 namespace gradlab::widgets {
 
@@ -15,7 +16,7 @@ constexpr double kSmooth = 0.9;  // moving average: each point weighs 10 %
 
 LossView::LossView(QWidget* parent) : View(tr("Loss"), parent) {
   setObjectName("lossView");
-  plot_ = new QCustomPlot(this);
+  plot_ = new LivePlot(this);
   stylePlot(plot_);
   body()->addWidget(plot_);
   plot_->xAxis->setLabel(tr("step"));
