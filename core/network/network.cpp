@@ -287,7 +287,6 @@ TensorMap Network::weights() const {
 
 void Network::loadWeights(const TensorMap& tensors, const std::string& source) {
   std::string problems, nonFinite;
-  size_t used = 0;
   for (const auto& b : blocks_)
     for (const auto& p : b->params()) {
       const std::string name = b->id() + "." + p.decl.name;
@@ -303,8 +302,6 @@ void Network::loadWeights(const TensorMap& tensors, const std::string& source) {
         // Weights of a run that diverged: training from them would only give NaN again.
         nonFinite += "  tensor \"" + name + "\" holds " + std::to_string(bad) +
                      " NaN or infinite value" + (bad == 1 ? "" : "s") + "\n";
-      else
-        ++used;
     }
   for (const auto& [name, t] : tensors) {
     const auto dot = name.rfind('.');
