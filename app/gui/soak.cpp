@@ -353,8 +353,10 @@ int runSoak(double minutes, double switchSeconds) {
     r.heap = heapInUseMiB();
     r.stepsPerSecond = r.frames.seconds > 0 ? double(stepsThisMinute) / r.frames.seconds : 0;
     r.switches = switchesThisMinute;
-    // Named by when it began: a stall that began inside a switch is the switch's.
-    const double stallBegan = r.frames.longestStallAt - (r.frames.longestStallMs + 1) / 1000;
+    // Named by when it began: a stall that began inside a switch is the switch's (one that began
+    // before this minute, by what was on screen as it began).
+    const double stallBegan =
+        std::max(0.0, r.frames.longestStallAt - (r.frames.longestStallMs + 1) / 1000);
     for (const auto& [at, what] : timeline)
       if (at <= stallBegan) r.stallDuring = what;
     std::printf("| %d | %.1f | %.1f | %.1f | %.1f (%.1f) | %s, at %.0f s | %.0f | %d | %s |\n", r.minute, r.rss,
