@@ -479,7 +479,8 @@ class TestLabWindow : public QObject {
     // 10-50 times slower, stops at a coarser grid by that design.
     QVERIFY(waitFor([&] {
       const auto* p = w->snapshot()->probe<LandscapeProbe>();
-      return p && !p->refining() && w->view<LandscapeView>()->surfaceCells() == p->loss.w * p->loss.h;
+      return p && p->why.empty() && p->loss.w > 0 && !p->refining() &&
+             w->view<LandscapeView>()->surfaceCells() == p->loss.w * p->loss.h;
     }));
 #ifndef __SANITIZE_THREAD__
     QCOMPARE(w->view<LandscapeView>()->surfaceCells(), 51 * 51);
