@@ -297,7 +297,10 @@ void LessonPlayer::updateChecks() {
   }
   const bool passed = passed_.contains(index_);
   checksTitle_->setText(passed ? tr("✓ Step passed") : tr("To pass this step"));
-  checksTitle_->setStyleSheet(passed ? "font-weight: bold; color: #2e7d32;" : "font-weight: bold;");
+  // Only when it changes: this runs at every frame, and setStyleSheet parses the sheet and
+  // re-polishes the label each time, even for the same sheet.
+  const QString style = passed ? "font-weight: bold; color: #2e7d32;" : "font-weight: bold;";
+  if (checksTitle_->styleSheet() != style) checksTitle_->setStyleSheet(style);
 }
 
 void LessonPlayer::updateView() {
