@@ -16,6 +16,7 @@
 #include "lesson/lesson.h"
 #include "lesson/lesson_run.h"
 #include "util/error.h"
+#include "util/file.h"
 
 namespace gradlab::cli {
 
@@ -40,7 +41,7 @@ Targets targets(const std::vector<std::string>& args) {
     const std::vector<std::string> found = lessonFolders(dir);
     if (found.empty()) throw Error(dir + ": no lessons here (folders with a lesson.md)");
     for (const std::string& f : found) t.lessons.push_back((fs::path(f) / kLessonFile).string());
-    if (fs::is_regular_file(fs::path(dir) / "timeline.md"))
+    if (isRegularFile((fs::path(dir) / "timeline.md").string()))
       t.timelines.push_back((fs::path(dir) / "timeline.md").string());
   };
   if (args.empty()) {
@@ -52,7 +53,7 @@ Targets targets(const std::vector<std::string>& args) {
   }
   for (const std::string& a : args) {
     std::error_code ec;
-    if (fs::is_directory(a, ec) && !fs::is_regular_file(fs::path(a) / kLessonFile)) folder(a);
+    if (fs::is_directory(a, ec) && !isRegularFile((fs::path(a) / kLessonFile).string())) folder(a);
     else t.lessons.push_back(findLesson(a));
   }
   return t;

@@ -8,6 +8,7 @@
 #include "lesson/lesson.h"
 #include "lesson/lesson_setup.h"
 #include "util/error.h"
+#include "util/file.h"
 
 namespace gradlab {
 
@@ -32,10 +33,7 @@ fs::path sourceTree(const char* what) {
 #endif
 }
 
-bool isDir(const fs::path& p) {
-  std::error_code ec;
-  return !p.empty() && fs::is_directory(p, ec);
-}
+bool isDir(const fs::path& p) { return isFolder(p.string()); }
 
 }  // namespace
 
@@ -58,7 +56,7 @@ std::vector<std::string> lessonFolders(const std::string& dir) {
   std::error_code ec;
   if (!isDir(dir)) return out;
   for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.is_directory() && fs::is_regular_file(e.path() / kLessonFile))
+    if (isDir(e.path()) && isRegularFile((e.path() / kLessonFile).string()))
       out.push_back(e.path().string());
   std::sort(out.begin(), out.end());
   return out;
@@ -69,7 +67,7 @@ std::string findLesson(const std::string& nameOrPath) {
   const fs::path p(nameOrPath);
   if (fs::is_regular_file(p, ec)) return p.string();
   if (fs::is_directory(p, ec)) {
-    if (fs::is_regular_file(p / kLessonFile)) return (p / kLessonFile).string();
+    if (isRegularFile((p / kLessonFile).string())) return (p / kLessonFile).string();
     throw Error(nameOrPath + ": no " + std::string(kLessonFile) + " in this folder");
   }
   const std::string dir = bundledLessonsDir();

@@ -13,6 +13,7 @@
 #include "optim/optimizer.h"
 #include "spec/analysis.h"
 #include "util/error.h"
+#include "util/file.h"
 
 namespace gradlab {
 
@@ -78,7 +79,7 @@ DataSource parseData(const Setting& s, const SettingPlace& place) {
     d.builtin = name;
   } else if (name.find('/') != std::string::npos || name.find('.') != std::string::npos) {
     const fs::path p = fs::path(place.lessonDir) / name;
-    if (!fs::exists(p))
+    if (!isRegularFile(p.string()))
       fail(place, s, "data file " + name + " does not exist (looked for " + p.string() +
                          "; a path is relative to the lesson's folder)");
     d.builtin.clear();
@@ -248,7 +249,7 @@ std::string resolveNetwork(const std::string& name, const std::string& lessonDir
                       (name.size() > 5 && name.substr(name.size() - 5) == ".json");
   if (isPath) {
     const fs::path p = fs::path(lessonDir) / name;
-    if (!fs::is_regular_file(p))
+    if (!isRegularFile(p.string()))
       throw Error("network file " + name + " does not exist (looked for " + p.string() +
                   "; a path is relative to the lesson's folder)");
     return fs::absolute(p).lexically_normal().string();
@@ -256,10 +257,11 @@ std::string resolveNetwork(const std::string& name, const std::string& lessonDir
   std::vector<fs::path> candidates{fs::path(lessonDir) / (name + ".net.json")};
   for (const std::string& dir : examplesDirs()) candidates.push_back(fs::path(dir) / (name + ".net.json"));
   for (const fs::path& c : candidates)
-    if (fs::is_regular_file(c)) return fs::absolute(c).lexically_normal().string();
+    if (isRegularFile(c.string())) return fs::absolute(c).lexically_normal().string();
   std::vector<std::string> examples;
   for (const std::string& dir : examplesDirs()) {
-    for (const auto& e : fs::directory_iterator(dir)) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
       const std::string f = e.path().filename().string();
       if (f.size() > 9 && f.substr(f.size() - 9) == ".net.json") examples.push_back(f.substr(0, f.size() - 9));
     }

@@ -51,7 +51,7 @@ std::vector<TimelineEntry> parseTimeline(const std::string& text, const std::str
       if (bracket != std::string::npos) {
         e.lesson = rest.substr(open + 2, rest.size() - open - 3);
         rest = rest.substr(0, bracket);
-        if (e.lesson.empty() || !fs::is_regular_file(dir / e.lesson / kLessonFile))
+        if (e.lesson.empty() || !isRegularFile((dir / e.lesson / kLessonFile).string()))
           fail("the link names lesson \"" + e.lesson + "\", but there is no " +
                (dir / e.lesson / kLessonFile).string() + "; link a lesson folder beside " +
                fs::path(path).filename().string());

@@ -81,6 +81,7 @@ void TrainingSession::setConfig(const TrainConfig& config) {
       if (seedChanged && trainer_->steps() == 0) {
         trainer_->reset();
         weightsMoved();
+        clearCurve();  // the idle worker may have measured the old seed's weights at step 0
       }
       message_.clear();
     } catch (const std::exception& e) {
@@ -150,10 +151,7 @@ void TrainingSession::reset() {
       message_ = e.what();
     }
     weightsMoved();
-    metrics_.clear();
-    stepsAtEval_ = -1;
-    evalSampled_ = false;
-    lastLoss_ = 0;
+    clearCurve();
     stateChanged_ = true;
   });
 }
@@ -262,12 +260,9 @@ void TrainingSession::rebuild() {
   trainer_.reset();
   running_ = false;
   pendingSteps_ = 0;
-  metrics_.clear();
+  clearCurve();
   error_.clear();
   message_.clear();
-  stepsAtEval_ = -1;
-  evalSampled_ = false;
-  lastLoss_ = 0;
   stateChanged_ = true;
   if (!haveSpec_ || !data_) {
     error_ = !data_ ? "No data loaded yet." : "No network yet.";
@@ -312,6 +307,13 @@ void TrainingSession::weightsMoved() {
   } catch (const std::exception& e) {
     message_ = e.what();
   }
+}
+
+void TrainingSession::clearCurve() {
+  metrics_.clear();
+  stepsAtEval_ = -1;
+  evalSampled_ = false;
+  lastLoss_ = 0;
 }
 
 void TrainingSession::doStep() {

@@ -85,6 +85,7 @@ class TrainingSession {
   void run();
   void rebuild();
   void weightsMoved();  // drawn or loaded: path, histories and race start again
+  void clearCurve();    // freshly drawn weights: the loss curve starts again at step 0
   void doStep();
   void evaluateMetrics(bool live);  // live: on at most kLiveEvalSamples of each set
   // Early stopping from the next evaluation on, counted afresh (off when config_ says 0).

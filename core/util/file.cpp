@@ -168,4 +168,14 @@ void writeFileAtomically(const std::string& requested, const std::string& bytes)
   if (d.fd >= 0) ::fsync(d.fd);
 }
 
+bool isRegularFile(const std::string& path) {
+  std::error_code ec;
+  return !path.empty() && std::filesystem::is_regular_file(path, ec);
+}
+
+bool isFolder(const std::string& path) {
+  std::error_code ec;
+  return !path.empty() && std::filesystem::is_directory(path, ec);
+}
+
 }  // namespace gradlab

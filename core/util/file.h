@@ -14,4 +14,9 @@ std::string readTextFile(const std::string& path);
 std::vector<char> readBinaryFile(const std::string& path);
 void writeFileAtomically(const std::string& path, const std::string& bytes);
 
+// Whether `path` names a regular file (a folder), following links. False, never an exception,
+// for a path the system cannot look at: too long a name, no permission, a dangling link.
+bool isRegularFile(const std::string& path);
+bool isFolder(const std::string& path);
+
 }  // namespace gradlab

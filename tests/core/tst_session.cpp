@@ -124,6 +124,34 @@ class TestSession : public QObject {
     QCOMPARE(flat(s.weights().get()), initial);  // the same seed draws the same weights
   }
 
+  // A new seed before the first step draws new weights, and the curve's step-0 point measures
+  // them, not the weights of the old seed (the idle worker measures step 0 as soon as it can: a
+  // stale point there made early stopping keep a later step as the "best", CI run of stop 22).
+  void newSeedMeasuresTheNewWeights() {
+    TrainConfig seed7;
+    seed7.seed = 7;
+    TrainingSession fresh;  // seed 7 from the start: the reference
+    fresh.setData(spiral());
+    fresh.setConfig(seed7);
+    fresh.setNetwork(example("spiral.net.json"));
+    QVERIFY(fresh.sync());
+    QCOMPARE(fresh.snapshot()->metrics.size(), size_t(1));
+
+    TrainingSession s;
+    s.setData(spiral());
+    s.setNetwork(example("spiral.net.json"));
+    QVERIFY(s.sync());  // step 0 measured with the default seed's weights
+    const double oldLoss = s.snapshot()->metrics.at(0).testLoss;
+    s.setConfig(seed7);
+    QVERIFY(s.sync());
+    const auto snap = s.snapshot();
+    QCOMPARE(snap->metrics.size(), size_t(1));
+    QCOMPARE(snap->metrics[0].step, int64_t(0));
+    QVERIFY(snap->metrics[0].testLoss != oldLoss);
+    QCOMPARE(snap->metrics[0].testLoss, fresh.snapshot()->metrics[0].testLoss);
+    QCOMPARE(flat(s.weights().get()), flat(fresh.weights().get()));
+  }
+
   // Issue 16: a learning rate far too large blew the spiral's bce loss from 0.7 to 57 while it
   // stayed finite, and the window trained on silently. The session pauses with the advice (one
   // core function with gradlab-cli) and keeps the weights of the last sane evaluation.
