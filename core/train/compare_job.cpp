@@ -45,6 +45,7 @@ void CompareJob::start(std::vector<CompareVariant> variants, std::shared_ptr<con
     std::lock_guard lk(mu_);
     stop_ = false;
     paused_ = false;
+    started_ = true;
     speed_ = std::max(0.0, options.speed);
     auto first = std::make_shared<CompareSnapshot>();
     first->serial = ++serial_;
@@ -91,7 +92,7 @@ void CompareJob::setSpeed(double s) {
 
 bool CompareJob::busy() const {
   std::lock_guard lk(mu_);
-  return !snap_->finished && thread_.joinable();
+  return started_ && !snap_->finished;
 }
 
 std::shared_ptr<const CompareSnapshot> CompareJob::snapshot() const {

@@ -11,6 +11,9 @@
 //   auto snap = job.snapshot();                         // never waits on the worker
 //   double acc = *metricValue(measuresOf(*snap, 1), "test.accuracy");
 //   job.pause(); job.resume(); job.cancel();
+//
+// Threads: start and cancel (and the destructor) belong to the one thread that owns the job, the
+// window's; pause, resume, setSpeed, busy, snapshot and waitFinished may be called from any.
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -96,10 +99,11 @@ class CompareJob {
   void run(std::vector<CompareVariant> variants, std::shared_ptr<const Split> data, Options o);
   void publish(std::shared_ptr<CompareSnapshot> snap);
 
-  std::thread thread_;
+  std::thread thread_;  // start, cancel and the destructor only: call them from one thread
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;  // pause/resume/cancel/speed wake the worker; publish wakes waiters
   bool stop_ = false, paused_ = false;
+  bool started_ = false;  // busy() reads this, never thread_, so it may be asked from any thread
   double speed_ = 0;
   uint64_t serial_ = 0;
   std::shared_ptr<const CompareSnapshot> snap_ = std::make_shared<CompareSnapshot>();
