@@ -467,14 +467,14 @@ RaceProbe raceOptimizers(const NetworkSpec& spec, std::shared_ptr<const Split> d
     point();
     for (int64_t i = 1; i <= steps; ++i) {
       t->step();
-      if (i % every == 0 || i == steps) {
-        point();
-        const double done = (double(runnerIndex) + double(i) / double(steps)) / double(names.size());
-        if (progress && !progress(done)) {
-          out.runners.clear();
-          out.cancelled = true;
-          return out;
-        }
+      if (i % every == 0 || i == steps) point();
+      // Asked at every step, so that a cancel (Reset, a new network) never waits for a path's
+      // next point: a step of a landscape-sized network is cheap, the question cheaper.
+      const double done = (double(runnerIndex) + double(i) / double(steps)) / double(names.size());
+      if (progress && !progress(done)) {
+        out.runners.clear();
+        out.cancelled = true;
+        return out;
       }
     }
     runner.finalLoss = lossOn(t->network(), on);

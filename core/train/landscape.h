@@ -158,7 +158,7 @@ void setFlatWeights(Network& net, const std::vector<float>& flat);
 // on the plane of the two principal directions of all of them (through the start), over the
 // loss measured on the first `samples` training samples. `start` are the network's trainable
 // weights to start from; the config gives batch, seed and penalties. `progress` hears the share
-// done (0 to 1) every few steps and returns false to cancel: the result then says `cancelled`.
+// done (0 to 1) after every step and returns false to cancel: the result then says `cancelled`.
 // Throws Error for networks over kMaxWeights.
 RaceProbe raceOptimizers(const NetworkSpec& spec, std::shared_ptr<const Split> data,
                          const TrainConfig& config, Backend& backend, DType dtype,
