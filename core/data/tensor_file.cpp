@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "util/error.h"
+#include "util/json.h"
 
 namespace gradlab {
 
@@ -23,8 +24,15 @@ std::string shapeText(const Shape& s) {
 const HostTensor& need(const TensorMap& tensors, const std::string& name, const std::string& source) {
   const auto it = tensors.find(name);
   if (it != tensors.end()) return it->second;
-  std::string found;
-  for (const auto& [n, t] : tensors) found += (found.empty() ? "" : ", ") + n + " " + shapeText(t.shape);
+  std::string found;  // the file's names, quoted safely, a few of them
+  size_t listed = 0;
+  for (const auto& [n, t] : tensors) {
+    if (++listed > 8) {
+      found += ", and " + std::to_string(tensors.size() - 8) + " more";
+      break;
+    }
+    found += (found.empty() ? "" : ", ") + quotedName(n) + " " + shapeText(t.shape);
+  }
   throw Error(source + ": no tensor named \"" + name + "\" (the file holds " + (found.empty() ? "no tensors" : found) +
               "); a dataset file holds x [N, …] and y [N] or [N, k]");
 }

@@ -157,12 +157,12 @@ Header parseHeader(const std::vector<char>& bytes, const std::string& source) {
       if (!v.is_object()) throw Error(source + ": \"__metadata__\" must be an object of strings");
       for (auto m = v.begin(); m != v.end(); ++m) {
         if (!m.value().is_string())
-          throw Error(source + ": \"__metadata__\": \"" + m.key() + "\" must be a string, got " + jsonExcerpt(m.value()));
+          throw Error(source + ": \"__metadata__\": " + quotedName(m.key()) + " must be a string, got " + jsonExcerpt(m.value()));
         header.metadata[m.key()] = m.value().get<std::string>();
       }
       continue;
     }
-    const std::string where = source + ": tensor \"" + name + "\"";
+    const std::string where = source + ": tensor " + quotedName(name);
     if (!v.is_object())
       throw Error(where + ": expected an object with dtype, shape and data_offsets, got " +
                   std::string(v.type_name()));
@@ -220,9 +220,9 @@ Header parseHeader(const std::vector<char>& bytes, const std::string& source) {
   std::sort(byOffset.begin(), byOffset.end(), [](const Entry* a, const Entry* b) { return a->begin < b->begin; });
   for (size_t i = 1; i < byOffset.size(); ++i)
     if (byOffset[i]->begin < byOffset[i - 1]->end)
-      throw Error(source + ": tensor \"" + byOffset[i]->name + "\": data_offsets [" +
+      throw Error(source + ": tensor " + quotedName(byOffset[i]->name) + ": data_offsets [" +
                   std::to_string(byOffset[i]->begin) + ", " + std::to_string(byOffset[i]->end) +
-                  "] overlap those of tensor \"" + byOffset[i - 1]->name + "\" [" +
+                  "] overlap those of tensor " + quotedName(byOffset[i - 1]->name) + " [" +
                   std::to_string(byOffset[i - 1]->begin) + ", " + std::to_string(byOffset[i - 1]->end) + "]");
   // Bytes after the last tensor belong to nothing: a file glued to another, or a corrupt header.
   const uint64_t used = byOffset.empty() ? 0 : byOffset.back()->end;

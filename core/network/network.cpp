@@ -7,6 +7,7 @@
 #include "network/required_ops.h"
 #include "optim/optimizer.h"
 #include "util/error.h"
+#include "util/json.h"
 #include "util/rng.h"
 
 namespace gradlab {
@@ -303,14 +304,21 @@ void Network::loadWeights(const TensorMap& tensors, const std::string& source) {
         nonFinite += "  tensor \"" + name + "\" holds " + std::to_string(bad) +
                      " NaN or infinite value" + (bad == 1 ? "" : "s") + "\n";
     }
+  // The file's own names: quoted safely, and at most a few of them (a hostile file may hold
+  // a hundred thousand).
+  constexpr int kNamed = 8;
+  int unknown = 0;
   for (const auto& [name, t] : tensors) {
     const auto dot = name.rfind('.');
     const Block* b = dot == std::string::npos ? nullptr : block(name.substr(0, dot));
     bool known = false;
     if (b)
       for (const auto& p : b->params()) known = known || p.decl.name == name.substr(dot + 1);
-    if (!known) problems += "  tensor \"" + name + "\" matches no parameter of this network\n";
+    if (!known && ++unknown <= kNamed)
+      problems += "  tensor " + quotedName(name) + " matches no parameter of this network\n";
   }
+  if (unknown > kNamed)
+    problems += "  and " + std::to_string(unknown - kNamed) + " more tensors that match no parameter\n";
   if (!problems.empty())
     throw Error(source + ": the weights do not fit this network:\n" + problems +
                 "(were they saved from another network?)");

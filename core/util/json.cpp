@@ -87,4 +87,8 @@ std::string jsonExcerpt(const json& value, size_t maxChars) {
   return text;
 }
 
+std::string quotedName(const std::string& name, size_t maxChars) {
+  return jsonExcerpt(json(name), maxChars);
+}
+
 }  // namespace gradlab

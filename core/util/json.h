@@ -23,5 +23,9 @@ inline constexpr size_t kMaxJsonBytes = 100'000'000;
 nlohmann::json parseJson(std::string_view text, const std::string& source);
 // The value as JSON text, cut to about `maxChars` with "…" (safe on any value parseJson made).
 std::string jsonExcerpt(const nlohmann::json& value, size_t maxChars = 40);
+// A name read from a file (a tensor's, a key's), quoted for a message: "fc1.weight" as it is;
+// control characters, quotes, invalid and non-ASCII UTF-8 escaped as in JSON (a hostile file
+// cannot move the terminal's cursor or fake a second line), cut to about `maxChars`.
+std::string quotedName(const std::string& name, size_t maxChars = 60);
 
 }  // namespace gradlab

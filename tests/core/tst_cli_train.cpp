@@ -190,6 +190,15 @@ class TestCliTrain : public QObject {
         << file(R"({"h1.weight": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 16]}})", 16)
         << "tensor \"h1.weight\" is 2×2, the network needs 4×2";
     QTest::newRow("not safetensors at all") << QByteArray("hello") << "w.safetensors";
+    // Names the network does not have: a few are listed, the rest counted.
+    std::string junk = "{";
+    for (int i = 0; i < 20; ++i) {
+      if (i) junk += ",";
+      junk += "\"junk" + std::to_string(i) + "\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [";
+      junk += std::to_string(4 * i) + ", " + std::to_string(4 * i + 4) + "]}";
+    }
+    QTest::newRow("many tensors of another network")
+        << file(junk + "}", 80) << "  and 12 more tensors that match no parameter\n(were they saved from another network?)";
   }
   void badWeightFiles() {
     QFETCH(QByteArray, content);

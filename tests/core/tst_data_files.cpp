@@ -344,7 +344,7 @@ class TestDataFiles : public QObject {
     m["labels"] = {{3}, DType::F32, {0, 1, 0}};
     writeSafetensors(str(p), m);
     QCOMPARE(errorOf([&] { loadTensorFile(str(p)); }),
-             p + ": no tensor named \"y\" (the file holds labels [3], x [3, 2]); a dataset file holds x [N, …] and "
+             p + ": no tensor named \"y\" (the file holds \"labels\" [3], \"x\" [3, 2]); a dataset file holds x [N, …] and "
                  "y [N] or [N, k]");
     m.erase("x");
     m["y"] = {{3}, DType::F32, {0, 1, 0}};

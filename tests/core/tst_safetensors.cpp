@@ -271,6 +271,16 @@ open(sys.argv[1], 'wb').write(struct.pack('<Q', len(h)) + h + data)
     VERIFY_ERROR(e, "w.safetensors: tensor \"h1.weight\": unknown dtype \"F8\"; known dtypes are F64, F32");
   }
 
+  // A name is the file's to choose: escape sequences and line breaks in it come out escaped,
+  // so the message can neither move the terminal's cursor nor fake a line of its own.
+  void hostileNameQuotedSafely() {
+    const QString e = parseError(
+        "{\"h1\\u001b[2J\\nw.safetensors: all fine\":{\"dtype\":\"F8\",\"shape\":[1],\"data_offsets\":[0,1]}}",
+        std::vector<char>(1));
+    VERIFY_ERROR(e, "w.safetensors: tensor \"h1\\u001b[2J\\nw.safetensors: all fine\": unknown dtype");
+    QVERIFY2(!e.contains(QChar(0x1b)) && !e.contains('\n'), qPrintable(e));
+  }
+
   void negativeShape() {
     const QString e = parseError(R"({"h1.weight":{"dtype":"F32","shape":[2,-1],"data_offsets":[0,8]}})",
                                  std::vector<char>(8));
