@@ -147,6 +147,22 @@ class TestClassroom : public QObject {
     shown = p->shownViews();
     QCOMPARE(shown[0], static_cast<View*>(w.view<LossView>()));
     QCOMPARE(shown[1], static_cast<View*>(w.view<BoundaryView>()));
+    // V steps through every view, past the nine the digits reach, round to the first; Shift+V
+    // goes back.
+    const auto& all = w.views()->views();
+    for (size_t k = 8; k < all.size(); ++k) {  // from the 8th (loss) to the last
+      QTest::keyClick(target, Qt::Key_V);
+      QCOMPARE(p->shownViews().at(0), all[k]);
+    }
+    QVERIFY(all.size() >= 15);
+    QTest::keyClick(target, Qt::Key_V);
+    QCOMPARE(p->shownViews().at(0), all[0]);
+    QTest::keyClick(target, Qt::Key_V, Qt::ShiftModifier);
+    QCOMPARE(p->shownViews().at(0), all.back());
+    QCOMPARE(p->shownViews().at(1), all[0]);
+    QVERIFY(waitFor([&] { return all.back()->onScreen(); }));
+    QTest::keyClick(target, Qt::Key_1);  // as before: loss large, the boundary beside it
+    QTest::keyClick(target, Qt::Key_8);
 
     // The arrows step through the lesson (the player's back/next).
     int backs = 0, nexts = 0;

@@ -20,7 +20,7 @@ PresentBar::PresentBar(QWidget* parent) : QWidget(parent) {
   counter_->setObjectName("presentCounter");
   detail_ = new QLabel(this);
   detail_->setObjectName("presentDetail");
-  keys_ = new QLabel(tr("Space play/pause · S step · ← → lesson · 1–9 views · Esc leave"), this);
+  keys_ = new QLabel(tr("Space play/pause · S step · ← → lesson · 1–9 V views · Esc leave"), this);
   keys_->setStyleSheet("color: #555555;");
   // The keys take the room left, cut off where there is none (a 1280-pixel projector at 2×
   // has little to spare; no word wrap: a toolbar would grow as tall as the words are many);

@@ -322,6 +322,12 @@ void PresentMode::showView(int index) {
   if (active_) arrange();
 }
 
+void PresentMode::stepView(int by) {
+  const int n = int(parts_.views->views().size());
+  if (n == 0) return;
+  showView(((std::max(primary_, 0) + by) % n + n) % n);
+}
+
 void PresentMode::showOneView() {
   secondary_ = -1;
   if (active_) arrange();
@@ -383,7 +389,8 @@ bool PresentMode::handleKey(int key, Qt::KeyboardModifiers mods, bool apply) {
   // window's Epoch.
   const bool shiftTyped = (key >= Qt::Key_0 && key <= Qt::Key_9) || key == Qt::Key_Plus ||
                           key == Qt::Key_Minus || key == Qt::Key_Equal;
-  if (mods != Qt::NoModifier && !(mods == Qt::ShiftModifier && shiftTyped)) return false;
+  const bool shifted = mods == Qt::ShiftModifier;
+  if (mods != Qt::NoModifier && !(shifted && (shiftTyped || key == Qt::Key_V))) return false;
   switch (key) {
     case Qt::Key_Space:
       if (apply && parts_.play) parts_.play->trigger();
@@ -414,6 +421,9 @@ bool PresentMode::handleKey(int key, Qt::KeyboardModifiers mods, bool apply) {
       return true;
     case Qt::Key_0:
       if (apply) showOneView();
+      return true;
+    case Qt::Key_V:  // every view in turn, past the nine the digits reach; Shift+V back
+      if (apply) stepView(shifted ? -1 : 1);
       return true;
     default:
       if (key >= Qt::Key_1 && key <= Qt::Key_9) {

@@ -7,8 +7,9 @@
 // pace a hall can follow. Driven from the keyboard:
 //
 //   Space play/pause · S one step · ← → the lesson's steps · 1–9 the view to show large (the
-//   one shown before moves beside it) · 0 one view only · + − presentation scale · N network
-//   canvas on/off · Esc (or F5) back to the lab
+//   one shown before moves beside it) · V / Shift+V the next / previous view, through all of
+//   them · 0 one view only · + − presentation scale · N network canvas on/off · Esc (or F5)
+//   back to the lab
 //
 // Leaving restores the window exactly as it was (QMainWindow::saveState / restoreState).
 //
@@ -77,7 +78,8 @@ class PresentMode : public QObject {
 
   // View `index` of viewTypes() large (keys 1–9); the one large before goes beside it.
   void showView(int index);
-  void showOneView();  // key 0
+  void stepView(int by);  // the view `by` places after the large one, round: V +1, Shift+V −1
+  void showOneView();     // key 0
   std::vector<View*> shownViews() const;
   PresentBar* bar() const { return bar_; }
 

@@ -37,7 +37,7 @@ const std::vector<ViewType>& viewTypes() {
       {"reconstruction", make<ReconstructionView>},
       {"loss", make<LossView>, ViewType::Place::Below},
       {"compare", make<CompareView>},  // tabbed with the first
-      // Past the classroom's keys 1–9 (widgets/present/): the View menu and lessons open these.
+      // Past the classroom's keys 1–9 (widgets/present/): V steps to these, the View menu and lessons open them.
       {"convolution", make<ConvExplainerView>},
       {"saliency", make<SaliencyView>},
       {"visualize", make<VisualizeView>},
