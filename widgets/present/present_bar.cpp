@@ -22,6 +22,9 @@ PresentBar::PresentBar(QWidget* parent) : QWidget(parent) {
   detail_->setObjectName("presentDetail");
   keys_ = new QLabel(tr("Space play/pause · S step · ← → lesson · 1–9 V views · Esc leave"), this);
   keys_->setStyleSheet("color: #555555;");
+  keys_->setToolTip(tr("Space play/pause · S one step · ← → the lesson's steps · 1–9 a view large · "
+                       "V / Shift+V the next / previous view · 0 one view only · + − scale · "
+                       "N the network · Esc leave"));
   // The keys take the room left, cut off where there is none (a 1280-pixel projector at 2×
   // has little to spare; no word wrap: a toolbar would grow as tall as the words are many);
   // the counter and the numbers never give way.
