@@ -79,7 +79,7 @@ DataSource parseData(const Setting& s, const SettingPlace& place) {
     d.builtin = name;
   } else if (name.find('/') != std::string::npos || name.find('.') != std::string::npos) {
     const fs::path p = fs::path(place.lessonDir) / name;
-    if (!isRegularFile(p.string()))
+    if (!isRegularFile(p.string()) && !isFolder(p.string()))  // a file, or a folder of images
       fail(place, s, "data file " + name + " does not exist (looked for " + p.string() +
                          "; a path is relative to the lesson's folder)");
     d.builtin.clear();

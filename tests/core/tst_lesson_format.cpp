@@ -157,6 +157,23 @@ class TestLessonFormat : public QObject {
   }
 
   // A network file's own training settings apply (as the window opens it), the step's over them.
+  // A data path relative to the lesson's folder may name a file or a folder of images (one
+  // sub-folder per class); a name too long for the file system is "does not exist", not a crash.
+  void dataFileOrImageFolder() {
+    QVERIFY(QDir(dir().path()).mkpath("04-xor/photos/cat"));
+    QFile csv(dir().path() + "/04-xor/points.csv");
+    QVERIFY(csv.open(QIODevice::WriteOnly));
+    csv.write("a,b,y\n1,2,0\n");
+    csv.close();
+    const LessonStep folder = parse(replaced(12, "data: photos/")).steps[0];
+    QVERIFY(folder.setup.data.builtin.empty());
+    QVERIFY2(folder.setup.data.path.ends_with("04-xor/photos/"), folder.setup.data.path.c_str());
+    const LessonStep file = parse(replaced(12, "data: points.csv")).steps[0];
+    QVERIFY2(file.setup.data.path.ends_with("04-xor/points.csv"), file.setup.data.path.c_str());
+    VERIFY_ERROR(errorOf([] { parse(replaced(12, "data: " + QString(5000, 'x') + ".csv")); }),
+                 QString::fromStdString(lessonPath()) + ":12: data file xxx");
+  }
+
   void networkFileTrainingSettings() {
     const Lesson l = parse({"# T", "## Its own", "```gradlab", "network: fashion-cnn",
                             "data: fashion-mnist points=100", "lr: 0.03", "batch: 10", "```",
