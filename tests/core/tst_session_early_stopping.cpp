@@ -64,8 +64,10 @@ class TestSessionEarlyStopping : public QObject {
                              [&](const MetricPoint& p) { return p.step == snap->bestStep; });
     QVERIFY(best != curve.end());
     std::string points;
-    for (const MetricPoint& p : curve)
-      points += " " + std::to_string(p.step) + ":" + std::to_string(p.testLoss) + (p.sampled ? "s" : "");
+    for (const MetricPoint& p : curve) {  // the curve, for the message when a check fails
+      points += ' ';
+      points += std::to_string(p.step) + ":" + std::to_string(p.testLoss) + (p.sampled ? "s" : "");
+    }
     for (const MetricPoint& p : curve) QVERIFY2(p.testLoss >= best->testLoss, points.c_str());
     QCOMPARE(curve.end() - best, 4);  // best, two rising points, and the stop (re-measured)
     QCOMPARE(curve.back().step, snap->step);
