@@ -231,6 +231,12 @@ void collect(const Node& n, std::vector<std::pair<std::string, std::string>>& ou
 }  // namespace
 
 CheckExpr CheckExpr::parse(const std::string& text, const std::vector<std::string>& variants) {
+  // Parsing, evaluating and freeing the tree recurse once per level, and "1+1+…" or "((((…"
+  // nests as deep as the text is long: a 200 000-character check ran the stack out.
+  if (text.size() > kMaxCheckChars)
+    throw Error("check \"" + text.substr(0, 40) + "…\": " + std::to_string(text.size()) +
+                " characters; a check holds at most " + std::to_string(kMaxCheckChars) +
+                " (write two checks, or a simpler one)");
   Parser p(text, variants);
   if (p.atEnd()) p.fail("empty; write LEFT op RIGHT, e.g. test.accuracy >= 0.95");
   CheckExpr e;

@@ -14,7 +14,9 @@
 //   CheckResult r = e.evaluate(lookup);   // r.passed: true, false, or nullopt (pending)
 //
 // parse() throws Error (without a file or line: the lesson parser adds them) for an unknown
-// metric, an unknown variant, a missing comparison and any other syntax error.
+// metric, an unknown variant, a missing comparison, any other syntax error and a text longer
+// than kMaxCheckChars.
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <utility>
@@ -23,6 +25,9 @@
 #include "lesson/lesson.h"
 
 namespace gradlab {
+
+// The longest check text parse() takes; the bundled lessons' longest is under 100.
+inline constexpr size_t kMaxCheckChars = 500;
 
 class CheckExpr {
  public:

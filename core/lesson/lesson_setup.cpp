@@ -14,6 +14,7 @@
 #include "spec/analysis.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/json.h"
 
 namespace gradlab {
 
@@ -189,9 +190,16 @@ void applyBlockSetting(LessonSetup& setup, const Setting& s, const SettingPlace&
   }
   if (param == "id" || param == "type")
     fail(place, s, "a lesson cannot change a block's " + param + "; use another network file");
-  nlohmann::json value = nlohmann::json::parse(s.value, nullptr, false);
-  if (value.is_discarded()) value = s.value;
-  b->params[param] = value;
+  // A bare word, or anything else that is not JSON within parseJson's limits, is a string:
+  // the block's own check then names what it expected. (nlohmann's own parse took a value
+  // nested 100 000 deep, whose copy recursed until the stack ran out.)
+  nlohmann::json value;
+  try {
+    value = parseJson(s.value, s.key);
+  } catch (const Error&) {
+    value = s.value;
+  }
+  b->params[param] = std::move(value);
 }
 
 }  // namespace
@@ -319,13 +327,24 @@ void applySettings(LessonSetup& setup, const std::vector<Setting>& settings,
     applyBlockSetting(setup, s, place);
     touched.insert(s.key.substr(0, s.key.find('.')));
   }
-  // A bad parameter value (units: "many", activation: "relux") is caught here, at its line.
+  // A bad parameter value (units: "many", activation: "relux") is caught here, at the line of
+  // the parameter the problem names (h1: Dense "units" must be …), else the block's first line.
   if (touched.empty()) return;
   const Analysis a = analyze(setup.network);
+  auto blockOf = [](const Setting& s) { return s.key.substr(0, s.key.find('.')); };
   for (const Setting& s : settings) {
     if (!isBlockSetting(s.key) || isSetupKey(s.key)) continue;
-    const std::vector<Problem> problems = a.problemsOf(s.key.substr(0, s.key.find('.')));
-    if (!problems.empty()) fail(place, s, s.key + ": " + describe(problems));
+    const std::vector<Problem> problems = a.problemsOf(blockOf(s));
+    if (problems.empty()) continue;
+    const std::string said = describe(problems);
+    const Setting* at = &s;
+    for (const Setting& t : settings)
+      if (isBlockSetting(t.key) && !isSetupKey(t.key) && blockOf(t) == blockOf(s) &&
+          said.find('"' + t.key.substr(t.key.find('.') + 1) + '"') != std::string::npos) {
+        at = &t;
+        break;
+      }
+    fail(place, *at, at->key + ": " + said);
   }
 }
 

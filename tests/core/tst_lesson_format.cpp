@@ -247,6 +247,14 @@ class TestLessonFormat : public QObject {
     QTest::newRow("check in the lesson block") << replaced(5, "check: steps > 1") << 5
                                                << "belongs in a step";
     QTest::newRow("given twice") << replaced(16, "lr: 0.1") << 16 << "given twice";
+    // Read by nlohmann's parse, copying this value recursed until the stack ran out.
+    QTest::newRow("a value nested 100 000 deep")
+        << replaced(32, "h1.units: " + QString(100000, '[') + QString(100000, ']')) << 32
+        << "\"units\" must be a whole number";
+    // Parsing this check recursed until the stack ran out.
+    QTest::newRow("a check 200 000 characters long")
+        << replaced(36, "check: " + QString(100000, '(') + "1" + QString(100000, ')') + " < 2") << 36
+        << "200005 characters; a check holds at most 500";
     QStringList early = kLesson;
     early.prepend("## Too early");
     QTest::newRow("step before title") << early << 1 << "before the lesson's title";
