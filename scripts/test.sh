@@ -8,6 +8,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$("$root/scripts/setup.sh")"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+# scripts/lsan.supp: leaks inside system libraries (libdbus, poppler), each with its reason.
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$root/scripts/lsan.supp:print_suppressions=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 # scripts/tsan.supp holds what TSan cannot see inside uninstrumented system libraries, each
 # with its reason; races in Gradlab's own code are fixed, never suppressed.

@@ -12,7 +12,25 @@
 #include "main_window.h"
 #include "support/wait.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <dlfcn.h>
+#endif
+
 namespace gradlab::testing {
+
+#if defined(__SANITIZE_ADDRESS__)
+// LeakSanitizer looks for leaks at exit, after Mesa has unloaded its software GL driver
+// (swrast_dri.so; Qt closes the X display as the application ends): what the driver still
+// held then reads as leaked from "<unknown module>", which no suppression can name (2 blocks
+// of 56 bytes in tst_landscape_view). Opened here first with RTLD_NODELETE, the driver stays
+// loaded, and LeakSanitizer sees its globals as it sees any library's.
+inline const bool kMesaDriverKept = [] {
+  for (const char* path : {"/usr/lib/x86_64-linux-gnu/dri/swrast_dri.so", "/usr/lib64/dri/swrast_dri.so",
+                           "/usr/lib/dri/swrast_dri.so"})
+    if (dlopen(path, RTLD_LAZY | RTLD_NODELETE)) return true;
+  return false;
+}();
+#endif
 
 // Processes events until `done` or the timeout; returns done(). The GUI tests' name for
 // test::waitUntil, with their usual 20 s limit.

@@ -475,14 +475,14 @@ class TestLabWindow : public QObject {
     w->canvas()->setFocus();
     QTest::keyClick(w->canvas(), Qt::Key_S);
     // Paused, the surface is refined 13 -> 25 -> 51 as far as one measurement stays within
-    // kLandscapePausedBudget (the worker answers nothing meanwhile): ThreadSanitizer's build,
-    // 10-50 times slower, stops at a coarser grid by that design.
+    // kLandscapePausedBudget (the worker answers nothing meanwhile): the sanitizer builds, 5-20
+    // times slower (TSan up to 50), stop at a coarser grid by that design.
     QVERIFY(waitFor([&] {
       const auto* p = w->snapshot()->probe<LandscapeProbe>();
       return p && p->why.empty() && p->loss.w > 0 && !p->refining() &&
              w->view<LandscapeView>()->surfaceCells() == p->loss.w * p->loss.h;
     }));
-#ifndef __SANITIZE_THREAD__
+#if !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
     QCOMPARE(w->view<LandscapeView>()->surfaceCells(), 51 * 51);
 #endif
     QCOMPARE(w->view<LandscapeView>()->pathPoints(), 2);  // the start and now

@@ -98,7 +98,9 @@ class TestLandscapeView : public QObject {
     QVERIFY2(gl->error().isEmpty(), qPrintable(gl->error()));
     const auto p = w->snapshot()->shared<LandscapeProbe>();
     QCOMPARE(v->surfaceCells(), p->loss.w * p->loss.h);
-    QVERIFY(p->loss.w >= 51);
+#if !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
+    QVERIFY(p->loss.w >= 51);  // a sanitizer build may stop at a coarser grid (below)
+#endif
     const QImage img = gl->grabFramebuffer();
     const QColor bg = gl->palette().color(QPalette::Base);
     img.save(screenshotPath("landscape-3d"));
@@ -175,9 +177,9 @@ class TestLandscapeView : public QObject {
     QVERIFY(trainAndMeasure(w.get(), 300));
     LandscapeMap* map = v->map();
     // Refined to 51 x 51, or to the finest grid one measurement of which stays within
-    // kLandscapePausedBudget: coarser in ThreadSanitizer's build, 10-50 times slower.
+    // kLandscapePausedBudget: coarser in the sanitizer builds, 5-50 times slower.
     const int grid = w->snapshot()->probe<LandscapeProbe>()->loss.w;
-#ifndef __SANITIZE_THREAD__
+#if !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
     QCOMPARE(grid, 51);
 #endif
     QVERIFY(waitFor([&] { return map->surfaceCells() >= grid * grid && map->pathPoints() > 5; }));

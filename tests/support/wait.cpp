@@ -7,10 +7,12 @@ namespace gradlab::test {
 
 namespace {
 // The limit only stops a hang. ThreadSanitizer runs the same work 5–15 times slower (every
-// access is checked), so there a limit sized for the plain build would fail tests that are
-// merely slow (GRADLAB_SANITIZE=thread).
+// access is checked), AddressSanitizer (without -march=native) 5–20 times, so there a limit
+// sized for the plain build would fail tests that are merely slow (GRADLAB_SANITIZE=thread, =1).
 #if defined(__SANITIZE_THREAD__)
 constexpr qint64 kSlowdown = 10;
+#elif defined(__SANITIZE_ADDRESS__)
+constexpr qint64 kSlowdown = 5;
 #else
 constexpr qint64 kSlowdown = 1;
 #endif
