@@ -475,8 +475,8 @@ class TestLabWindow : public QObject {
     w->canvas()->setFocus();
     QTest::keyClick(w->canvas(), Qt::Key_S);
     // Paused, the surface is refined 13 -> 25 -> 51 as far as one measurement stays within
-    // kLandscapePausedBudget (the worker answers nothing meanwhile): the sanitizer builds, 5-20
-    // times slower (TSan up to 50), stop at a coarser grid by that design.
+    // kLandscapePausedBudget (the worker answers nothing meanwhile): the sanitizer builds, 5-60
+    // times slower, stop at a coarser grid by that design.
     QVERIFY(waitFor([&] {
       const auto* p = w->snapshot()->probe<LandscapeProbe>();
       return p && p->why.empty() && p->loss.w > 0 && !p->refining() &&

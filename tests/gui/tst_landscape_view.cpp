@@ -177,7 +177,7 @@ class TestLandscapeView : public QObject {
     QVERIFY(trainAndMeasure(w.get(), 300));
     LandscapeMap* map = v->map();
     // Refined to 51 x 51, or to the finest grid one measurement of which stays within
-    // kLandscapePausedBudget: coarser in the sanitizer builds, 5-50 times slower.
+    // kLandscapePausedBudget: coarser in the sanitizer builds, 5-60 times slower.
     const int grid = w->snapshot()->probe<LandscapeProbe>()->loss.w;
 #if !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
     QCOMPARE(grid, 51);

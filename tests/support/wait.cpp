@@ -6,9 +6,9 @@
 namespace gradlab::test {
 
 namespace {
-// The limit only stops a hang. ThreadSanitizer runs the same work 5–15 times slower (every
-// access is checked), AddressSanitizer (without -march=native) 5–20 times, so there a limit
-// sized for the plain build would fail tests that are merely slow (GRADLAB_SANITIZE=thread, =1).
+// The limit only stops a hang. ThreadSanitizer runs the same work 5–50 times slower (every
+// access is checked), AddressSanitizer 5–60 times, so there a limit sized for the plain build
+// would fail tests that are merely slow (GRADLAB_SANITIZE=thread, =1).
 #if defined(__SANITIZE_THREAD__)
 constexpr qint64 kSlowdown = 10;
 #elif defined(__SANITIZE_ADDRESS__)
