@@ -60,6 +60,7 @@ LandscapeMap::LandscapeMap(QWidget* parent) : QCustomPlot(parent) {
   legend->setVisible(false);
 
   connect(this, &QCustomPlot::beforeReplot, this, &LandscapeMap::keepSquare);
+  connect(this, &QCustomPlot::afterLayout, this, &LandscapeMap::settleSquare);
   applyTheme();
   connect(&theme(), &Theme::changed, this, &LandscapeMap::applyTheme);
 }
@@ -79,16 +80,21 @@ void LandscapeMap::applyTheme() {
   replot(QCustomPlot::rpQueuedReplot);
 }
 
+LandscapeMap::SquareInputs LandscapeMap::squareInputs() const {
+  return {axisRect()->margins(),
+          scale_->outerRect().width(),                                  // its minimum: its column hardly stretches
+          legend->outerRect().height() + plotLayout()->rowSpacing()};  // its row, even empty
+}
+
 // The data area square and centred: the layout's margins take what is left over. The axes'
 // own margins (tick labels, axis names) and the colour scale's width are those of the last
-// layout, so a change of tick labels settles at the next replot.
+// layout; when this layout changes them (new tick labels), settleSquare replots once more.
 void LandscapeMap::keepSquare() {
   const QRect all = viewport();
-  const QMargins m = axisRect()->margins();
-  const int scaleWidth = scale_->outerRect().width();  // its minimum: its column hardly stretches
-  const int legendHeight = legend->outerRect().height() + plotLayout()->rowSpacing();  // its row, even empty
-  const int w = all.width() - m.left() - m.right() - scaleWidth - plotLayout()->columnSpacing();
-  const int h = all.height() - m.top() - m.bottom() - legendHeight;
+  squaredFrom_ = squareInputs();
+  const QMargins m = squaredFrom_.axes;
+  const int w = all.width() - m.left() - m.right() - squaredFrom_.scaleWidth - plotLayout()->columnSpacing();
+  const int h = all.height() - m.top() - m.bottom() - squaredFrom_.legendHeight;
   const int side = std::max(40, std::min(w, h));
   const int ew = std::max(0, w - side), eh = std::max(0, h - side);
   plotLayout()->setMargins(QMargins(ew / 2, eh / 2, ew - ew / 2, eh - eh / 2));
@@ -97,6 +103,18 @@ void LandscapeMap::keepSquare() {
   xAxis->ticker()->setTickCount(ticks);
   yAxis->ticker()->setTickCount(ticks);
   scale_->axis()->ticker()->setTickCount(std::max(2, side / 50));
+}
+
+// After the layout: if it changed what keepSquare computed from, the area drawn is a few pixels
+// off square until the next replot, which a paused network never makes. So queue one, at most
+// twice in a row (tick labels that flip with the side's length cannot loop).
+void LandscapeMap::settleSquare() {
+  if (squareInputs() == squaredFrom_) {
+    resquares_ = 0;
+  } else if (resquares_ < 2) {
+    ++resquares_;
+    replot(QCustomPlot::rpQueuedReplot);
+  }
 }
 
 void LandscapeMap::resizeEvent(QResizeEvent* e) {

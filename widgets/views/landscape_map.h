@@ -45,7 +45,16 @@ class LandscapeMap : public QCustomPlot {
   void resizeEvent(QResizeEvent* e) override;
 
  private:
+  // What the square is computed from, as the last layout left it: the axes' own margins (tick
+  // labels, axis names), the colour scale's width and the legend row's height.
+  struct SquareInputs {
+    QMargins axes;
+    int scaleWidth = 0, legendHeight = 0;
+    bool operator==(const SquareInputs&) const = default;
+  };
+  SquareInputs squareInputs() const;
   void keepSquare();
+  void settleSquare();
   void applyTheme();
   void drawContours(const GridMap& logGrid, double lo, double hi);
 
@@ -54,6 +63,8 @@ class LandscapeMap : public QCustomPlot {
   QCPCurve *path_, *start_, *now_;
   std::vector<QCPCurve*> contours_, runners_;
   QCPLayer* contourLayer_;
+  SquareInputs squaredFrom_;  // what keepSquare used for the layout now shown
+  int resquares_ = 0;         // replots settleSquare queued in a row
 };
 
 }  // namespace gradlab::widgets
