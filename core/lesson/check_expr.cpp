@@ -8,6 +8,7 @@
 
 #include "lesson/metrics.h"
 #include "util/error.h"
+#include "util/json.h"
 
 namespace gradlab {
 
@@ -234,7 +235,7 @@ CheckExpr CheckExpr::parse(const std::string& text, const std::vector<std::strin
   // Parsing, evaluating and freeing the tree recurse once per level, and "1+1+…" or "((((…"
   // nests as deep as the text is long: a 200 000-character check ran the stack out.
   if (text.size() > kMaxCheckChars)
-    throw Error("check \"" + text.substr(0, 40) + "…\": " + std::to_string(text.size()) +
+    throw Error("check " + quotedName(text, 40) + ": " + std::to_string(text.size()) +
                 " characters; a check holds at most " + std::to_string(kMaxCheckChars) +
                 " (write two checks, or a simpler one)");
   Parser p(text, variants);
